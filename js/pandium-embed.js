@@ -1,0 +1,2 @@
+"use strict";
+var PANDIUM_EMBED_CONFIG = /*@pandium-embed-config*/null;

@@ -1,0 +1,224 @@
+"""Configuration: which Pandium org, which secret, which hosts, which connectors."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from joserfc.jwk import OctKey
+
+__all__ = ["ENVIRONMENTS", "PandiumConfig", "PandiumHosts"]
+
+
+@dataclass(frozen=True, slots=True)
+class PandiumHosts:
+    """Base URLs of the three hosted flows in one Pandium environment."""
+
+    marketplace: str
+    install: str
+    connect: str
+
+
+# Pandium's own docs name different hosts on different pages (imp.pandium.io vs imp.pandium.com),
+# so each is a preset that can be overridden one by one.
+ENVIRONMENTS: Mapping[str, PandiumHosts] = MappingProxyType(
+    {
+        "production": PandiumHosts(
+            marketplace="https://imp.pandium.io",
+            install="https://imp.pandium.com",
+            connect="https://emp.pandium.com",
+        ),
+        "sandbox": PandiumHosts(
+            marketplace="https://imp.sandbox.pandium.com",
+            install="https://imp.sandbox.pandium.com",
+            connect="https://emp.sandbox.pandium.com",
+        ),
+        "demo": PandiumHosts(
+            marketplace="https://imp.demo.pandium.com",
+            install="https://imp.demo.pandium.com",
+            connect="https://emp.demo.pandium.com",
+        ),
+    }
+)
+
+DEFAULT_PREFIX = "/pandium"
+DEFAULT_MAX_URL_LENGTH = 8 * 1024
+TOKEN_LIFETIME_SECONDS = 60
+RECOMMENDED_SECRET_BYTES = 32
+
+# Names that end up as one path segment of a Pandium URL and of our own routes.
+SEGMENT_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+MISSING_ORG = "PandiumConfig needs org: your Pandium organisation name (set PANDIUM_ORG)."
+MISSING_SECRET = (
+    "PandiumConfig needs secret: the shared secret Pandium issued for your org "
+    "(set PANDIUM_SHARED_SECRET)."
+)
+UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
+BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
+BAD_BASE_URL = (
+    "PandiumConfig {name} must be an https:// URL with a host and no query, fragment or "
+    "credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost); got {url!r}."
+)
+BAD_PREFIX = "PandiumConfig prefix must start with '/', not end with '/', and hold no '?' or '#'; got {prefix!r}."
+BAD_CONNECTOR = (
+    "PandiumConfig connectors maps connector names to integration names; connector names must be "
+    "1-128 letters, digits, '-' or '_' and integration names non-empty strings (problem with {name!r})."
+)
+BAD_MAX_URL_LENGTH = "PandiumConfig max_url_length must be a positive integer (got {got!r})."
+SHORT_SECRET = (
+    "The Pandium shared secret is shorter than {n} bytes; use the full secret Pandium issued. "
+    "A short HS256 secret can be brute-forced."
+)
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost and loopback IP literals: the only hosts where plain http is allowed."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _normalise_base_url(name: str, url: str) -> str:
+    if not isinstance(url, str):
+        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
+    if (
+        not host
+        or not secure
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or parts.password is not None
+        or "\\" in url
+    ):
+        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
+    # A trailing slash would make "<base>/<org>" a double slash.
+    return url.rstrip("/")
+
+
+def origin_of(url: str) -> str:
+    """The browser origin (scheme://host[:port]) of an absolute URL, lower-cased, default port dropped."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    if port is None or (scheme, port) in {("https", 443), ("http", 80)}:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+@dataclass(frozen=True, eq=False)
+class PandiumConfig:
+    """Everything the middleware needs to mint tokens for one Pandium org.
+
+    Validated at construction: a bad value raises ``ValueError`` saying what to set.
+    The secret never appears in ``repr`` or in any error message.
+    """
+
+    org: str
+    secret: str | bytes = field(repr=False)
+    environment: str = "sandbox"
+    _: KW_ONLY
+    marketplace_base_url: str | None = None
+    connect_base_url: str | None = None
+    install_base_url: str | None = None
+    connectors: Mapping[str, str] = field(default_factory=dict)
+    prefix: str = DEFAULT_PREFIX
+    max_url_length: int = DEFAULT_MAX_URL_LENGTH
+
+    def __post_init__(self) -> None:
+        if not self.org or not isinstance(self.org, str):
+            raise ValueError(MISSING_ORG)
+        if not SEGMENT_PATTERN.fullmatch(self.org):
+            raise ValueError(BAD_ORG.format(length=len(self.org)))
+        if not self.secret or not isinstance(self.secret, (str, bytes)):
+            raise ValueError(MISSING_SECRET)
+        preset = ENVIRONMENTS.get(self.environment) if isinstance(self.environment, str) else None
+        if preset is None:
+            known = ", ".join(repr(name) for name in ENVIRONMENTS)
+            raise ValueError(UNKNOWN_ENVIRONMENT.format(got=self.environment, known=known))
+        hosts = PandiumHosts(
+            marketplace=_normalise_base_url(
+                "marketplace_base_url", self.marketplace_base_url or preset.marketplace
+            ),
+            install=_normalise_base_url("install_base_url", self.install_base_url or preset.install),
+            connect=_normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
+        )
+        if (
+            not isinstance(self.prefix, str)
+            or not self.prefix.startswith("/")
+            or self.prefix.endswith("/")
+            or "?" in self.prefix
+            or "#" in self.prefix
+        ):
+            raise ValueError(BAD_PREFIX.format(prefix=self.prefix))
+        if not isinstance(self.connectors, Mapping):
+            raise ValueError(BAD_CONNECTOR.format(name=type(self.connectors).__name__))
+        for connector, integration in self.connectors.items():
+            if not (isinstance(connector, str) and SEGMENT_PATTERN.fullmatch(connector)):
+                raise ValueError(BAD_CONNECTOR.format(name=connector))
+            if not (isinstance(integration, str) and integration):
+                raise ValueError(BAD_CONNECTOR.format(name=connector))
+        if (
+            isinstance(self.max_url_length, bool)
+            or not isinstance(self.max_url_length, int)
+            or self.max_url_length <= 0
+        ):
+            raise ValueError(BAD_MAX_URL_LENGTH.format(got=self.max_url_length))
+
+        secret_bytes = self.secret.encode("utf-8") if isinstance(self.secret, str) else self.secret
+        if len(secret_bytes) < RECOMMENDED_SECRET_BYTES:
+            warnings.warn(SHORT_SECRET.format(n=RECOMMENDED_SECRET_BYTES), UserWarning, stacklevel=3)
+        with warnings.catch_warnings():
+            # joserfc warns about keys under 112 bits; the warning above already says it better.
+            warnings.simplefilter("ignore")
+            key = OctKey.import_key(secret_bytes)
+
+        # Derived once per config, never per token.
+        object.__setattr__(self, "connectors", MappingProxyType(dict(self.connectors)))
+        object.__setattr__(self, "hosts", hosts)
+        object.__setattr__(self, "signing_key", key)
+
+    # Set in __post_init__; declared for type checkers.
+    hosts: PandiumHosts = field(init=False, repr=False)
+    signing_key: OctKey = field(init=False, repr=False)
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """The distinct browser origins of this config's Pandium pages (what the loader trusts)."""
+        seen: dict[str, None] = {}
+        for url in (self.hosts.marketplace, self.hosts.install, self.hosts.connect):
+            seen[origin_of(url)] = None
+        return tuple(seen)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> PandiumConfig:
+        """Build a config from ``PANDIUM_ORG``, ``PANDIUM_SHARED_SECRET``, ``PANDIUM_ENV`` and the
+        ``PANDIUM_MARKETPLACE_BASE_URL`` / ``PANDIUM_INSTALL_BASE_URL`` / ``PANDIUM_CONNECT_BASE_URL``
+        overrides. Keyword arguments (``connectors``, ``prefix``, ...) win over the environment."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {
+            "org": env.get("PANDIUM_ORG", ""),
+            "secret": env.get("PANDIUM_SHARED_SECRET", ""),
+            "environment": env.get("PANDIUM_ENV") or "sandbox",
+            "marketplace_base_url": env.get("PANDIUM_MARKETPLACE_BASE_URL") or None,
+            "install_base_url": env.get("PANDIUM_INSTALL_BASE_URL") or None,
+            "connect_base_url": env.get("PANDIUM_CONNECT_BASE_URL") or None,
+        }
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,37 @@
+"""The browser loader (js/pandium-embed.js), with a config's Pandium origins baked in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+
+from .config import PandiumConfig
+
+__all__ = ["CONFIG_PLACEHOLDER", "loader_source", "render_loader"]
+
+# The one line of the loader the middleware rewrites; everything else is served as written.
+CONFIG_PLACEHOLDER = "/*@pandium-embed-config*/null"
+_RESOURCE = "_static/pandium-embed.js"
+
+
+def loader_source() -> str:
+    """The loader as shipped: from the installed wheel, or from js/ in a source checkout."""
+    packaged = resources.files("pandium_embed").joinpath(_RESOURCE)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    # Editable installs and plain checkouts have no copy inside the package; js/ is the one source.
+    in_tree = Path(__file__).resolve().parent.parent / "js" / "pandium-embed.js"
+    return in_tree.read_text(encoding="utf-8")
+
+
+def render_loader(config: PandiumConfig) -> tuple[bytes, str]:
+    """The loader for ``config`` and its strong ETag."""
+    source = loader_source()
+    if CONFIG_PLACEHOLDER not in source:
+        raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} line; reinstall pandium-embed.")
+    settings = json.dumps({"origins": list(config.origins), "prefix": config.prefix}, separators=(",", ":"))
+    body = source.replace(CONFIG_PLACEHOLDER, settings, 1).encode("utf-8")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return body, etag

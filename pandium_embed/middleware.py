@@ -1,0 +1,338 @@
+"""``PandiumMiddleware``: a pure ASGI middleware that mints Pandium tokens under one path prefix.
+
+Everything outside the prefix (and every non-HTTP scope) goes straight to the wrapped app. Inside
+the prefix the middleware answers itself, never passing the request on: the prefix is ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, TypeAlias
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig
+from .loader import render_loader
+from .responses import MINT_HEADERS, error_response, json_response, redirect_response, wants_html
+from .tokens import PandiumUser, mint_token
+from .urls import connect_url, install_url, marketplace_url
+
+__all__ = ["ConnectorTokenHook", "IdentifyHook", "PandiumMiddleware"]
+
+logger = logging.getLogger("pandium_embed")
+
+IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[PandiumUser | None]"]
+ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
+
+MISSING_CONNECTOR_TOKEN = (
+    "PandiumMiddleware: config.connectors is set but connector_token is not. Pass "
+    "connector_token=(request, user, connector) -> str returning a credential for your own API, "
+    "which Pandium's Auth-Only page uses to connect the user."
+)
+BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
+BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
+BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
+
+DEFAULT_MAX_BODY_SIZE = 16 * 1024
+Flow = Literal["marketplace", "install", "connect"]
+_FLOWS = ("marketplace", "install", "connect")
+
+
+class _Refused(Exception):
+    """Ends a request under the prefix with one of responses.ERRORS."""
+
+    def __init__(self, reason: str, detail: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+        self.headers = headers
+
+
+def _is_async_callable(obj: Any) -> bool:
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))
+
+
+async def _call_hook(hook: Callable[..., Any], is_async: bool, *args: Any) -> Any:
+    # Sync hooks usually touch a database or a session store: keep them off the event loop (and out of
+    # Django's async-unsafe checks), as Starlette does for sync endpoints.
+    if is_async:
+        return await hook(*args)
+    result = await run_in_threadpool(hook, *args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+class PandiumMiddleware:
+    """Mounts ``<prefix>/marketplace``, ``/install/{id}``, ``/connect/{connector}``, ``POST /token``
+    and ``/embed.js`` in front of ``app``.
+
+    ``identify(request)`` returns the signed-in ``PandiumUser`` or ``None`` (401).
+    ``connector_token(request, user, connector)`` returns a credential for your own API, which the
+    Auth-Only flow hands to Pandium; it is required when ``config.connectors`` is set.
+    Either hook may be sync (run in a thread) or async.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        config: PandiumConfig,
+        identify: IdentifyHook,
+        connector_token: ConnectorTokenHook | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        clock: Callable[[], float] = time.time,
+        new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        if not isinstance(config, PandiumConfig):
+            raise ValueError(BAD_CONFIG)
+        if not callable(identify):
+            raise ValueError(BAD_IDENTIFY)
+        if config.connectors and connector_token is None:
+            raise ValueError(MISSING_CONNECTOR_TOKEN)
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+            raise ValueError(BAD_BODY_LIMIT)
+        self.app = app
+        self.config = config
+        self._identify = identify
+        self._identify_is_async = _is_async_callable(identify)
+        self._connector_token = connector_token
+        self._connector_token_is_async = _is_async_callable(connector_token)
+        self._max_body_size = max_body_size
+        self._clock = clock
+        self._new_jti = new_jti
+        self._prefix = config.prefix
+        self._prefix_length = len(config.prefix)
+        self._loader_body, self._loader_etag = render_loader(config)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Match on the path below root_path so the app works mounted under a sub-path or behind a proxy.
+        path: str = scope["path"]
+        root_path: str = scope.get("root_path", "")
+        if root_path and path.startswith(root_path):
+            path = path[len(root_path) :]
+        if not path.startswith(self._prefix) or (
+            len(path) > self._prefix_length and path[self._prefix_length] != "/"
+        ):
+            await self.app(scope, receive, send)
+            return
+        response = await self._handle(scope, receive, path[self._prefix_length :])
+        await response(scope, receive, send)
+
+    async def _handle(self, scope: Scope, receive: Receive, route: str) -> Response:
+        headers = Headers(scope=scope)
+        as_html = wants_html(headers)
+        try:
+            return await self._dispatch(scope, receive, headers, route)
+        except _Refused as refused:
+            html = as_html and route != "/token"
+            return error_response(refused.reason, as_html=html, detail=refused.detail, extra_headers=refused.headers)
+        except Exception:
+            # A hook (or our own code) failed: say so in the log, never in the body.
+            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), route)
+            return error_response("server-error", as_html=as_html and route != "/token")
+
+    async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str) -> Response:
+        method: str = scope["method"]
+        if route == "/embed.js":
+            _allow(method, "GET", "HEAD")
+            return self._serve_loader(headers)
+        if route == "/token":
+            _allow(method, "POST")
+            _refuse_cross_site(headers)
+            body = await self._read_json_body(receive, headers)
+            request = Request(scope, _replay(body.raw, receive))
+            user = await self._require_user(request)
+            flow, target = _parse_token_request(body.value, self.config)
+            url, issued_at = await self._mint(request, user, flow, target)
+            return json_response(
+                {"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS},
+                headers=MINT_HEADERS,
+            )
+
+        flow_and_target = _match_mint_route(route, self.config)
+        if flow_and_target is None:
+            raise _Refused("not-found")
+        _allow(method, "GET")
+        _refuse_cross_site(headers)
+        request = Request(scope, receive)
+        user = await self._require_user(request)
+        url, _ = await self._mint(request, user, *flow_and_target)
+        return redirect_response(url)
+
+    async def _require_user(self, request: Request) -> PandiumUser:
+        user = await _call_hook(self._identify, self._identify_is_async, request)
+        if user is None:
+            raise _Refused("not-signed-in")
+        if not isinstance(user, PandiumUser):
+            raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
+        return user
+
+    async def _mint(self, request: Request, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
+        now = self._clock()
+        xti: dict[str, Any] | None = None
+        if flow == "connect":
+            assert target is not None and self._connector_token is not None
+            credential = await _call_hook(
+                self._connector_token, self._connector_token_is_async, request, user, target
+            )
+            if not isinstance(credential, str) or not credential:
+                raise TypeError("connector_token must return a non-empty string (a credential for your API).")
+            xti = {
+                "connector_name": target,
+                "integration_name": self.config.connectors[target],
+                "token": credential,
+            }
+        try:
+            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
+            if flow == "marketplace":
+                url = marketplace_url(self.config, token)
+            elif flow == "install":
+                assert target is not None
+                url = install_url(self.config, target, token)
+            else:
+                assert target is not None
+                url = connect_url(self.config, target, token)
+        except ValueError as error:
+            # The message names the field or the size, never a value: safe to log.
+            logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
+            raise _Refused("server-error") from None
+        return url, int(now)
+
+    async def _read_json_body(self, receive: Receive, headers: Headers) -> _JSONBody:
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        # Requiring JSON also forces a CORS preflight for any cross-origin caller.
+        if content_type != "application/json":
+            raise _Refused("unsupported-media-type")
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise _Refused("bad-request", "The Content-Length header is not a number.")
+            if int(declared) > self._max_body_size:
+                raise _Refused("too-large", f"The request body is over {self._max_body_size} bytes.")
+        chunks: list[bytes] = []
+        size = 0
+        more_body = True
+        while more_body:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise _Refused("bad-request", "The client went away before sending the body.")
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body_size:
+                raise _Refused("too-large", f"The request body is over {self._max_body_size} bytes.")
+            chunks.append(chunk)
+            more_body = message.get("more_body", False)
+        raw = b"".join(chunks)
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise _Refused("bad-request", "The request body is not valid JSON.") from None
+        return _JSONBody(raw, value)
+
+    def _serve_loader(self, headers: Headers) -> Response:
+        cache_headers = {
+            "ETag": self._loader_etag,
+            "Cache-Control": "public, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+        }
+        if_none_match = headers.get("if-none-match", "")
+        if self._loader_etag in {tag.strip() for tag in if_none_match.split(",")}:
+            return Response(status_code=304, headers=cache_headers)
+        return Response(
+            self._loader_body,
+            headers=cache_headers,
+            media_type="text/javascript; charset=utf-8",
+        )
+
+
+class _JSONBody:
+    __slots__ = ("raw", "value")
+
+    def __init__(self, raw: bytes, value: Any) -> None:
+        self.raw = raw
+        self.value = value
+
+
+def _allow(method: str, *allowed: str) -> None:
+    if method not in allowed:
+        raise _Refused("method-not-allowed", headers={"Allow": ", ".join(allowed)})
+
+
+def _refuse_cross_site(headers: Headers) -> None:
+    # Browsers send Sec-Fetch-Site on every request; "cross-site" means another site is trying to
+    # mint a token for our signed-in user (a framed or linked attack). Same-site and none are fine.
+    if headers.get("sec-fetch-site") == "cross-site":
+        raise _Refused("cross-site")
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the already-read body to the hooks' Request once more."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _match_mint_route(route: str, config: PandiumConfig) -> tuple[Flow, str | None] | None:
+    """Map a path below the prefix to a flow. Anything not exactly one of ours is None (404)."""
+    if route == "/marketplace":
+        return "marketplace", None
+    if route.startswith("/install/"):
+        integration_id = route[len("/install/") :]
+        # One plain segment only: no '/', '..', '%', backslash or non-ASCII can reach the redirect.
+        if SEGMENT_PATTERN.fullmatch(integration_id):
+            return "install", integration_id
+        return None
+    if route.startswith("/connect/"):
+        connector = route[len("/connect/") :]
+        if connector in config.connectors:
+            return "connect", connector
+        return None
+    return None
+
+
+def _parse_token_request(value: Any, config: PandiumConfig) -> tuple[Flow, str | None]:
+    """Validate the JSON body of POST /token: {"flow": ..., "integration_id"?: ..., "connector"?: ...}."""
+    if not isinstance(value, dict):
+        raise _Refused("bad-request", 'The body must be a JSON object like {"flow": "marketplace"}.')
+    flow = value.get("flow")
+    if flow not in _FLOWS:
+        raise _Refused("bad-request", 'The "flow" field must be "marketplace", "install" or "connect".')
+    if flow == "marketplace":
+        return "marketplace", None
+    if flow == "install":
+        integration_id = value.get("integration_id")
+        if isinstance(integration_id, int) and not isinstance(integration_id, bool):
+            integration_id = str(integration_id)
+        if not isinstance(integration_id, str) or not SEGMENT_PATTERN.fullmatch(integration_id):
+            raise _Refused(
+                "bad-request",
+                'The install flow needs "integration_id": 1-128 letters, digits, "-" or "_".',
+            )
+        return "install", integration_id
+    connector = value.get("connector")
+    if not isinstance(connector, str) or connector not in config.connectors:
+        raise _Refused("not-found", 'The connect flow needs "connector": one of the configured connectors.')
+    return "connect", connector

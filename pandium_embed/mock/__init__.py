@@ -1,0 +1,1 @@
+"""MockPandium: a local stand-in for Pandium's hosted pages."""

@@ -1,0 +1,100 @@
+"""Answers the middleware gives under its prefix: redirects, JSON, and error pages.
+
+Every error is a fixed sentence chosen here; nothing from the request, the user, the token or the
+secret is ever put into a body.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.responses import Response
+
+# Minting answers must never be cached or leak the tenant URL through a Referer.
+MINT_HEADERS: Mapping[str, str] = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+# reason -> (status, title, what to do). The reason is machine-readable: the loader turns it into
+# `pandium:error {status, reason}`; the sentence is for the person reading the page or the log.
+ERRORS: Mapping[str, tuple[int, str, str]] = {
+    "not-signed-in": (401, "Sign in required", "Sign in to the app, then reload this page."),
+    "cross-site": (
+        403,
+        "Cross-site request refused",
+        "Integration pages can only be opened from this app's own pages.",
+    ),
+    "not-found": (404, "Not found", "There is no such integration page. Check the link or the connector name."),
+    "method-not-allowed": (405, "Method not allowed", "Use the method listed in the Allow header."),
+    "bad-request": (400, "Bad request", "The request was not understood."),
+    "unsupported-media-type": (
+        415,
+        "Unsupported media type",
+        'Send the request body as JSON with "Content-Type: application/json".',
+    ),
+    "too-large": (413, "Request too large", "The request body is over the size limit."),
+    "server-error": (
+        500,
+        "Something went wrong",
+        "The integration page could not be opened. Try again; if it keeps happening, contact support.",
+    ),
+}
+
+
+def wants_html(headers: Headers) -> bool:
+    """A browser navigation (the iframe or a link) gets an HTML page; fetch() and API clients get JSON."""
+    mode = headers.get("sec-fetch-mode")
+    if mode is not None:
+        return mode == "navigate"
+    return "text/html" in headers.get("accept", "")
+
+
+def error_response(
+    reason: str,
+    *,
+    as_html: bool,
+    detail: str | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The error ``reason`` as an HTML page or JSON; ``detail`` replaces the default sentence."""
+    status, title, sentence = ERRORS[reason]
+    message = detail or sentence
+    headers = dict(MINT_HEADERS)
+    if extra_headers:
+        headers.update(extra_headers)
+    if as_html:
+        # The status and reason ride on <html> so the loader, reading this same-origin page from its
+        # iframe, can emit pandium:error without any script here (hosts run strict CSPs).
+        body = (
+            '<!doctype html>\n<html lang="en" data-pandium-status="{status}" data-pandium-reason="{reason}">'
+            '<head><meta charset="utf-8"><meta name="robots" content="noindex">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>{title}</title></head>"
+            "<body><h1>{title}</h1><p>{message}</p></body></html>\n"
+        ).format(
+            status=status,
+            reason=html.escape(reason),
+            title=html.escape(title),
+            message=html.escape(message),
+        )
+        return Response(body, status_code=status, headers=headers, media_type="text/html")
+    payload = {"error": reason, "status": status, "message": message}
+    return json_response(payload, status=status, headers=headers)
+
+
+def json_response(payload: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return Response(body, status_code=status, headers=dict(headers or MINT_HEADERS), media_type="application/json")
+
+
+def redirect_response(url: str) -> Response:
+    """303 to Pandium: the iframe follows it with GET, and nothing caches it."""
+    headers = dict(MINT_HEADERS)
+    headers["Location"] = url
+    return Response(status_code=303, headers=headers)

@@ -1,0 +1,199 @@
+"""Pandium tenant tokens: ``PandiumUser`` -> claims -> a signed HS256 JWT.
+
+Pure functions with no I/O; the clock and the ``jti`` are injectable so tokens can be golden-tested.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass
+from typing import Any
+
+from joserfc.jws import JWSRegistry
+
+from .config import PandiumConfig
+
+__all__ = ["PandiumUser", "build_claims", "mint_token"]
+
+# Pandium checks the header byte for byte, so it is fixed rather than serialised per token.
+HEADER_JSON = b'{"alg":"HS256","typ":"JWT"}'
+_HS256 = JWSRegistry.algorithms["HS256"]
+_MAX_DEPTH = 32
+
+BAD_SUB = "PandiumUser.sub must be a non-empty string: the user's unique id in your system."
+BAD_INSTALLED = (
+    "PandiumUser.installed_integrations must be a list of integration ids (strings or integers), "
+    "not a single string."
+)
+NOT_JSON = "{field} holds {what}, which cannot go in a token: use JSON values (str, int, float, bool, None, list, dict with str keys)."
+NOT_FINITE = "{field} holds a NaN or infinite number, which JSON cannot carry: use a finite number or a string."
+NOT_UTF8 = "{field} holds a string that is not valid Unicode (a lone surrogate): it cannot be encoded as UTF-8."
+TOO_DEEP = "{field} is nested more than {depth} levels deep (or refers to itself): flatten it."
+BAD_NOW = "mint_token now must be epoch seconds as an int or float (got {what})."
+BAD_JTI = "mint_token jti must be a non-empty string (got {what})."
+TOKEN_TOO_LONG = (
+    "The token would be {size} bytes, over max_url_length={limit} before the URL is even added: "
+    "shrink the user's claims (meta, extra, installed_integrations) or raise PandiumConfig.max_url_length."
+)
+
+
+@dataclass(frozen=True)
+class PandiumUser:
+    """The signed-in user, as Pandium should see them. Unset fields are left out of the token."""
+
+    sub: str
+    _: KW_ONLY
+    display_name: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    installed_integrations: Sequence[str | int] = ()
+    auditable_id: str | None = None
+    auditable_display_name: str | None = None
+    extra: Mapping[str, Any] | None = None
+    external_id: str | None = None
+    meta: Any = None
+
+
+# Friendly name -> compact claim inside "ti", in the order Pandium's sample backend writes them.
+_TI_FIELDS = (
+    ("display_name", "udn"),
+    ("full_name", "ufn"),
+    ("email", "uem"),
+    ("installed_integrations", "ili"),
+    ("auditable_id", "aid"),
+    ("auditable_display_name", "adn"),
+)
+
+
+def _check_json(value: Any, name: str, depth: int = 0) -> None:
+    """Raise ValueError naming ``name`` if ``value`` cannot be carried by a JSON token.
+
+    The message names the field and the type, never the value: values may be credentials.
+    """
+    if depth > _MAX_DEPTH:
+        raise ValueError(TOO_DEEP.format(field=name, depth=_MAX_DEPTH))
+    if value is None or isinstance(value, (bool, int)):
+        return
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(NOT_UTF8.format(field=name)) from None
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(NOT_FINITE.format(field=name))
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(NOT_JSON.format(field=f"{name} key", what=f"a {type(key).__name__} key"))
+            _check_json(key, f"{name} key", depth + 1)
+            _check_json(item, f"{name}[{key!r}]", depth + 1)
+        return
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_json(item, f"{name}[{index}]", depth + 1)
+        return
+    raise ValueError(NOT_JSON.format(field=name, what=f"a {type(value).__name__}"))
+
+
+def build_claims(
+    user: PandiumUser,
+    *,
+    iat: int,
+    jti: str,
+    xti: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JWT claims for ``user``. ``xti`` is merged over ``user.extra`` (the flow's keys win).
+
+    Raises ``ValueError`` naming the field when a value cannot be carried by the token.
+    """
+    if not isinstance(user, PandiumUser):
+        raise ValueError(f"mint_token needs a PandiumUser (got a {type(user).__name__}).")
+    if not isinstance(user.sub, str) or not user.sub.strip():
+        raise ValueError(BAD_SUB)
+    _check_json(user.sub, "PandiumUser.sub")
+
+    claims: dict[str, Any] = {"iat": iat, "jti": jti, "sub": user.sub}
+    if user.external_id is not None:
+        _check_json(user.external_id, "PandiumUser.external_id")
+        claims["external_id"] = user.external_id
+    if user.meta is not None:
+        _check_json(user.meta, "PandiumUser.meta")
+        claims["meta"] = user.meta
+
+    ti: dict[str, Any] = {}
+    for attribute, claim in _TI_FIELDS:
+        value = getattr(user, attribute)
+        if value is None or (attribute == "installed_integrations" and not value):
+            continue
+        if attribute == "installed_integrations":
+            if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+                raise ValueError(BAD_INSTALLED)
+            value = list(value)
+        _check_json(value, f"PandiumUser.{attribute}")
+        ti[claim] = value
+
+    extra: dict[str, Any] = {}
+    if user.extra is not None:
+        if not isinstance(user.extra, Mapping):
+            raise ValueError(NOT_JSON.format(field="PandiumUser.extra", what=f"a {type(user.extra).__name__}"))
+        extra.update(user.extra)
+    if xti is not None:
+        if not isinstance(xti, Mapping):
+            raise ValueError(NOT_JSON.format(field="xti", what=f"a {type(xti).__name__}"))
+        extra.update(xti)
+    if extra:
+        _check_json(extra, "PandiumUser.extra/xti")
+        ti["xti"] = extra
+    if ti:
+        claims["ti"] = ti
+    return claims
+
+
+def _b64url(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+_HEADER_SEGMENT = _b64url(HEADER_JSON)
+
+
+def sign_claims(config: PandiumConfig, claims: Mapping[str, Any]) -> str:
+    """Serialise ``claims`` as compact JSON and sign them with the config's key (joserfc HS256)."""
+    payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    signing_input = _HEADER_SEGMENT + b"." + _b64url(payload.encode("utf-8"))
+    signature = _HS256.sign(signing_input, config.signing_key)
+    return (signing_input + b"." + _b64url(signature)).decode("ascii")
+
+
+def mint_token(
+    config: PandiumConfig,
+    user: PandiumUser,
+    *,
+    xti: Mapping[str, Any] | None = None,
+    now: float | None = None,
+    jti: str | None = None,
+) -> str:
+    """A fresh Pandium tenant token for ``user``: valid for 60 seconds, usable once.
+
+    ``now`` is epoch seconds (default ``time.time()``); ``jti`` defaults to a new uuid4.
+    """
+    if now is None:
+        now = time.time()
+    elif isinstance(now, bool) or not isinstance(now, (int, float)) or not math.isfinite(now):
+        raise ValueError(BAD_NOW.format(what=f"a {type(now).__name__}"))
+    if jti is None:
+        jti = str(uuid.uuid4())
+    elif not isinstance(jti, str) or not jti:
+        raise ValueError(BAD_JTI.format(what=f"a {type(jti).__name__}"))
+    claims = build_claims(user, iat=int(now), jti=jti, xti=xti)
+    token = sign_claims(config, claims)
+    if len(token) > config.max_url_length:
+        raise ValueError(TOKEN_TOO_LONG.format(size=len(token), limit=config.max_url_length))
+    return token
