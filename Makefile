@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo browser clean
+.PHONY: test demo browser clean bench soak
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -20,3 +20,16 @@ browser:
 
 clean:
 	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .hypothesis
+
+# Benchmarks and the soak (bench/): figures go to docs/BENCHMARKS.md; the exit code checks the budgets.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP) browser
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+soak: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
