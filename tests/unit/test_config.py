@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+
+from pandium_embed import ENVIRONMENTS, PandiumConfig
+from pandium_embed import config as config_module
+
+SECRET = "config-test-secret-0123456789abcdef"
+
+
+def make(**overrides: Any) -> PandiumConfig:
+    values: dict[str, Any] = {"org": "acme", "secret": SECRET}
+    values.update(overrides)
+    return PandiumConfig(**values)
+
+
+@pytest.mark.parametrize(
+    ("environment", "marketplace", "install", "connect"),
+    [
+        ("production", "https://imp.pandium.io", "https://imp.pandium.com", "https://emp.pandium.com"),
+        (
+            "sandbox",
+            "https://imp.sandbox.pandium.com",
+            "https://imp.sandbox.pandium.com",
+            "https://emp.sandbox.pandium.com",
+        ),
+        ("demo", "https://imp.demo.pandium.com", "https://imp.demo.pandium.com", "https://emp.demo.pandium.com"),
+    ],
+)
+def test_each_environment_has_a_preset_for_every_flow(
+    environment: str, marketplace: str, install: str, connect: str
+) -> None:
+    hosts = make(environment=environment).hosts
+    assert (hosts.marketplace, hosts.install, hosts.connect) == (marketplace, install, connect)
+
+
+def test_sandbox_is_the_default_environment() -> None:
+    assert make().hosts == ENVIRONMENTS["sandbox"]
+
+
+def test_base_url_overrides_win_one_by_one_and_lose_a_trailing_slash() -> None:
+    config = make(
+        environment="production",
+        marketplace_base_url="https://imp.example.test/",
+        connect_base_url="http://localhost:8001",
+    )
+    assert config.hosts.marketplace == "https://imp.example.test"
+    assert config.hosts.install == "https://imp.pandium.com"
+    assert config.hosts.connect == "http://localhost:8001"
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8001", "http://127.0.0.1:9", "http://[::1]:8001", "http://127.8.0.1"])
+def test_plain_http_is_allowed_on_loopback(url: str) -> None:
+    assert make(marketplace_base_url=url).hosts.marketplace == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://imp.example.test",
+        "ftp://imp.example.test",
+        "https://",
+        "imp.example.test",
+        "https://imp.example.test/?x=1",
+        "https://imp.example.test/#top",
+        "https://user:pw@imp.example.test",
+        "https://imp.example.test\\@evil.test",
+        "http://localhost.evil.test",
+    ],
+)
+def test_base_urls_must_be_https_outside_loopback(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        make(install_base_url=url)
+    assert str(caught.value) == config_module.BAD_BASE_URL.format(name="install_base_url", url=url)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"org": ""}, config_module.MISSING_ORG),
+        ({"secret": ""}, config_module.MISSING_SECRET),
+        ({"secret": b""}, config_module.MISSING_SECRET),
+        ({"org": "acme/../x"}, config_module.BAD_ORG.format(length=9)),
+        ({"prefix": "pandium"}, config_module.BAD_PREFIX.format(prefix="pandium")),
+        ({"prefix": "/pandium/"}, config_module.BAD_PREFIX.format(prefix="/pandium/")),
+        ({"prefix": "/p?x"}, config_module.BAD_PREFIX.format(prefix="/p?x")),
+        ({"connectors": {"a/b": "AB"}}, config_module.BAD_CONNECTOR.format(name="a/b")),
+        ({"connectors": {"gwt": ""}}, config_module.BAD_CONNECTOR.format(name="gwt")),
+        ({"max_url_length": 0}, config_module.BAD_MAX_URL_LENGTH.format(got=0)),
+        ({"max_url_length": True}, config_module.BAD_MAX_URL_LENGTH.format(got=True)),
+    ],
+)
+def test_bad_config_says_what_to_set(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        make(**overrides)
+    assert str(caught.value) == message
+
+
+def test_an_unknown_environment_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="'production', 'sandbox', 'demo'") as caught:
+        make(environment="staging")
+    assert "PANDIUM_ENV" in str(caught.value)
+
+
+def test_the_secret_is_never_in_repr_or_in_an_error() -> None:
+    config = make()
+    assert SECRET not in repr(config)
+    assert SECRET not in str(config)
+    with pytest.raises(ValueError) as caught:
+        make(environment="nope")
+    assert SECRET not in str(caught.value)
+
+
+def test_a_short_secret_warns_once_in_our_words() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        PandiumConfig("acme", "short")
+    assert [str(w.message) for w in caught] == [config_module.SHORT_SECRET.format(n=32)]
+
+
+def test_bytes_secrets_are_accepted() -> None:
+    assert make(secret=SECRET.encode()).signing_key is not None
+
+
+def test_connectors_are_frozen_copies() -> None:
+    connectors = {"gwt": "GWT"}
+    config = make(connectors=connectors)
+    connectors["other"] = "Other"
+    assert dict(config.connectors) == {"gwt": "GWT"}
+    with pytest.raises(TypeError):
+        config.connectors["x"] = "y"  # type: ignore[index]
+
+
+def test_origins_are_the_distinct_browser_origins_of_the_three_hosts() -> None:
+    config = make(
+        marketplace_base_url="https://IMP.example.test:443/base",
+        install_base_url="https://imp.example.test",
+        connect_base_url="http://localhost:8001",
+    )
+    assert config.origins == ("https://imp.example.test", "http://localhost:8001")
+
+
+def test_from_env_reads_every_variable() -> None:
+    config = PandiumConfig.from_env(
+        {
+            "PANDIUM_ORG": "acme",
+            "PANDIUM_SHARED_SECRET": SECRET,
+            "PANDIUM_ENV": "production",
+            "PANDIUM_MARKETPLACE_BASE_URL": "https://m.example.test",
+            "PANDIUM_INSTALL_BASE_URL": "https://i.example.test",
+            "PANDIUM_CONNECT_BASE_URL": "https://c.example.test",
+        },
+        connectors={"gwt": "GWT"},
+    )
+    assert config.org == "acme" and config.secret == SECRET and config.environment == "production"
+    assert (config.hosts.marketplace, config.hosts.install, config.hosts.connect) == (
+        "https://m.example.test",
+        "https://i.example.test",
+        "https://c.example.test",
+    )
+    assert dict(config.connectors) == {"gwt": "GWT"}
+
+
+def test_from_env_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANDIUM_ORG", "envorg")
+    monkeypatch.setenv("PANDIUM_SHARED_SECRET", SECRET)
+    monkeypatch.delenv("PANDIUM_ENV", raising=False)
+    config = PandiumConfig.from_env()
+    assert (config.org, config.environment) == ("envorg", "sandbox")
+
+
+def test_from_env_without_variables_names_them() -> None:
+    with pytest.raises(ValueError, match="PANDIUM_ORG"):
+        PandiumConfig.from_env({})
+    with pytest.raises(ValueError, match="PANDIUM_SHARED_SECRET"):
+        PandiumConfig.from_env({"PANDIUM_ORG": "acme"})

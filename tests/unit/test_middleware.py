@@ -1,0 +1,626 @@
+"""PandiumMiddleware through the ASGI interface: routes, refusals, hooks, pass-through (HOSTILE 16-22)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import threading
+from contextlib import asynccontextmanager
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import jwt
+import pytest
+from fastapi import Depends, FastAPI
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
+
+from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed import middleware as middleware_module
+
+pytestmark = pytest.mark.anyio
+
+SECRET = "middleware-test-secret-0123456789abcdef"
+CONFIG = PandiumConfig("acme", SECRET, connectors={"gwt": "GWT Integration"})
+ANN = PandiumUser("user-1", display_name="Ann", extra={"user_group": "a"})
+NOW = 1_700_000_000.5
+MINT_ROUTES = [
+    ("GET", "/pandium/marketplace", None),
+    ("GET", "/pandium/install/42", None),
+    ("GET", "/pandium/connect/gwt", None),
+    ("POST", "/pandium/token", {"flow": "marketplace"}),
+]
+
+
+async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The wrapped app: answers 200 with the path, so a pass-through is visible."""
+    if scope["type"] == "lifespan":
+        message = await receive()
+        await send({"type": f"{message['type']}.complete"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": f"app:{scope['path']}".encode()})
+
+
+def build(
+    app: Any = bare_app,
+    *,
+    user: PandiumUser | None = ANN,
+    config: PandiumConfig = CONFIG,
+    identify: Callable[[Request], Any] | None = None,
+    connector_token: Callable[..., Any] | None = None,
+    **options: Any,
+) -> PandiumMiddleware:
+    async def identify_user(request: Request) -> PandiumUser | None:
+        return user
+
+    async def crm_token(request: Request, user: PandiumUser, connector: str) -> str:
+        return f"crm-token-for-{user.sub}-{connector}"
+
+    return PandiumMiddleware(
+        app,
+        config=config,
+        identify=identify or identify_user,
+        connector_token=connector_token or crm_token,
+        **options,
+    )
+
+
+def client(app: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test")
+
+
+async def request(app: Any, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+    async with client(app) as http:
+        if body is not None:
+            kwargs["json"] = body
+        return await http.request(method, path, **kwargs)
+
+
+def token_of(url: str) -> dict[str, Any]:
+    base, _, token = url.partition("?tenant=")
+    claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})
+    return claims
+
+
+async def raw_asgi(app: Any, method: str, raw_path: str, headers: list[tuple[bytes, bytes]] | None = None) -> Message:
+    """Call the app with a path exactly as a server would decode it (httpx would normalise '..')."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": unquote(raw_path),
+        "raw_path": raw_path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers or [(b"host", b"app.test")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("app.test", 80),
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    start = sent[0]
+    start["headers"] = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    return start
+
+
+# --- minting -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/pandium/marketplace", "https://imp.sandbox.pandium.com/acme?tenant="),
+        ("/pandium/install/42", "https://imp.sandbox.pandium.com/acme/tenants/create/42?tenant="),
+        ("/pandium/connect/gwt", "https://emp.sandbox.pandium.com/acme/gwt/auth?tenant="),
+    ],
+)
+async def test_mint_routes_redirect_to_pandium_with_a_fresh_token(path: str, location: str) -> None:
+    app = build(clock=lambda: NOW, new_jti=lambda: "jti-1")
+    response = await request(app, "GET", path)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(location)
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    claims = token_of(response.headers["location"])
+    assert (claims["sub"], claims["iat"], claims["jti"]) == ("user-1", int(NOW), "jti-1")
+    assert claims["ti"]["udn"] == "Ann"
+
+
+async def test_connect_adds_the_auth_only_xti_from_the_connector_token_hook() -> None:
+    seen: list[tuple[str, str, str]] = []
+
+    def connector_token(request: Request, user: PandiumUser, connector: str) -> str:
+        seen.append((request.url.path, user.sub, connector))
+        return "crm-api-token"
+
+    response = await request(build(connector_token=connector_token), "GET", "/pandium/connect/gwt")
+    assert token_of(response.headers["location"])["ti"]["xti"] == {
+        "user_group": "a",
+        "connector_name": "gwt",
+        "integration_name": "GWT Integration",
+        "token": "crm-api-token",
+    }
+    assert seen == [("/pandium/connect/gwt", "user-1", "gwt")]
+
+
+async def test_each_request_gets_a_new_jti() -> None:
+    app = build()
+    first = await request(app, "GET", "/pandium/marketplace")
+    second = await request(app, "GET", "/pandium/marketplace")
+    assert token_of(first.headers["location"])["jti"] != token_of(second.headers["location"])["jti"]
+
+
+@pytest.mark.parametrize(
+    ("body", "url_start"),
+    [
+        ({"flow": "marketplace"}, "https://imp.sandbox.pandium.com/acme?tenant="),
+        ({"flow": "install", "integration_id": "42"}, "https://imp.sandbox.pandium.com/acme/tenants/create/42?"),
+        ({"flow": "install", "integration_id": 42}, "https://imp.sandbox.pandium.com/acme/tenants/create/42?"),
+        ({"flow": "connect", "connector": "gwt"}, "https://emp.sandbox.pandium.com/acme/gwt/auth?tenant="),
+    ],
+)
+async def test_post_token_returns_the_url_and_its_expiry_for_single_page_apps(
+    body: dict[str, Any], url_start: str
+) -> None:
+    response = await request(build(clock=lambda: NOW), "POST", "/pandium/token", body)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+    payload = response.json()
+    assert payload["url"].startswith(url_start)
+    assert payload["expires_at"] == int(NOW) + 60
+    assert token_of(payload["url"])["iat"] == int(NOW)
+
+
+# --- hooks: sync or async ----------------------------------------------------------------------------
+
+
+class AsyncIdentify:
+    async def __call__(self, request: Request) -> PandiumUser:
+        return PandiumUser("callable-object")
+
+
+async def async_identify_with_suffix(request: Request, suffix: str) -> PandiumUser:
+    return PandiumUser(f"partial-{suffix}")
+
+
+@pytest.mark.parametrize(
+    ("identify", "sub"),
+    [
+        (lambda request: PandiumUser("sync-lambda"), "sync-lambda"),
+        (AsyncIdentify(), "callable-object"),
+        (functools.partial(async_identify_with_suffix, suffix="x"), "partial-x"),
+    ],
+)
+async def test_identify_may_be_sync_async_or_an_async_callable(identify: Any, sub: str) -> None:
+    response = await request(build(identify=identify), "GET", "/pandium/marketplace")
+    assert token_of(response.headers["location"])["sub"] == sub
+
+
+async def test_sync_hooks_run_off_the_event_loop_thread() -> None:
+    threads: list[threading.Thread] = []
+
+    def identify(request: Request) -> PandiumUser:
+        threads.append(threading.current_thread())
+        return ANN
+
+    def connector_token(request: Request, user: PandiumUser, connector: str) -> str:
+        threads.append(threading.current_thread())
+        return "t"
+
+    await request(build(identify=identify, connector_token=connector_token), "GET", "/pandium/connect/gwt")
+    assert len(threads) == 2
+    assert all(thread is not threading.current_thread() for thread in threads)
+
+
+async def test_the_identify_hook_can_read_the_body_of_post_token() -> None:
+    bodies: list[bytes] = []
+
+    async def identify(request: Request) -> PandiumUser:
+        bodies.append(await request.body())
+        return ANN
+
+    response = await request(build(identify=identify), "POST", "/pandium/token", {"flow": "marketplace"})
+    assert response.status_code == 200
+    assert json.loads(bodies[0]) == {"flow": "marketplace"}
+
+
+# --- refusals ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "path", "body"), MINT_ROUTES)
+async def test_no_identified_user_is_401_on_every_mint_route_and_mints_nothing(
+    method: str, path: str, body: Any
+) -> None:
+    minted: list[str] = []
+
+    def new_jti() -> str:
+        minted.append("jti")
+        return "jti"
+
+    response = await request(build(user=None, new_jti=new_jti), method, path, body)
+    assert response.status_code == 401
+    assert response.json()["error"] == "not-signed-in"
+    assert "location" not in response.headers
+    assert minted == []
+
+
+@pytest.mark.parametrize(("method", "path", "body"), MINT_ROUTES)
+async def test_cross_site_requests_are_refused_on_every_mint_route(method: str, path: str, body: Any) -> None:
+    response = await request(build(), method, path, body, headers={"sec-fetch-site": "cross-site"})
+    assert response.status_code == 403
+    assert response.json()["error"] == "cross-site"
+
+
+@pytest.mark.parametrize("site", ["same-origin", "same-site", "none"])
+async def test_same_site_and_direct_navigation_are_allowed(site: str) -> None:
+    response = await request(build(), "GET", "/pandium/marketplace", headers={"sec-fetch-site": site})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    "raw_path",
+    [
+        "/pandium/connect/unknown",
+        "/pandium/connect/GWT",
+        "/pandium/connect/gwt/",
+        "/pandium/connect/gwt/..",
+        "/pandium/connect/..%2Fgwt",
+        "/pandium/connect/gwt%2F..%2F..%2Fevil",
+        "/pandium/install/..",
+        "/pandium/install/.",
+        "/pandium/install/a%2Fb",
+        "/pandium/install//evil.test",
+        "/pandium/install/%2F%2Fevil.test",
+        "/pandium/install/%5Cevil.test",
+        "/pandium/install/\\\\evil.test",
+        "/pandium/install/%D9%A1%D9%A2",
+        "/pandium/install/42%00",
+        "/pandium/install/",
+        "/pandium/marketplace/",
+        "/pandium/marketplace/..",
+        "/pandium/",
+        "/pandium",
+        "/pandium/anything-else",
+    ],
+)
+async def test_unknown_targets_and_path_tricks_are_404_and_never_redirect(raw_path: str) -> None:
+    start = await raw_asgi(build(), "GET", raw_path)
+    assert start["status"] == 404
+    assert "location" not in start["headers"]
+
+
+async def test_every_redirect_location_starts_with_the_configured_base_url() -> None:
+    config = PandiumConfig(
+        "acme",
+        SECRET,
+        marketplace_base_url="https://m.example.test",
+        install_base_url="https://i.example.test",
+        connect_base_url="https://c.example.test",
+        connectors={"gwt": "GWT", "hub-spot_2": "HubSpot"},
+    )
+    app = build(config=config)
+    expected = {
+        "/pandium/marketplace": "https://m.example.test/acme?",
+        "/pandium/install/42": "https://i.example.test/acme/tenants/create/42?",
+        "/pandium/install/A-b_9": "https://i.example.test/acme/tenants/create/A-b_9?",
+        "/pandium/connect/gwt": "https://c.example.test/acme/gwt/auth?",
+        "/pandium/connect/hub-spot_2": "https://c.example.test/acme/hub-spot_2/auth?",
+    }
+    for path, start in expected.items():
+        response = await request(app, "GET", path)
+        assert response.headers["location"].startswith(start), path
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("POST", "/pandium/marketplace", "GET"),
+        ("HEAD", "/pandium/install/42", "GET"),
+        ("DELETE", "/pandium/connect/gwt", "GET"),
+        ("GET", "/pandium/token", "POST"),
+        ("PUT", "/pandium/token", "POST"),
+        ("POST", "/pandium/embed.js", "GET, HEAD"),
+    ],
+)
+async def test_wrong_method_is_405_with_allow(method: str, path: str, allow: str) -> None:
+    response = await request(build(), method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "status", "reason"),
+    [
+        (b"{not json", {"content-type": "application/json"}, 400, "bad-request"),
+        (b"\xff\xfe", {"content-type": "application/json"}, 400, "bad-request"),
+        (b"[1, 2]", {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "elsewhere"}', {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "install"}', {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "install", "integration_id": "../x"}', {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "install", "integration_id": true}', {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "connect", "connector": "nope"}', {"content-type": "application/json"}, 404, "not-found"),
+        (b'{"flow": "connect"}', {"content-type": "application/json"}, 404, "not-found"),
+        (b'{"flow": "marketplace"}', {"content-type": "text/plain"}, 415, "unsupported-media-type"),
+        (b'{"flow": "marketplace"}', {}, 415, "unsupported-media-type"),
+        (b"[" * 100_000, {"content-type": "application/json"}, 413, "too-large"),
+        (b"[" * 5000 + b"]" * 5000, {"content-type": "application/json"}, 400, "bad-request"),
+    ],
+)
+async def test_bad_bodies_to_post_token_get_a_clear_4xx(
+    content: bytes, headers: dict[str, str], status: int, reason: str
+) -> None:
+    response = await request(build(), "POST", "/pandium/token", content=content, headers=headers)
+    assert response.status_code == status
+    payload = response.json()
+    assert payload["error"] == reason and payload["status"] == status and payload["message"]
+    assert "Traceback" not in response.text
+
+
+async def test_an_oversized_streamed_body_without_content_length_is_413() -> None:
+    async def chunks() -> Any:
+        for _ in range(10):
+            yield b" " * 4096
+
+    app = build(max_body_size=8192)
+    response = await request(app, "POST", "/pandium/token", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert "8192 bytes" in response.json()["message"]
+
+
+async def test_a_non_numeric_content_length_is_400() -> None:
+    start = await raw_asgi(
+        build(), "POST", "/pandium/token", headers=[(b"content-type", b"application/json"), (b"content-length", b"12x")]
+    )
+    assert start["status"] == 400
+
+
+# --- HTML for navigations, JSON for fetch -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe"}, {"accept": "text/html,application/xhtml+xml"}],
+)
+async def test_browser_navigations_get_an_html_error_page_the_loader_can_read(headers: dict[str, str]) -> None:
+    response = await request(build(user=None), "GET", "/pandium/marketplace", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'data-pandium-status="401" data-pandium-reason="not-signed-in"' in response.text
+    assert "<script" not in response.text
+
+
+async def test_fetch_requests_get_json_even_when_they_accept_html() -> None:
+    headers = {"sec-fetch-mode": "cors", "accept": "text/html"}
+    response = await request(build(user=None), "GET", "/pandium/marketplace", headers=headers)
+    assert response.json() == {
+        "error": "not-signed-in",
+        "status": 401,
+        "message": "Sign in to the app, then reload this page.",
+    }
+
+
+# --- failures inside hooks and minting -----------------------------------------------------------------
+
+
+def failing_identify(request: Request) -> PandiumUser:
+    raise RuntimeError("database is down")
+
+
+@pytest.mark.parametrize(
+    ("options", "log_text"),
+    [
+        ({"identify": failing_identify}, "RuntimeError: database is down"),
+        ({"identify": lambda request: {"sub": "u"}}, "identify returned a dict"),
+        ({"connector_token": lambda request, user, connector: ""}, "connector_token must return"),
+        ({"user": PandiumUser("u", meta={"x": float("nan")})}, "PandiumUser.meta"),
+    ],
+)
+async def test_a_failing_hook_or_claim_is_logged_and_answered_with_a_generic_500(
+    options: dict[str, Any], log_text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="pandium_embed")
+    response = await request(build(**options), "GET", "/pandium/connect/gwt", headers={"sec-fetch-mode": "navigate"})
+    assert response.status_code == 500
+    assert 'data-pandium-reason="server-error"' in response.text
+    assert "database" not in response.text and "Traceback" not in response.text
+    logged = "\n".join(record.getMessage() + (caplog.text if record.exc_info else "") for record in caplog.records)
+    assert log_text in logged
+
+
+async def test_a_url_over_the_limit_is_a_server_side_error_naming_the_size_and_a_generic_page(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = PandiumConfig("acme", SECRET, max_url_length=1000)
+    app = build(config=config, user=PandiumUser("u", meta="m" * 2000))
+    response = await request(app, "GET", "/pandium/marketplace", headers={"sec-fetch-mode": "navigate"})
+    assert response.status_code == 500
+    assert "eyJ" not in response.text and "tenant=" not in response.text and "m" * 100 not in response.text
+    assert any("over max_url_length=1000" in record.getMessage() for record in caplog.records)
+
+
+async def test_no_response_body_or_repr_carries_the_secret_or_a_token() -> None:
+    app = build()
+    bodies = []
+    for method, path, body in [*MINT_ROUTES, ("GET", "/pandium/nope", None), ("POST", "/pandium/token", "x")]:
+        bodies.append((await request(app, method, path, body)).text)
+        bodies.append((await request(build(user=None), method, path, body)).text)
+    assert not any(SECRET in text for text in bodies)
+    redirect_bodies = [text for text in bodies if "eyJ" in text]
+    # Only POST /token answers a URL in its body (that is its job); no error body ever does.
+    assert all(json.loads(text).keys() == {"url", "expires_at"} for text in redirect_bodies)
+    assert SECRET not in repr(app.config) and SECRET not in repr(app)
+
+
+# --- pass-through --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/settings", "/pandiumx", "/pandium-docs/marketplace", "/PANDIUM/marketplace"])
+async def test_paths_outside_the_prefix_reach_the_wrapped_app(path: str) -> None:
+    response = await request(build(), "GET", path)
+    assert response.text == f"app:{path}"
+
+
+async def test_non_http_scopes_reach_the_wrapped_app_untouched() -> None:
+    seen: list[tuple[Scope, Receive, Send]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append((scope, receive, send))
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    async def send(message: Message) -> None:
+        pass
+
+    middleware = build(app)
+    for scope in ({"type": "websocket", "path": "/pandium/marketplace"}, {"type": "lifespan"}):
+        await middleware(scope, receive, send)
+    assert [entry[0]["type"] for entry in seen] == ["websocket", "lifespan"]
+    assert all(entry[1] is receive and entry[2] is send for entry in seen)
+
+
+async def test_foreign_requests_pass_the_same_scope_receive_and_send() -> None:
+    seen: list[tuple[Scope, Receive, Send]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append((scope, receive, send))
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    scope: Scope = {"type": "http", "method": "GET", "path": "/x", "root_path": "", "headers": []}
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await build(app)(scope, receive, send)
+    assert seen == [(scope, receive, send)]
+    assert sent[0]["status"] == 200
+
+
+async def test_it_works_mounted_under_a_root_path() -> None:
+    app = build()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, root_path="/crm"), base_url="http://app.test"
+    ) as http:
+        minted = await http.get("/crm/pandium/marketplace")
+        passed = await http.get("/crm/pandium-not/x")
+    assert minted.status_code == 303
+    assert passed.text == "app:/crm/pandium-not/x"
+
+
+async def test_a_custom_prefix_moves_every_route() -> None:
+    config = PandiumConfig("acme", SECRET, prefix="/integrations/embed")
+    app = build(config=config)
+    assert (await request(app, "GET", "/integrations/embed/marketplace")).status_code == 303
+    assert (await request(app, "GET", "/pandium/marketplace")).text == "app:/pandium/marketplace"
+
+
+# --- real apps behind the middleware ---------------------------------------------------------------------
+
+
+def starlette_app() -> Starlette:
+    async def home(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("starlette home")
+
+    async def shadowed(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("the app answered under the prefix")
+
+    return Starlette(routes=[Route("/", home), Route("/pandium/shadowed", shadowed)])
+
+
+def fastapi_app() -> FastAPI:
+    app = FastAPI()
+
+    def current_user() -> PandiumUser:
+        return ANN
+
+    @app.get("/")
+    def home(user: PandiumUser = Depends(current_user)) -> dict[str, str]:
+        return {"home": user.sub}
+
+    @app.get("/pandium/shadowed")
+    def shadowed() -> str:
+        return "the app answered under the prefix"
+
+    return app
+
+
+@pytest.mark.parametrize("make_app", [starlette_app, fastapi_app])
+async def test_starlette_and_fastapi_apps_keep_their_routes_and_lose_the_prefix(
+    make_app: Callable[[], Any],
+) -> None:
+    app = build(make_app())
+    home = await request(app, "GET", "/")
+    assert home.status_code == 200 and ("starlette home" in home.text or home.json() == {"home": "user-1"})
+    minted = await request(app, "GET", "/pandium/marketplace")
+    assert minted.status_code == 303
+    shadowed = await request(app, "GET", "/pandium/shadowed")
+    assert shadowed.status_code == 404
+    assert "the app answered" not in shadowed.text
+
+
+# --- construction ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"config": "acme"}, middleware_module.BAD_CONFIG),
+        ({"identify": None}, middleware_module.BAD_IDENTIFY),
+        ({"connector_token": None}, middleware_module.MISSING_CONNECTOR_TOKEN),
+        ({"max_body_size": 0}, middleware_module.BAD_BODY_LIMIT),
+    ],
+)
+def test_bad_construction_says_what_to_pass(kwargs: dict[str, Any], message: str) -> None:
+    values: dict[str, Any] = {"config": CONFIG, "identify": lambda request: None, "connector_token": lambda *a: "t"}
+    values.update(kwargs)
+    with pytest.raises(ValueError) as caught:
+        PandiumMiddleware(bare_app, **values)
+    assert str(caught.value) == message
+
+
+def test_connectors_are_optional_when_none_are_configured() -> None:
+    PandiumMiddleware(bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: None)
+
+
+async def test_lifespan_passes_through_a_wrapped_starlette_app() -> None:
+    events: list[str] = []
+
+    async def lifespan(app: Starlette) -> Any:
+        events.append("startup")
+        yield
+        events.append("shutdown")
+
+    app = build(Starlette(lifespan=asynccontextmanager(lifespan)))
+    messages: list[Message] = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[str] = []
+
+    async def receive() -> Message:
+        return messages.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message["type"])
+
+    await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+    assert events == ["startup", "shutdown"]
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
