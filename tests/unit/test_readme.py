@@ -1,0 +1,68 @@
+"""The README's quick starts are code a new user pastes: run them exactly as written."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from itsdangerous import TimestampSigner
+from starlette.middleware.sessions import SessionMiddleware
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SECRET = "readme-test-secret-0123456789abcdefghij"
+SESSION_KEY = "session-signing-key"
+
+
+def python_block_after(heading: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text.split(heading, 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match, f"no python block under {heading!r}"
+    return match.group(1)
+
+
+def session_cookie(data: dict[str, Any]) -> str:
+    """A cookie exactly as Starlette's SessionMiddleware signs it."""
+    payload = base64.b64encode(json.dumps(data).encode("utf-8"))
+    return TimestampSigner(SESSION_KEY).sign(payload).decode("utf-8")
+
+
+@pytest.mark.anyio
+async def test_the_backend_quick_start_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    snippet = python_block_after("## Quick start: backend")
+    assert len(snippet.strip().splitlines()) <= 15
+    monkeypatch.setenv("PANDIUM_ORG", "acme")
+    monkeypatch.setenv("PANDIUM_SHARED_SECRET", SECRET)
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, str(README), "exec"), namespace)
+    app = SessionMiddleware(namespace["app"], secret_key=SESSION_KEY)
+
+    user = {"id": "user-7", "name": "Ann", "email": "ann@example.test"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+        anonymous = await http.get("/pandium/marketplace")
+        http.cookies.set("session", session_cookie({"user": user}))
+        signed_in = await http.get("/pandium/marketplace")
+
+    assert anonymous.status_code == 401
+    assert signed_in.status_code == 303
+    location = signed_in.headers["location"]
+    assert location.startswith("https://imp.sandbox.pandium.com/acme?tenant=")
+    claims = jwt.decode(location.split("tenant=")[1], SECRET, algorithms=["HS256"])
+    assert (claims["sub"], claims["ti"]["udn"], claims["ti"]["uem"]) == ("user-7", "Ann", "ann@example.test")
+
+
+def test_the_mint_without_middleware_snippet_runs_as_written() -> None:
+    from pandium_embed import PandiumConfig, PandiumUser
+
+    config = PandiumConfig("acme", SECRET)
+    namespace: dict[str, Any] = {"config": config, "PandiumUser": PandiumUser}
+    exec(compile(python_block_after("To mint without the middleware"), str(README), "exec"), namespace)
+    url: str = namespace["url"]
+    assert url.startswith("https://imp.sandbox.pandium.com/acme?tenant=")
+    assert jwt.decode(url.split("tenant=")[1], SECRET, algorithms=["HS256"])["sub"] == "user-1"
