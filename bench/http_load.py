@@ -1,0 +1,147 @@
+"""Over HTTP: uvicorn on loopback, driven by wrk; our mint route against the docs-style route."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+
+from . import apps
+from .harness import Spread, alternate, paired_ratios
+from .server import UvicornProcess
+
+HEADERS = {
+    "Cookie": f"{apps.SESSION_COOKIE}={apps.SESSION_ID}",
+    "Accept": "text/html",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Site": "same-origin",
+}
+ROUTES = {"ours": "/pandium/marketplace", "docs": "/docs/marketplace"}
+
+
+class WrkMissing(RuntimeError):
+    pass
+
+
+def ensure_wrk(log: Callable[[str], None] = print) -> str:
+    """wrk from Debian's packages: installed here when missing and we are root, else a clear error."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        log("  installing wrk (apt-get update && apt-get install -y wrk)...")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env, timeout=300)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise WrkMissing(
+        "wrk is not installed and cannot be installed here (needs root and apt-get): "
+        "install it with `sudo apt-get install wrk`, or run `make bench` as root."
+    )
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # socket errors + non-2xx/3xx answers
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"unparsable wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkRun:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    total = re.search(r"(\d+) requests in", output)
+    if not (rps and p50 and p99 and total):
+        raise ValueError(f"unexpected wrk output:\n{output}")
+    errors = 0
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if bad:
+        errors += int(bad.group(1))
+    return WrkRun(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)), int(total.group(1)), errors)
+
+
+def run_wrk(wrk: str, url: str, *, seconds: float, connections: int) -> WrkRun:
+    command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "5s"]
+    for name, value in HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
+    done = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30, check=True)
+    return parse_wrk(done.stdout)
+
+
+@dataclass(frozen=True)
+class HttpFigures:
+    rps: dict[str, Spread]
+    p99_ms: dict[str, Spread]
+    ratio: Spread  # ours rps / docs rps, paired per round
+    errors: int
+    connections: int
+    seconds: float
+
+
+def check(server: UvicornProcess) -> None:
+    """Before timing: both routes answer 303 with a token PyJWT accepts."""
+    for path in ROUTES.values():
+        status, headers, _ = server.get(path, HEADERS)
+        if status != 303 or not headers.get("location", "").startswith(apps.MARKETPLACE_BASE + "?tenant="):
+            raise AssertionError(f"{path} answered {status} over HTTP")
+        token = parse_qs(urlsplit(headers["location"]).query)["tenant"][0]
+        jwt.decode(token, apps.SECRET, algorithms=["HS256"])
+
+
+def measure(
+    *, rounds: int = 5, seconds: float = 5.0, connections: int = 16, log: Callable[[str], None] = print
+) -> HttpFigures:
+    wrk = ensure_wrk(log)
+    with UvicornProcess("bench.apps:http_app") as server:
+        check(server)
+        urls = {name: server.base_url + path for name, path in ROUTES.items()}
+        for url in urls.values():  # warm up
+            run_wrk(wrk, url, seconds=2, connections=connections)
+        log(f"  wrk: {connections} connections, {seconds:.0f} s per run, up to {rounds} alternating rounds")
+        runs: dict[str, list[WrkRun]] = {name: [] for name in urls}
+
+        def runner(name: str) -> Callable[[], float]:
+            def run() -> float:
+                result = run_wrk(wrk, urls[name], seconds=seconds, connections=connections)
+                runs[name].append(result)
+                return result.rps
+
+            return run
+
+        rps = alternate({name: runner(name) for name in urls}, rounds, max_seconds=rounds * 2 * (seconds + 5))
+    return HttpFigures(
+        rps={name: Spread.of(values) for name, values in rps.items()},
+        p99_ms={name: Spread.of([r.p99_ms for r in results]) for name, results in runs.items()},
+        ratio=Spread.of(paired_ratios(rps["ours"], rps["docs"])),
+        errors=sum(r.errors for results in runs.values() for r in results),
+        connections=connections,
+        seconds=seconds,
+    )
+
+
+if __name__ == "__main__":
+    print(measure(rounds=2, seconds=3))
