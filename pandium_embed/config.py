@@ -73,6 +73,10 @@ BAD_CONNECTOR = (
     "1-128 letters, digits, '-' or '_' and integration names non-empty strings (problem with {name!r})."
 )
 BAD_MAX_URL_LENGTH = "PandiumConfig max_url_length must be a positive integer (got {got!r})."
+BAD_CONNECTORS_ENV = (
+    "PANDIUM_CONNECTORS must be comma-separated connector=integration pairs, "
+    "e.g. 'hubspot=HubSpot Sync,gwt=GWT' (problem with {item!r})."
+)
 SHORT_SECRET = (
     "The Pandium shared secret is shorter than {n} bytes; use the full secret Pandium issued. "
     "A short HS256 secret can be brute-forced."
@@ -210,7 +214,8 @@ class PandiumConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> PandiumConfig:
         """Build a config from ``PANDIUM_ORG``, ``PANDIUM_SHARED_SECRET``, ``PANDIUM_ENV`` and the
         ``PANDIUM_MARKETPLACE_BASE_URL`` / ``PANDIUM_INSTALL_BASE_URL`` / ``PANDIUM_CONNECT_BASE_URL``
-        overrides. Keyword arguments (``connectors``, ``prefix``, ...) win over the environment."""
+        overrides and ``PANDIUM_CONNECTORS`` (``"hubspot=HubSpot Sync,gwt=GWT"``). Keyword arguments
+        (``connectors``, ``prefix``, ...) win over the environment."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {
             "org": env.get("PANDIUM_ORG", ""),
@@ -220,5 +225,19 @@ class PandiumConfig:
             "install_base_url": env.get("PANDIUM_INSTALL_BASE_URL") or None,
             "connect_base_url": env.get("PANDIUM_CONNECT_BASE_URL") or None,
         }
+        connectors = env.get("PANDIUM_CONNECTORS")
+        if connectors:
+            values["connectors"] = _parse_connectors(connectors)
         values.update(overrides)
         return cls(**values)
+
+
+def _parse_connectors(text: str) -> dict[str, str]:
+    """``"hubspot=HubSpot Sync, gwt=GWT"`` -> ``{"hubspot": "HubSpot Sync", "gwt": "GWT"}``."""
+    connectors: dict[str, str] = {}
+    for item in text.split(","):
+        name, separator, integration = item.partition("=")
+        if not separator:
+            raise ValueError(BAD_CONNECTORS_ENV.format(item=item.strip()))
+        connectors[name.strip()] = integration.strip()
+    return connectors

@@ -177,3 +177,15 @@ def test_from_env_without_variables_names_them() -> None:
         PandiumConfig.from_env({})
     with pytest.raises(ValueError, match="PANDIUM_SHARED_SECRET"):
         PandiumConfig.from_env({"PANDIUM_ORG": "acme"})
+
+
+def test_from_env_reads_connectors_as_name_equals_integration_pairs() -> None:
+    env = {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_CONNECTORS": "hubspot=HubSpot Sync, gwt=GWT"}
+    assert dict(PandiumConfig.from_env(env).connectors) == {"hubspot": "HubSpot Sync", "gwt": "GWT"}
+
+
+def test_from_env_explains_a_malformed_connector_list() -> None:
+    env = {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_CONNECTORS": "hubspot"}
+    with pytest.raises(ValueError) as caught:
+        PandiumConfig.from_env(env)
+    assert str(caught.value) == config_module.BAD_CONNECTORS_ENV.format(item="hubspot")
