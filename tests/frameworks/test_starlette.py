@@ -1,0 +1,188 @@
+"""Starlette (docs/recipes/starlette_app.py) and FastAPI (docs/recipes/fastapi_app.py).
+
+Both recipes list PandiumMiddleware *after* the session (and auth) middleware: the Request identify
+receives is built from the scope at the middleware's position, so only middleware outside it has put
+``session`` and ``user`` there. The ordering tests show what the wrong order does.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+
+import pytest
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pandium_embed import PandiumConfig, PandiumMiddleware
+
+from tests.frameworks.support import (
+    MARKETPLACE,
+    MINT_IDS,
+    MINT_ROUTES,
+    SESSION_SECRET_KEY,
+    assert_loader,
+    assert_signed_out,
+    client,
+    load_recipe,
+    mint,
+    minted_claims,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+async def login(request: Request) -> Response:
+    """What the app's login view does: put the user in Starlette's session."""
+    body = await request.json()
+    request.session.update(body)
+    return JSONResponse({"ok": True})
+
+
+async def logout(request: Request) -> Response:
+    request.session.clear()
+    return JSONResponse({"ok": True})
+
+
+@pytest.fixture
+def starlette_recipe(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    recipe = load_recipe("starlette_app", monkeypatch)
+    app: Starlette = recipe.app
+    app.add_route("/login", login, methods=["POST"])
+    app.add_route("/logout", logout, methods=["POST"])
+    return recipe
+
+
+@pytest.fixture
+def fastapi_recipe(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    recipe = load_recipe("fastapi_app", monkeypatch)
+    recipe.USERS["u-42"] = recipe.User(id="u-42", email="ann@example.com")
+    app: FastAPI = recipe.app
+    app.add_route("/login", login, methods=["POST"])
+    app.add_route("/logout", logout, methods=["POST"])
+    return recipe
+
+
+# --- Starlette: AuthenticationMiddleware -> request.user ---------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
+async def test_starlette_request_user_is_the_token_subject(
+    starlette_recipe: ModuleType, method: str, path: str, where: str
+) -> None:
+    async with client(starlette_recipe.app) as http:
+        await http.post("/login", json={"username": "ann"})
+        claims = minted_claims(await mint(http, method, path), where)
+    assert claims["sub"] == "ann"
+    assert claims["ti"]["udn"] == "ann"
+
+
+@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
+async def test_starlette_signed_out_is_401_before_login_and_after_logout(
+    starlette_recipe: ModuleType, method: str, path: str, where: str
+) -> None:
+    async with client(starlette_recipe.app) as http:
+        assert_signed_out(await mint(http, method, path))
+        await http.post("/login", json={"username": "ann"})
+        await http.post("/logout")
+        assert_signed_out(await mint(http, method, path))
+
+
+async def test_starlette_loader_and_own_routes(starlette_recipe: ModuleType) -> None:
+    async with client(starlette_recipe.app) as http:
+        assert_loader(await http.get("/pandium/embed.js"))
+        assert (await http.get("/")).text == "hello stranger"
+        await http.post("/login", json={"username": "ann"})
+        assert (await http.get("/")).text == "hello ann"
+        # Starlette's own 404 outside the prefix; ours (JSON, with a reason) inside it.
+        assert (await http.get("/nope")).text == "Not Found"
+        assert (await http.get("/pandium/nope")).json()["error"] == "not-found"
+
+
+async def test_starlette_pandium_outside_the_auth_middleware_cannot_see_the_user(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The wrong order: PandiumMiddleware wrapping the whole app sees the raw scope, with no user in it.
+    # Starlette's request.user says so loudly; the middleware answers 500 and logs why.
+    async def identify(request: Request) -> None:
+        request.user  # noqa: B018 - touching it is the point
+
+    app = PandiumMiddleware(
+        Starlette(middleware=[Middleware(SessionMiddleware, secret_key=SESSION_SECRET_KEY)]),
+        config=PandiumConfig("acme", "framework-recipes-shared-secret-0123456789"),
+        identify=identify,
+    )
+    async with client(app) as http:
+        response = await http.get("/pandium/marketplace")
+    assert response.status_code == 500
+    assert "AuthenticationMiddleware must be installed" in caplog.text
+    assert "AuthenticationMiddleware" not in response.text
+
+
+# --- FastAPI: one lookup for the dependency and for identify ---------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
+async def test_fastapi_dependency_user_is_the_token_subject(
+    fastapi_recipe: ModuleType, method: str, path: str, where: str
+) -> None:
+    async with client(fastapi_recipe.app) as http:
+        await http.post("/login", json={"user_id": "u-42"})
+        # The route sees the user through Depends(current_user) ...
+        assert (await http.get("/me")).json() == {"id": "u-42", "email": "ann@example.com"}
+        # ... and identify sees the same user through the same function.
+        claims = minted_claims(await mint(http, method, path), where)
+    assert claims["sub"] == "u-42"
+    assert claims["ti"]["uem"] == "ann@example.com"
+
+
+@pytest.mark.parametrize("user_id", [None, "u-unknown"], ids=["no-session", "user-not-in-db"])
+@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
+async def test_fastapi_no_user_is_401_for_the_route_and_the_middleware_alike(
+    fastapi_recipe: ModuleType, user_id: str | None, method: str, path: str, where: str
+) -> None:
+    async with client(fastapi_recipe.app) as http:
+        if user_id is not None:
+            await http.post("/login", json={"user_id": user_id})
+        assert (await http.get("/me")).status_code == 401
+        assert_signed_out(await mint(http, method, path))
+
+
+async def test_fastapi_loader_and_own_routes(fastapi_recipe: ModuleType) -> None:
+    async with client(fastapi_recipe.app) as http:
+        assert_loader(await http.get("/pandium/embed.js"))
+        assert (await http.get("/openapi.json")).json()["paths"].keys() == {"/me"}
+        assert (await http.get("/nope")).json() == {"detail": "Not Found"}
+
+
+async def test_fastapi_session_middleware_inside_pandium_leaves_identify_without_a_session(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wrong order: add_middleware() puts each new middleware *outside* the ones before it, so adding
+    # SessionMiddleware first and PandiumMiddleware second leaves the session inside, unseen by identify.
+    recipe = load_recipe("fastapi_app", monkeypatch)
+    app = FastAPI()
+    app.add_middleware(SessionMiddleware, secret_key=SESSION_SECRET_KEY)
+    app.add_middleware(PandiumMiddleware, config=PandiumConfig.from_env(), identify=recipe.identify)
+    async with client(app) as http:
+        response = await http.get("/pandium/marketplace")
+    assert response.status_code == 500
+    assert "SessionMiddleware must be installed" in caplog.text
+
+
+async def test_fastapi_add_middleware_in_reverse_order_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same app built with add_middleware(): PandiumMiddleware first, SessionMiddleware last (outermost).
+    recipe = load_recipe("fastapi_app", monkeypatch)
+    recipe.USERS["u-42"] = recipe.User(id="u-42", email="ann@example.com")
+    app = FastAPI()
+    app.add_middleware(PandiumMiddleware, config=PandiumConfig.from_env(), identify=recipe.identify)
+    app.add_middleware(SessionMiddleware, secret_key=SESSION_SECRET_KEY)
+    app.add_route("/login", login, methods=["POST"])
+    async with client(app) as http:
+        await http.post("/login", json={"user_id": "u-42"})
+        assert minted_claims(await http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "u-42"
