@@ -1,0 +1,398 @@
+"""``MockPandium``: an ASGI app that behaves like Pandium's hosted pages, for development and tests.
+
+It serves the same paths as the real hosts, so a ``PandiumConfig`` whose three base URLs point at it
+works unchanged. Reserved paths live under ``/__mock__/`` (an org may not be called that).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, Router
+from starlette.types import Receive, Scope, Send
+
+from ..config import SEGMENT_PATTERN, origin_of
+from . import pages
+from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
+from .payloads import cancelled_tenant, success_message, tenant_payload
+from .records import AcceptedToken, Records, RejectedToken
+from .verify import DEFAULT_REPLAY_MEMORY, DEFAULT_SKEW, REASONS, JtiMemory, TokenRejected, verify_token
+
+__all__ = ["PAGE_REASONS", "RESERVED_PREFIX", "MockPandium"]
+
+logger = logging.getLogger("pandium_embed.mock")
+
+RESERVED_PREFIX = "/__mock__"
+
+MISSING_SECRET = (
+    "MockPandium needs secret: the same shared secret your app signs tokens with (PANDIUM_SHARED_SECRET)."
+)
+BAD_ORG = "MockPandium org must be 1-128 letters, digits, '-' or '_', and not '__mock__' (got {org!r})."
+BAD_PARENT_ORIGIN = (
+    "MockPandium parent origins are the origins of the app that frames the pages, like "
+    "http://127.0.0.1:8000 (http(s)://host[:port], no path, never '*' or 'null'); got {origin!r}."
+)
+BAD_INTEGRATION = (
+    "MockPandium integrations must be Integration objects with unique ids of 1-128 letters, digits, "
+    "'-' or '_' and a name (problem with {item!r})."
+)
+BAD_CONNECTOR = (
+    "MockPandium connectors must be Connector objects with unique names of 1-128 letters, digits, "
+    "'-' or '_' and a system name (problem with {item!r})."
+)
+BAD_SKEW = "MockPandium skew must be a non-negative number of seconds (got {skew!r})."
+
+# Refusals that are about the page rather than the token; same shape as verify.REASONS.
+PAGE_REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        **REASONS,
+        "unknown-org": "There is no such organisation here: the URL's org must be the mock's org.",
+        "unknown-integration": "There is no integration with this id here.",
+        "unknown-connector": "There is no such connector here.",
+        "missing-auth-info": (
+            "An Auth-Only token needs ti.xti with connector_name, integration_name and token "
+            "(a credential for your own API)."
+        ),
+        "wrong-connector": "The token's xti.connector_name is not this page's connector.",
+        "duplicate-token": "The URL carries more than one ?tenant= token.",
+        "bad-state": "The consent window was opened without a valid state.",
+    }
+)
+_STATUS = {"unknown-org": 404, "unknown-integration": 404, "unknown-connector": 404, "bad-state": 400}
+_STATE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_STATIC_TYPES = {"mock.css": "text/css; charset=utf-8", "mock.js": "text/javascript; charset=utf-8"}
+
+
+@functools.cache
+def _static(name: str) -> bytes:
+    return (resources.files("pandium_embed.mock") / "static" / name).read_bytes()
+
+
+def _parent_origin(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(BAD_PARENT_ORIGIN.format(origin=value))
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError(BAD_PARENT_ORIGIN.format(origin=value)) from None
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or parts.password is not None
+    ):
+        raise ValueError(BAD_PARENT_ORIGIN.format(origin=value))
+    return origin_of(value)
+
+
+class _Refused(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class MockPandium:
+    """A faithful local stand-in for Pandium's hosted pages.
+
+    ``MockPandium(org="acme", secret=..., parent_origins=["http://127.0.0.1:8000"])`` serves
+    ``/<org>`` (marketplace), ``/<org>/tenants/create/<integration_id>`` (install-only) and
+    ``/<org>/<connector>/auth`` (Auth-Only), each taking ``?tenant=<jwt>`` and verifying it as
+    Pandium does. ``clock`` returns epoch seconds; ``skew`` is how far in the future ``iat`` may be.
+    """
+
+    def __init__(
+        self,
+        *,
+        org: str,
+        secret: str | bytes,
+        parent_origins: Iterable[str] = (),
+        integrations: Iterable[Integration] = DEFAULT_INTEGRATIONS,
+        connectors: Iterable[Connector] = DEFAULT_CONNECTORS,
+        clock: Callable[[], float] = time.time,
+        skew: float = DEFAULT_SKEW,
+        replay_memory: int = DEFAULT_REPLAY_MEMORY,
+    ) -> None:
+        if not isinstance(org, str) or not SEGMENT_PATTERN.fullmatch(org) or org == RESERVED_PREFIX[1:]:
+            raise ValueError(BAD_ORG.format(org=org))
+        if not secret or not isinstance(secret, (str, bytes)):
+            raise ValueError(MISSING_SECRET)
+        if isinstance(skew, bool) or not isinstance(skew, (int, float)) or not skew >= 0:
+            raise ValueError(BAD_SKEW.format(skew=skew))
+        self.org = org
+        self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+        self._parent_origins: tuple[str, ...] = ()
+        for origin in parent_origins:
+            self.add_parent_origin(origin)
+        self.integrations: tuple[Integration, ...] = tuple(integrations)
+        self.connectors: tuple[Connector, ...] = tuple(connectors)
+        self._integrations = self._index(self.integrations, Integration, "id", BAD_INTEGRATION, "name")
+        self._connectors = self._index(self.connectors, Connector, "name", BAD_CONNECTOR, "system")
+        self._clock = clock
+        self._skew = float(skew)
+        self._jtis = JtiMemory(max_entries=replay_memory)
+        self._records = Records()
+        self._tenant_ids = itertools.count(1)
+        self._router = Router(
+            routes=[
+                Route(f"{RESERVED_PREFIX}/records", self._records_endpoint, methods=["GET", "DELETE"]),
+                Route(f"{RESERVED_PREFIX}/static/{{name}}", self._static_endpoint, methods=["GET"]),
+                Route(f"{RESERVED_PREFIX}/consent/{{connector}}", self._consent, methods=["GET"]),
+                Route("/{org}", self._marketplace, methods=["GET"]),
+                Route("/{org}/tenants/create/{integration_id}", self._install, methods=["GET"]),
+                Route("/{org}/{connector}/auth", self._auth, methods=["GET"]),
+            ],
+            redirect_slashes=False,
+        )
+
+    @staticmethod
+    def _index(items: tuple[Any, ...], kind: type, key: str, message: str, label: str) -> dict[str, Any]:
+        index: dict[str, Any] = {}
+        for item in items:
+            if not isinstance(item, kind):
+                raise ValueError(message.format(item=item))
+            name = getattr(item, key)
+            if not isinstance(name, str) or not SEGMENT_PATTERN.fullmatch(name) or name in index:
+                raise ValueError(message.format(item=item))
+            if not isinstance(getattr(item, label), str) or not getattr(item, label):
+                raise ValueError(message.format(item=item))
+            index[name] = item
+        return index
+
+    def __repr__(self) -> str:
+        # Never the secret.
+        return (
+            f"MockPandium(org={self.org!r}, parent_origins={self._parent_origins!r}, "
+            f"integrations={len(self.integrations)}, connectors={len(self.connectors)})"
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._router(scope, receive, send)
+
+    # -- configuration after start ---------------------------------------------------------------
+
+    @property
+    def parent_origins(self) -> tuple[str, ...]:
+        """The origins allowed to frame the pages and to receive their messages."""
+        return self._parent_origins
+
+    def add_parent_origin(self, origin: str) -> str:
+        """Allow ``origin`` (e.g. a host server started after the mock) to frame the pages.
+
+        Returns the normalised origin. Safe to call while the server runs in another thread.
+        """
+        normalised = _parent_origin(origin)
+        if normalised not in self._parent_origins:
+            # One tuple assignment: a request in another thread sees the old or the new tuple.
+            self._parent_origins = (*self._parent_origins, normalised)
+        return normalised
+
+    @property
+    def connector_integrations(self) -> dict[str, str]:
+        """``{connector name: integration name}``, ready for ``PandiumConfig(connectors=...)``."""
+        return {
+            connector.name: (
+                self._integrations[connector.integration_id].name
+                if connector.integration_id in self._integrations
+                else connector.system
+            )
+            for connector in self.connectors
+        }
+
+    # -- introspection -----------------------------------------------------------------------------
+
+    @property
+    def accepted(self) -> list[AcceptedToken]:
+        """Each accepted token, oldest first."""
+        return self._records.accepted
+
+    @property
+    def rejected(self) -> list[RejectedToken]:
+        """Each refused page with its reason, oldest first."""
+        return self._records.rejected
+
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        """The same JSON as ``GET /__mock__/records``."""
+        return self._records.as_json()
+
+    def clear_records(self) -> None:
+        self._records.clear()
+
+    # -- pages ---------------------------------------------------------------------------------------
+
+    def _headers(self, *, framed: bool = True) -> dict[str, str]:
+        ancestors = " ".join(self._parent_origins) if framed and self._parent_origins else "'none'"
+        return {
+            # No inline script or style anywhere: the page's one script and stylesheet come from 'self'.
+            "Content-Security-Policy": (
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
+            ),
+            # The URL carries the token: keep it out of caches and Referer headers.
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        }
+
+    def _html(self, body: str, *, status: int = 200, framed: bool = True) -> Response:
+        return Response(body, status_code=status, headers=self._headers(framed=framed), media_type="text/html")
+
+    def _data(self, page: str, **values: Any) -> dict[str, Any]:
+        return {"page": page, "parentOrigins": list(self._parent_origins), **values}
+
+    def _refuse(self, request: Request, flow: str, code: str) -> Response:
+        message = PAGE_REASONS[code]
+        self._records.reject(
+            RejectedToken(flow=flow, path=request.url.path, reason=code, message=message, at=self._clock())
+        )
+        logger.info("MockPandium refused the %s page: %s", flow, code)
+        body = pages.error_page(code=code, message=message, data=self._data("error", reason=code))
+        return self._html(body, status=_STATUS.get(code, 401))
+
+    def _verify(self, request: Request, flow: str) -> dict[str, Any]:
+        if request.path_params["org"] != self.org:
+            raise _Refused("unknown-org")
+        tokens = request.query_params.getlist("tenant")
+        if len(tokens) > 1:
+            raise _Refused("duplicate-token")
+        now = self._clock()
+        try:
+            claims = verify_token(
+                tokens[0] if tokens else None, secret=self._secret, now=now, jtis=self._jtis, skew=self._skew
+            )
+        except TokenRejected as rejected:
+            raise _Refused(rejected.code) from None
+        self._records.accept(AcceptedToken(flow=flow, path=request.url.path, claims=claims, at=now))
+        logger.info("MockPandium accepted a %s token for sub %r", flow, claims["sub"])
+        return claims
+
+    def _integration_entry(self, claims: Mapping[str, Any], integration: Integration, now: float) -> dict[str, Any]:
+        tenant = tenant_payload(
+            claims,
+            tenant_id=next(self._tenant_ids),
+            org=self.org,
+            integration_id=integration.id,
+            integration_name=integration.name,
+            now=now,
+        )
+        return {
+            "id": integration.id,
+            "name": integration.name,
+            "tenant": tenant,
+            "cancelled": cancelled_tenant(integration_id=integration.id, integration_name=integration.name),
+        }
+
+    async def _marketplace(self, request: Request) -> Response:
+        try:
+            claims = self._verify(request, "marketplace")
+        except _Refused as refused:
+            return self._refuse(request, "marketplace", refused.code)
+        ti: Mapping[str, Any] = claims.get("ti") or {}
+        xti: Mapping[str, Any] = ti.get("xti") or {}
+        hidden = xti.get("hidden_integrations")
+        hidden_ids = {str(item) for item in hidden} if isinstance(hidden, list) else set()
+        installed = frozenset(str(item) for item in ti.get("ili") or [])
+        visible = [integration for integration in self.integrations if integration.id not in hidden_ids]
+        now = self._clock()
+        data = self._data(
+            "marketplace", integrations=[self._integration_entry(claims, item, now) for item in visible]
+        )
+        body = pages.marketplace_page(org=self.org, claims=claims, integrations=visible, installed=installed, data=data)
+        return self._html(body)
+
+    async def _install(self, request: Request) -> Response:
+        integration = self._integrations.get(request.path_params["integration_id"])
+        try:
+            if integration is None:
+                raise _Refused("unknown-integration")
+            claims = self._verify(request, "install")
+        except _Refused as refused:
+            return self._refuse(request, "install", refused.code)
+        entry = self._integration_entry(claims, integration, self._clock())
+        data = self._data("install", integrationId=integration.id, integrations=[entry])
+        body = pages.install_page(org=self.org, claims=claims, integration=integration, data=data)
+        return self._html(body)
+
+    async def _auth(self, request: Request) -> Response:
+        connector: Connector | None = self._connectors.get(request.path_params["connector"])
+        try:
+            if connector is None:
+                raise _Refused("unknown-connector")
+            claims = self._verify(request, "connect")
+            xti = (claims.get("ti") or {}).get("xti") or {}
+            if not all(isinstance(xti.get(key), str) and xti[key] for key in ("connector_name", "integration_name", "token")):
+                raise _Refused("missing-auth-info")
+            if xti["connector_name"] != connector.name:
+                raise _Refused("wrong-connector")
+        except _Refused as refused:
+            return self._refuse(request, "connect", refused.code)
+        now = self._clock()
+        tenant = tenant_payload(
+            claims,
+            tenant_id=next(self._tenant_ids),
+            org=self.org,
+            integration_id=connector.integration_id,
+            integration_name=xti["integration_name"],
+            now=now,
+            connector=connector.name,
+        )
+        base = str(request.base_url).rstrip("/")
+        webhook_url = f"{base}{RESERVED_PREFIX}/webhooks/{secrets.token_hex(8)}"
+        state = secrets.token_urlsafe(18)
+        data = self._data(
+            "auth",
+            system=connector.system,
+            state=state,
+            consentUrl=f"{RESERVED_PREFIX}/consent/{quote(connector.name, safe='')}?state={state}",
+            success=success_message(webhook_url=webhook_url, tenant=tenant),
+        )
+        body = pages.auth_page(
+            claims=claims, system=connector.system, integration_name=xti["integration_name"], data=data
+        )
+        return self._html(body)
+
+    async def _consent(self, request: Request) -> Response:
+        connector: Connector | None = self._connectors.get(request.path_params["connector"])
+        state = request.query_params.get("state", "")
+        if connector is None:
+            return self._refuse(request, "consent", "unknown-connector")
+        if not _STATE.fullmatch(state):
+            return self._refuse(request, "consent", "bad-state")
+        data = {"page": "consent", "parentOrigins": [], "state": state}
+        body = pages.consent_page(org=self.org, system=connector.system, data=data)
+        # A consent screen is never framed (clickjacking): it only ever opens as a popup.
+        return self._html(body, framed=False)
+
+    # -- reserved endpoints -------------------------------------------------------------------------
+
+    async def _records_endpoint(self, request: Request) -> Response:
+        if request.method == "DELETE":
+            self._records.clear()
+            return Response(status_code=204, headers={"Cache-Control": "no-store"})
+        return JSONResponse(self._records.as_json(), headers={"Cache-Control": "no-store"})
+
+    async def _static_endpoint(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        media_type = _STATIC_TYPES.get(name)
+        if media_type is None:
+            return Response("Not Found", status_code=404, media_type="text/plain")
+        return Response(
+            _static(name),
+            media_type=media_type,
+            headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+        )

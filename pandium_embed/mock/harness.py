@@ -1,0 +1,105 @@
+"""``MockPandiumServer``: a ``MockPandium`` served by uvicorn in a background thread.
+
+What the ``pandium_mock`` fixture gives; usable outside pytest too (scripts, notebooks).
+"""
+
+from __future__ import annotations
+
+import secrets
+from types import TracebackType
+from typing import Any
+
+from ..config import PandiumConfig
+from .app import MockPandium
+from .records import AcceptedToken, RejectedToken
+from .server import BackgroundServer
+
+__all__ = ["DEFAULT_ORG", "MockPandiumServer"]
+
+DEFAULT_ORG = "acme"
+
+
+class MockPandiumServer:
+    """``with MockPandiumServer() as mock: mock.config()`` -- a running stand-in on a loopback port.
+
+    The URL uses ``localhost`` so it is a different browser origin from host apps served on
+    ``127.0.0.1``: the cross-origin rules in browser tests are the real ones.
+    Keyword arguments other than ``org`` and ``secret`` go to ``MockPandium``.
+    """
+
+    def __init__(
+        self,
+        *,
+        org: str = DEFAULT_ORG,
+        secret: str | None = None,
+        url_host: str = "localhost",
+        **options: Any,
+    ) -> None:
+        # A fresh 256-bit secret per server: nothing to configure, nothing that could leak elsewhere.
+        self._secret = secret if secret is not None else secrets.token_urlsafe(32)
+        self.app = MockPandium(org=org, secret=self._secret, **options)
+        self._server = BackgroundServer(self.app, url_host=url_host)
+
+    def __repr__(self) -> str:
+        return f"MockPandiumServer(url={self.url!r}, app={self.app!r})"
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://localhost:54321``; the marketplace is ``<url>/<org>``."""
+        return self._server.url
+
+    @property
+    def origin(self) -> str:
+        """The browser origin of the pages: what a host's loader must trust."""
+        return self._server.origin
+
+    @property
+    def org(self) -> str:
+        return self.app.org
+
+    @property
+    def connectors(self) -> dict[str, str]:
+        """``{connector: integration name}`` of the mock, for ``config(connectors=...)``."""
+        return self.app.connector_integrations
+
+    def config(self, **overrides: Any) -> PandiumConfig:
+        """A ``PandiumConfig`` whose three base URLs point here, with this mock's org and secret."""
+        values: dict[str, Any] = {
+            "org": self.app.org,
+            "secret": self._secret,
+            "marketplace_base_url": self.url,
+            "install_base_url": self.url,
+            "connect_base_url": self.url,
+        }
+        values.update(overrides)
+        return PandiumConfig(**values)
+
+    def add_parent_origin(self, origin: str) -> str:
+        """Allow a host app (usually started after the mock) to frame the pages; returns the origin."""
+        return self.app.add_parent_origin(origin)
+
+    @property
+    def accepted(self) -> list[AcceptedToken]:
+        return self.app.accepted
+
+    @property
+    def rejected(self) -> list[RejectedToken]:
+        return self.app.rejected
+
+    def start(self) -> MockPandiumServer:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> MockPandiumServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

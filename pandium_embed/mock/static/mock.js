@@ -1,0 +1,120 @@
+// MockPandium page script: the one script of the stand-in's pages. No innerHTML, no eval, no string-
+// built code: the server hands data over as JSON in <script type="application/json">, and text goes
+// into the page through textContent only.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("pandium-mock-data").textContent);
+  var framed = window.parent !== window;
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function say(text, ok) {
+    var status = byId("status");
+    if (status) {
+      status.textContent = text;
+      status.classList.toggle("ok", ok === true);
+    }
+  }
+
+  // Like Pandium's page: every message goes to window.parent, never with targetOrigin "*". With
+  // several registered parents, post once to each; the browser drops those that do not match.
+  function post(message) {
+    if (!framed) return;
+    data.parentOrigins.forEach(function (origin) {
+      window.parent.postMessage(message, origin);
+    });
+  }
+
+  // Height: on the first observation (right after load) and on every change.
+  var root = byId("pandium-root");
+  var lastHeight = -1;
+  function reportHeight() {
+    var height = Math.ceil(root.getBoundingClientRect().height);
+    if (height !== lastHeight) {
+      lastHeight = height;
+      post({ message: "pandium-content-height-change", height: height });
+    }
+  }
+  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(root);
+  window.addEventListener("load", reportHeight);
+
+  // Integrations are an array, not an object keyed by id: an id like "__proto__" stays plain data.
+  function integration(id) {
+    for (var i = 0; i < (data.integrations || []).length; i++) {
+      if (data.integrations[i].id === id) return data.integrations[i];
+    }
+    return null;
+  }
+
+  if (data.page === "marketplace" || data.page === "install") {
+    var panel = byId("install-panel");
+    var current = data.page === "install" ? integration(data.integrationId) : null;
+
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-install]"), function (button) {
+      button.addEventListener("click", function () {
+        current = integration(button.getAttribute("data-integration-id"));
+        if (!current) return;
+        byId("install-title").textContent = "Install " + current.name;
+        say("");
+        panel.hidden = false;
+        byId("save").focus();
+      });
+    });
+
+    byId("save").addEventListener("click", function () {
+      if (!current) return;
+      post({ message: "pandium-save-sync", tenant: current.tenant });
+      var install = byId("install-" + current.id);
+      var installed = byId("installed-" + current.id);
+      if (install) install.hidden = true;
+      if (installed) installed.hidden = false;
+      if (data.page === "marketplace") panel.hidden = true;
+      else byId("save").disabled = byId("cancel").disabled = true;
+      say(current.name + " is installed and syncing.", true);
+    });
+
+    byId("cancel").addEventListener("click", function () {
+      if (!current) return;
+      post({ message: "pandium-install-cancel", tenant: current.cancelled });
+      if (data.page === "marketplace") panel.hidden = true;
+      say("Installation of " + current.name + " was cancelled.");
+    });
+  }
+
+  if (data.page === "auth") {
+    var popup = null;
+    var connect = byId("connect");
+    connect.addEventListener("click", function () {
+      popup = window.open(data.consentUrl, "pandium-mock-consent", "popup,width=520,height=640");
+      if (popup) say("Waiting for " + data.system + "…");
+      else say("The browser blocked the popup: allow popups for this page and try again.");
+    });
+    window.addEventListener("message", function (event) {
+      // Only our own consent popup, on our own origin, answering for this page's state.
+      if (popup === null || event.source !== popup || event.origin !== window.location.origin) return;
+      var answer = event.data;
+      if (!answer || typeof answer !== "object" || answer.message !== "mock-consent" || answer.state !== data.state) return;
+      popup = null;
+      if (answer.approved === true) {
+        connect.disabled = true;
+        say("Connected to " + data.system + ".", true);
+        post(data.success);
+      } else {
+        say(data.system + " was not connected: the request was denied.");
+      }
+    });
+  }
+
+  if (data.page === "consent") {
+    var reply = function (approved) {
+      if (window.opener) {
+        window.opener.postMessage({ message: "mock-consent", state: data.state, approved: approved }, window.location.origin);
+      }
+      window.close();
+    };
+    byId("approve").addEventListener("click", function () { reply(true); });
+    byId("deny").addEventListener("click", function () { reply(false); });
+  }
+})();
