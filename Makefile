@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo browser clean bench soak
+.PHONY: test demo browser clean node_modules bench soak
 
-test: $(STAMP) browser
+test: $(STAMP) browser node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(STAMP): pyproject.toml
@@ -15,8 +15,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# TypeScript, for the type test of js/pandium-embed.d.ts; re-installed when the lock file changes.
+node_modules: node_modules/.installed
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 browser:
 	@scripts/ensure-chromium.sh
+
+# The demo needs only the [demo] extra, but shares the venv with the tests.
+demo: $(STAMP)
+	$(BIN)/python -m demo $(DEMO_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .hypothesis
