@@ -1,0 +1,225 @@
+"""``pandium-embed``: command-line tools. One subcommand per tool; ``mock`` serves MockPandium.
+
+    pandium-embed mock --org acme --parent-origin http://127.0.0.1:8000   # secret from $PANDIUM_SHARED_SECRET
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import TextIO
+
+from starlette.types import ASGIApp
+
+from .config import RECOMMENDED_SECRET_BYTES, is_loopback_host
+from .mock.app import RESERVED_PREFIX, MockPandium
+from .mock.catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
+
+__all__ = ["build_parser", "main"]
+
+Serve = Callable[[ASGIApp, socket.socket], None]
+
+DEFAULT_MOCK_PORT = 8001
+MISSING_SECRET = (
+    "no shared secret: set PANDIUM_SHARED_SECRET (preferred: command lines are visible to other "
+    "users of this machine) or pass --secret; use the secret your app signs tokens with."
+)
+BLANK_SECRET = (
+    "the shared secret is empty or starts or ends with whitespace (a copy-paste slip?): "
+    "give the secret exactly as your app uses it."
+)
+SHORT_SECRET = (
+    "warning: the shared secret is shorter than {n} bytes; Pandium issues longer ones, and a short "
+    "HS256 secret can be brute-forced."
+)
+BAD_PORT = "--port must be between 0 and 65535 (0 picks a free port); got {port}."
+CANNOT_LISTEN = "pandium-embed mock: cannot listen on {host}:{port}: {error}"
+PUBLIC_HOST = (
+    "warning: {host} is not a loopback address: anyone who can reach it can read the claims of "
+    "accepted tokens at {prefix}/records."
+)
+BAD_PAIR = "expected {form}, got {value!r}"
+
+
+def _integration(value: str) -> Integration:
+    identifier, sep, name = value.partition("=")
+    if not sep or not identifier or not name:
+        raise argparse.ArgumentTypeError(BAD_PAIR.format(form="ID=NAME (e.g. 7=Zendesk)", value=value))
+    return Integration(identifier, name)
+
+
+def _connector(value: str) -> Connector:
+    name, sep, rest = value.partition("=")
+    system, _, integration_id = rest.partition(",")
+    if not sep or not name or not system:
+        raise argparse.ArgumentTypeError(
+            BAD_PAIR.format(form="NAME=SYSTEM[,INTEGRATION_ID] (e.g. hubspot=HubSpot,1)", value=value)
+        )
+    return Connector(name, system, integration_id=integration_id or "1")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pandium-embed",
+        description="Tools for embedding Pandium's hosted integration pages.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    mock = commands.add_parser(
+        "mock",
+        help="serve MockPandium, a local stand-in for Pandium's hosted pages",
+        description=(
+            "Serve MockPandium: the In-App Marketplace, install-only and Auth-Only pages, verifying "
+            "tokens as Pandium does. Point PandiumConfig's three base URLs at the printed URL."
+        ),
+    )
+    mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    mock.add_argument(
+        "--port", type=int, default=DEFAULT_MOCK_PORT, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    mock.add_argument("--org", help="your Pandium org name (default: $PANDIUM_ORG, else acme)")
+    mock.add_argument(
+        "--secret",
+        help="the shared secret tokens are signed with (default: $PANDIUM_SHARED_SECRET, which is safer)",
+    )
+    mock.add_argument(
+        "--parent-origin",
+        dest="parent_origins",
+        action="append",
+        required=True,
+        metavar="ORIGIN",
+        help="origin of the app that frames the pages, e.g. http://127.0.0.1:8000 (repeatable)",
+    )
+    mock.add_argument(
+        "--integration",
+        dest="integrations",
+        action="append",
+        type=_integration,
+        metavar="ID=NAME",
+        help="an integration to show (repeatable; default: 1=HubSpot 2=Salesforce 3=NetSuite 4=Shopify)",
+    )
+    mock.add_argument(
+        "--connector",
+        dest="connectors",
+        action="append",
+        type=_connector,
+        metavar="NAME=SYSTEM[,ID]",
+        help="an Auth-Only connector and its integration id (repeatable; default: hubspot=HubSpot,1)",
+    )
+    # Each subcommand carries its own parser, so its errors print its own usage line.
+    mock.set_defaults(run=_run_mock, parser=mock)
+    return parser
+
+
+def _format_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    # Bound here rather than by uvicorn so that --port 0 prints the port actually chosen.
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _serve_with_uvicorn(app: ASGIApp, sock: socket.socket) -> None:
+    import uvicorn  # the [mock] extra
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    # No access log: every page URL carries ?tenant=<token>, which must never reach a log.
+    config = uvicorn.Config(app, log_level="info", access_log=False, lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _run_mock(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    environ: Mapping[str, str],
+    serve: Serve,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    secret = args.secret if args.secret is not None else environ.get("PANDIUM_SHARED_SECRET")
+    if secret is None:
+        parser.error(MISSING_SECRET)
+    if not secret or secret != secret.strip():
+        parser.error(BLANK_SECRET)
+    if not 0 <= args.port <= 65535:
+        parser.error(BAD_PORT.format(port=args.port))
+    org = args.org or environ.get("PANDIUM_ORG") or "acme"
+    try:
+        app = MockPandium(
+            org=org,
+            secret=secret,
+            parent_origins=args.parent_origins,
+            integrations=args.integrations or DEFAULT_INTEGRATIONS,
+            connectors=args.connectors or DEFAULT_CONNECTORS,
+        )
+    except ValueError as error:
+        # The messages name the bad setting, never the secret.
+        parser.error(str(error))
+    if len(secret.encode("utf-8")) < RECOMMENDED_SECRET_BYTES:
+        print(SHORT_SECRET.format(n=RECOMMENDED_SECRET_BYTES), file=err)
+    if not is_loopback_host(args.host):
+        print(PUBLIC_HOST.format(host=args.host, prefix=RESERVED_PREFIX), file=err)
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as error:
+        print(CANNOT_LISTEN.format(host=args.host, port=args.port, error=error.strerror or error), file=err)
+        return 1
+
+    base = f"http://{_format_host(args.host)}:{sock.getsockname()[1]}"
+    ids = ", ".join(integration.id for integration in app.integrations)
+    lines = [
+        f"MockPandium for org {org!r} at {base}",
+        f"  In-App Marketplace  {base}/{org}?tenant=<jwt>",
+        f"  Install-only        {base}/{org}/tenants/create/<integration_id>?tenant=<jwt>   (ids: {ids})",
+        *(f"  Auth-Only           {base}/{org}/{connector.name}/auth?tenant=<jwt>" for connector in app.connectors),
+        f"  Records             {base}{RESERVED_PREFIX}/records",
+        f"  Framed by           {' '.join(app.parent_origins)}",
+        "Point your app at it:",
+        f"  PANDIUM_ORG={org} PANDIUM_MARKETPLACE_BASE_URL={base} PANDIUM_INSTALL_BASE_URL={base} "
+        f"PANDIUM_CONNECT_BASE_URL={base}",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+    try:
+        serve(app, sock)
+    finally:
+        sock.close()
+    return 0
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    serve: Serve | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run ``pandium-embed``; returns the exit code (argument errors exit with 2 via argparse)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(
+        args.run(
+            args,
+            args.parser,
+            os.environ if environ is None else environ,
+            serve or _serve_with_uvicorn,
+            out or sys.stdout,
+            err or sys.stderr,
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
