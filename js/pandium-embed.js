@@ -24,7 +24,7 @@
   var warn = (text) => warned[text] || (console.warn("pandium-embed: " + text), (warned[text] = 1));
 
   var isPlain = (v) => {
-    var p = v && typeof v == "object" && !Array.isArray(v) && Object.getPrototypeOf(v);
+    var p = v && typeof v == "object" && !Array.isArray(v) ? Object.getPrototypeOf(v) : 0;
     return p === Object.prototype || p === null;
   };
 

@@ -1,0 +1,368 @@
+"""HOSTILE 1-9: which messages reach <pandium-embed> as events, and how.
+
+Each "no event" is proven against the raw message tap (the window saw the message, so the loader's
+listener ran on it too) followed by a positive control that does produce an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from .fakes import LoaderEnv, events, frame_of, loaded, post, running_env, wait_for_events, wait_for_raw
+
+SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[LoaderEnv]:
+    with running_env() as env:
+        yield env
+
+
+@pytest.fixture
+def signed_in(env: LoaderEnv, page: Page) -> Page:
+    env.sign_in(page.context)
+    return page
+
+
+def success_ids(page: Page, target: str | None = None) -> list[int]:
+    return [int(e["detail"]["tenant"]["id"]) for e in events(page, "success", target)]
+
+
+def test_messages_from_other_frames_are_ignored(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(
+        env.page(
+            '<pandium-embed id="a"></pandium-embed>'
+            f'<iframe id="foreign" src="{env.foreign.url}/plain"></iframe>'
+            f'<iframe id="sibling" src="{env.pandium.url}/plain"></iframe>'
+        )
+    )
+    own = loaded(page, "a")
+    for frame_id in ("foreign", "sibling"):
+        frame = page.locator(f"#{frame_id}").element_handle().content_frame()
+        assert frame is not None
+        frame.wait_for_load_state()
+        # The sibling is on Pandium's own origin: only the event.source check stops it.
+        post(frame, SUCCESS % (frame_id, 1))
+        wait_for_raw(page, frame_id)
+    post(own, SUCCESS % ("own", 2))
+    wait_for_events(page, "success")
+    assert success_ids(page) == [2]
+
+
+def test_own_frame_navigated_to_a_foreign_origin_is_ignored(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed><pandium-embed id="b"></pandium-embed>'))
+    own = loaded(page, "a")
+    control = loaded(page, "b")
+    own.evaluate("(url) => { location.href = url; }", f"{env.foreign.url}/plain")
+    wait_for_events(page, "load", 2, target="a")
+    moved = frame_of(page, "#a")
+    assert moved.url.startswith(env.foreign.url)
+    post(moved, SUCCESS % ("moved", 1))
+    wait_for_raw(page, "moved")
+    post(control, SUCCESS % ("control", 2))
+    wait_for_events(page, "success")
+    assert success_ids(page) == [2]
+    assert events(page, "message", "a") == []
+
+
+def test_the_host_page_posting_to_itself_is_ignored(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    page.evaluate(f"() => window.postMessage({SUCCESS % ('self', 1)}, '*')")
+    wait_for_raw(page, "self")
+    post(own, SUCCESS % ("own", 2))
+    wait_for_events(page, "success")
+    assert success_ids(page) == [2]
+
+
+def test_opaque_origins_are_never_trusted(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    script = "<script>parent.postMessage({message: 'pandium-success', probe: '%s', tenant: {id: 1}}, '*')</script>"
+    page.goto(
+        env.page(
+            f'<iframe sandbox="allow-scripts" srcdoc="{script % "srcdoc"}"></iframe>'
+            f'<iframe src="data:text/html,{script % "data"}"></iframe>'
+            # Its own frame, but the document is sandboxed: origin "null", even if "null" is configured.
+            f'<pandium-embed id="a" src="{env.pandium.url}/sandboxed" origin="null {env.pandium.origin}"></pandium-embed>'
+            f'<pandium-embed id="b" src="{env.pandium.url}/plain" origin="{env.pandium.origin}"></pandium-embed>'
+        )
+    )
+    wait_for_raw(page, "srcdoc")
+    wait_for_raw(page, "data")
+    opaque = loaded(page, "a")
+    control = loaded(page, "b")
+    post(opaque, SUCCESS % ("opaque", 2))
+    wait_for_raw(page, "opaque")
+    assert [m["origin"] for m in page.evaluate("() => window.__raw") if m["probe"] == "opaque"] == ["null"]
+    post(control, SUCCESS % ("control", 3))
+    wait_for_events(page, "success")
+    assert success_ids(page) == [3]
+    assert events(page, "success", "b")
+
+
+def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+    page.goto(
+        env.page(
+            '<pandium-embed id="a" src="/same-origin"></pandium-embed>'
+            '<pandium-embed id="c" src="/same-origin"></pandium-embed>'
+            f'<pandium-embed id="b" src="/same-origin" origin="{env.host.origin}"></pandium-embed>',
+            loader="/raw/pandium-embed.js",
+        )
+    )
+    control = loaded(page, "b")
+    silent = frame_of(page, "#a")
+    silent.wait_for_load_state()
+    post(silent, SUCCESS % ("silent", 1))
+    wait_for_raw(page, "silent")
+    post(control, SUCCESS % ("control", 2))
+    wait_for_events(page, "success")
+    assert {e["target"] for e in events(page)} == {"b"}
+    assert success_ids(page) == [2]
+    # Chromium adds its own warning about allow-scripts + allow-same-origin on same-origin documents.
+    ours = [w for w in warnings if w.startswith("pandium-embed:")]
+    assert len(ours) == 1
+    assert "no Pandium origin" in ours[0]
+
+
+MALFORMED = [
+    "'pandium-success'",
+    "JSON.stringify({message: 'pandium-success', tenant: {id: 1}})",
+    "null",
+    "42",
+    "[{message: 'pandium-success'}]",
+    "{message: 42}",
+    "{message: ['pandium-success']}",
+    "{message: new String('pandium-success')}",
+    "{message: 'PANDIUM-SUCCESS'}",
+    "{message: 'Pandium-success'}",
+    "{message: 'pandium-' + 'a'.repeat(65)}",
+    "{message: 'pandium-'}",
+    "{message: 'pandium-succ ess'}",
+    "{message: 'pandium-success\\n'}",
+    "{message: ' pandium-success'}",
+    "{message: 'xpandium-success'}",
+    "{message: 'pandium-<img>'}",
+    "{message: 'pandium_success'}",
+    "new Date()",
+    "new Map([['message', 'pandium-success']])",
+    "Object.assign(new Error('x'), {message: 'pandium-success'})",
+    "{tenant: {id: 1}}",
+]
+
+
+def test_malformed_messages_produce_nothing_and_break_nothing(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    for expression in MALFORMED:
+        own.evaluate(f"() => parent.postMessage({expression}, '*')")
+    post(own, SUCCESS % ("done", 7))
+    wait_for_events(page, "success")
+    assert success_ids(page) == [7]
+    assert [e["detail"]["type"] for e in events(page, "message")] == ["pandium-success"]
+    assert errors == []
+    # The longest valid name is accepted: the limit is 64, not less.
+    post(own, "{message: 'pandium-' + 'a'.repeat(64)}")
+    wait_for_events(page, "message", 2)
+
+
+def test_details_are_frozen_copies_that_reach_no_prototype(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    payload = (
+        "Object.assign(JSON.parse('{\"message\": \"pandium-success\", \"webhook_url\": \"https://h/1\", "
+        '"tenant": {"__proto__": {"polluted": 1}, "id": 5, "constructor": {"prototype": {"polluted": 2}}, '
+        '"prototype": 3, "list": [1, {"__proto__": {"polluted": 4}}], "when": 0}}\'), {})'
+    )
+    own.evaluate(
+        f"() => {{ const m = {payload}; m.tenant.when = new Date(0); m.tenant.map = new Map(); parent.postMessage(m, '*'); }}"
+    )
+    wait_for_events(page, "success")
+    report: dict[str, Any] = page.evaluate(
+        """() => {
+          const e = window.__events.find((e) => e.type === "pandium:success");
+          const t = e.detail.tenant;
+          const deepFrozen = (v) => v === null || typeof v !== "object" || (Object.isFrozen(v) && Object.values(v).every(deepFrozen));
+          return {
+            keys: Object.keys(t).sort(),
+            ownProto: Object.prototype.hasOwnProperty.call(t, "__proto__"),
+            protoIsObject: Object.getPrototypeOf(t) === Object.prototype,
+            polluted: ({}).polluted === undefined && t.polluted === undefined && t.list[1].polluted === undefined,
+            listItemKeys: Object.keys(t.list[1]),
+            when: t.when, map: t.map,
+            deepFrozen: deepFrozen(e.detail),
+            detailKeys: Object.keys(e.detail).sort(),
+            dataIsSameCopy: window.__events.find((x) => x.type === "pandium:message").detail.data.tenant === t,
+          };
+        }"""
+    )
+    assert report == {
+        "keys": ["id", "list", "map", "when"],
+        "ownProto": False,
+        "protoIsObject": True,
+        "polluted": True,
+        "listItemKeys": [],
+        "when": None,
+        "map": None,
+        "deepFrozen": True,
+        "detailKeys": ["tenant", "webhook_url"],
+        "dataIsSameCopy": True,
+    }
+    # A listener cannot change what the next listener sees.
+    assert page.evaluate(
+        """() => { const d = window.__events.find((e) => e.type === "pandium:success").detail;
+        try { d.tenant.id = 9; } catch (e) {} return d.tenant.id; }"""
+    ) == 5
+
+
+def test_events_bubble_are_composed_and_not_cancelable(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<div id="wrap"><pandium-embed id="a"></pandium-embed></div>'))
+    own = loaded(page, "a")
+    post(own, "{message: 'pandium-install-cancel', tenant: {id: 3}}")
+    post(own, "{message: 'pandium-save-sync', tenant: {id: 4}, extra: 1}")
+    post(own, "{message: 'pandium-custom-thing', x: [1, 2]}")
+    wait_for_events(page, "message", 3)
+    for event in events(page):
+        assert (event["bubbles"], event["composed"], event["cancelable"], event["frozen"]) == (True, True, False, True)
+        assert event["target"] == "a"
+    assert [e["detail"] for e in events(page, "install-cancel")] == [{"tenant": {"id": 3}}]
+    assert [e["detail"] for e in events(page, "save-sync")] == [{"tenant": {"id": 4}}]
+    assert [e["detail"] for e in events(page, "custom-thing")] == [{"message": "pandium-custom-thing", "x": [1, 2]}]
+    assert [e["detail"]["type"] for e in events(page, "message")] == [
+        "pandium-install-cancel",
+        "pandium-save-sync",
+        "pandium-custom-thing",
+    ]
+    assert events(page, "message")[1]["detail"]["data"] == {"message": "pandium-save-sync", "tenant": {"id": 4}, "extra": 1}
+
+
+def test_messages_cannot_forge_the_loaders_own_events(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    for name in ("error", "load", "resize", "message"):
+        post(own, f"{{message: 'pandium-{name}', status: 401, reason: 'not-signed-in', height: 5, type: 'x'}}")
+    post(own, SUCCESS % ("control", 1))
+    wait_for_events(page, "success")
+    assert events(page, "error") == []
+    assert len(events(page, "load")) == 1
+    assert events(page, "resize") == []
+    assert [e["detail"]["type"] for e in events(page, "message")] == [
+        "pandium-error",
+        "pandium-load",
+        "pandium-resize",
+        "pandium-message",
+        "pandium-success",
+    ]
+
+
+def test_markup_in_a_field_is_never_inserted(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    added_before = page.evaluate("() => window.__added.length")
+    markup = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    post(own, f"{{message: 'pandium-success', webhook_url: {markup!r}, tenant: {{id: 1, name: {markup!r}}}}}")
+    post(own, f"{{message: 'pandium-custom-thing', html: {markup!r}}}")
+    wait_for_events(page, "custom-thing")
+    assert events(page, "success")[0]["detail"]["tenant"]["name"] == markup
+    assert page.evaluate("() => window.__added.length") == added_before
+    assert page.evaluate("() => document.querySelectorAll('img, pandium-embed script').length") == 0
+    assert "onerror" not in page.content()
+    assert dialogs == []
+
+
+def test_a_flood_is_bounded_and_the_page_stays_responsive(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed><pandium-embed id="b"></pandium-embed>'))
+    flooder = loaded(page, "a")
+    big = loaded(page, "b")
+    page.evaluate(
+        """() => { window.__gap = 0; let last = performance.now();
+        setInterval(() => { const now = performance.now(); window.__gap = Math.max(window.__gap, now - last); last = now; }, 10); }"""
+    )
+    flooder.evaluate(
+        "() => { for (let i = 0; i < 10000; i++) parent.postMessage({message: 'pandium-flood', probe: 'flood', i}, '*'); }"
+    )
+    wait_for_raw(page, "flood", 10000)
+    raw = [m["at"] for m in page.evaluate("() => window.__raw") if m["probe"] == "flood"]
+    seconds = (raw[-1] - raw[0]) / 1000
+    flood = events(page, "flood", "a")
+    # 100 event-producing messages per element per second (the budget), in every window the flood spans.
+    assert 0 < len(flood) <= 100 * (int(seconds) + 2)
+    assert len(flood) < 1000
+    assert [e["detail"]["i"] for e in flood] == list(range(len(flood)))
+    assert page.evaluate("() => window.__gap") < 2000
+
+    # Size caps, on a fresh budget: a multi-megabyte field, too many values, too deep.
+    big.evaluate(
+        """() => {
+          parent.postMessage({message: 'pandium-big', probe: 'big', blob: 'x'.repeat(6 * 1024 * 1024)}, '*');
+          parent.postMessage({message: 'pandium-big', probe: 'big', list: new Array(20000).fill(0)}, '*');
+          let deep = {}; const top = deep; for (let i = 0; i < 100; i++) deep = deep.next = {};
+          parent.postMessage({message: 'pandium-big', probe: 'big', top}, '*');
+          parent.postMessage({message: 'pandium-big', probe: 'big', ok: 'y'.repeat(100000)}, '*');
+        }"""
+    )
+    wait_for_raw(page, "big", 4)
+    wait_for_events(page, "big", target="b")
+    big_events = events(page, "big", "b")
+    assert len(big_events) == 1
+    assert len(big_events[0]["detail"]["ok"]) == 100000
+
+    # After the flood the element still works: keep posting until a new second's budget admits one.
+    flooder.evaluate(
+        "() => { window.__again = setInterval(() => parent.postMessage({message: 'pandium-probe', probe: 'again'}, '*'), 100); }"
+    )
+    wait_for_events(page, "probe", target="a")
+    flooder.evaluate("() => clearInterval(window.__again)")
+
+
+def test_a_throwing_listener_does_not_stop_later_events(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    page.evaluate(
+        """() => { const el = document.getElementById("a"); window.__after = [];
+        el.addEventListener("pandium:success", () => { throw new Error("listener boom"); });
+        el.addEventListener("pandium:success", (e) => window.__after.push(e.detail.tenant.id)); }"""
+    )
+    post(own, SUCCESS % ("one", 1))
+    post(own, SUCCESS % ("two", 2))
+    wait_for_events(page, "message", 2)
+    assert page.evaluate("() => window.__after") == [1, 2]
+    assert success_ids(page) == [1, 2]
+    assert len([e for e in errors if "listener boom" in e]) == 2
+
+
+def test_two_embeds_with_the_same_src_each_get_only_their_own_events(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed><pandium-embed id="b"></pandium-embed>'))
+    first = loaded(page, "a")
+    second = loaded(page, "b")
+    assert frame_of(page, "#a").url.split("?")[0] == frame_of(page, "#b").url.split("?")[0]
+    post(first, SUCCESS % ("a", 1))
+    post(second, SUCCESS % ("b", 2))
+    post(first, SUCCESS % ("a", 3))
+    wait_for_events(page, "success", 3)
+    assert success_ids(page, "a") == [1, 3]
+    assert success_ids(page, "b") == [2]
