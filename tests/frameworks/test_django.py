@@ -112,7 +112,7 @@ SIGNED_OUT = {
 }
 
 
-@pytest.fixture(params=SIGNED_OUT.values(), ids=SIGNED_OUT.keys())
+@pytest.fixture(params=list(SIGNED_OUT.values()), ids=list(SIGNED_OUT))
 def signed_out_cookie(request: pytest.FixtureRequest, ann: Any) -> str | None:
     # A sync fixture: Django's ORM is not for the event loop the async tests run on.
     cookie: str | None = request.param(ann)

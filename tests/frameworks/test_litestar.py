@@ -115,7 +115,9 @@ async def test_litestar_server_side_sessions_are_read_from_the_apps_store() -> N
         user_id = (await litestar_session(session_config, request, app)).get("user_id")
         return PandiumUser(user_id) if user_id else None
 
-    wrapped = PandiumMiddleware(app, config=PandiumConfig("acme", SECRET), identify=identify)
+    # Any: PandiumMiddleware's ASGIApp type refuses Litestar's TypedDict-typed __call__ (test_recipe_types).
+    asgi_app: Any = app
+    wrapped = PandiumMiddleware(asgi_app, config=PandiumConfig("acme", SECRET), identify=identify)
     async with client(wrapped) as http:
         assert_signed_out(await http.get("/pandium/marketplace"))
         await http.post("/login", json={"user_id": "user-3"})

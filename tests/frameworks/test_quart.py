@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from types import ModuleType
+from typing import Any
 
 import pytest
 from quart import Quart, session
+from quart.sessions import SecureCookieSessionInterface
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
@@ -73,7 +75,9 @@ async def test_quart_signed_out_is_401_before_login_after_logout_and_when_forged
         # The same cookie signed with another key: the app's own key refuses it.
         other = Quart(__name__)
         other.secret_key = "not-the-apps-secret-key"
-        serializer = other.session_interface.get_signing_serializer(other)  # type: ignore[attr-defined]
+        assert isinstance(other.session_interface, SecureCookieSessionInterface)
+        serializer = other.session_interface.get_signing_serializer(other)
+        assert serializer is not None
         http.cookies.set("session", serializer.dumps({"user_id": "user-5"}))
         assert_signed_out(await mint(http, method, path))
         http.cookies.set("session", cookie)
@@ -101,9 +105,11 @@ async def test_quart_loader_and_own_routes(recipe: ModuleType) -> None:
 async def test_quart_asgi_app_wrapping_keeps_quart_run_working(recipe: ModuleType) -> None:
     # The Flask-style alternative: wrap app.asgi_app, so `quart run` and `hypercorn module:app` serve it.
     app: Quart = recipe.app
-    app.asgi_app = PandiumMiddleware(  # type: ignore[method-assign]
-        app.asgi_app, config=PandiumConfig.from_env(), identify=recipe.identify
-    )
+    # Any: PandiumMiddleware's ASGIApp type refuses Quart's TypedDict-typed ASGI callables
+    # (test_recipe_types shows it); at run time they are the same ASGI interface.
+    asgi_app: Any = app.asgi_app
+    wrapped: Any = PandiumMiddleware(asgi_app, config=PandiumConfig.from_env(), identify=recipe.identify)
+    app.asgi_app = wrapped  # type: ignore[method-assign]
     async with client(app) as http:
         await http.post("/login")
         assert minted_claims(await http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "user-5"
@@ -113,12 +119,13 @@ async def test_quart_asgi_app_wrapping_keeps_quart_run_working(recipe: ModuleTyp
 async def test_quart_session_is_empty_without_a_secret_key() -> None:
     # Quart opens no session when the app has no secret key; identify then sees nobody.
     app = Quart(__name__)
+    asgi_app: Any = app  # see test_quart_asgi_app_wrapping_keeps_quart_run_working
 
     async def identify(request: Request) -> PandiumUser | None:
         user_id = (await quart_session(app, request)).get("user_id")
         return PandiumUser(user_id) if user_id else None
 
-    wrapped = PandiumMiddleware(app, config=PandiumConfig("acme", SECRET), identify=identify)
+    wrapped = PandiumMiddleware(asgi_app, config=PandiumConfig("acme", SECRET), identify=identify)
     async with client(wrapped) as http:
         http.cookies.set("session", "eyJ1c2VyX2lkIjoidXNlci01In0.forged.signature")
         assert_signed_out(await http.get("/pandium/marketplace"))
