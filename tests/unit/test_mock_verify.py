@@ -3,9 +3,7 @@ what ``mint_token`` signs. Tokens are forged by hand here, independently of both
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import json
 import re
 from collections.abc import Callable
@@ -16,30 +14,17 @@ import pytest
 from pandium_embed import PandiumConfig, PandiumUser, mint_token
 from pandium_embed.tokens import build_claims
 from pandium_embed.mock import REASONS, JtiMemory, TokenRejected, verify_token
+from tests.mock_support import HS256_HEADER, b64
+from tests.mock_support import forge as _forge
 
 SECRET = "verify-tests-secret-0123456789abcdef"
 NOW = 1_700_000_000
-HEADER = b'{"alg":"HS256","typ":"JWT"}'
 NONE_HEADER = b'{"alg":"none","typ":"JWT"}'
 CLAIMS: dict[str, Any] = {"iat": NOW, "jti": "jti-1", "sub": "user-1", "ti": {"udn": "Ann"}}
 
 
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def forge(
-    claims: dict[str, Any] | None = None,
-    *,
-    header: bytes = HEADER,
-    payload: bytes | None = None,
-    secret: str = SECRET,
-    digest: Callable[..., Any] = hashlib.sha256,
-) -> str:
-    body = payload if payload is not None else json.dumps(claims or CLAIMS, separators=(",", ":")).encode()
-    signing_input = f"{b64(header)}.{b64(body)}"
-    signature = hmac.new(secret.encode(), signing_input.encode(), digest).digest()
-    return f"{signing_input}.{b64(signature)}"
+def forge(claims: dict[str, Any] | None = None, *, secret: str = SECRET, **options: Any) -> str:
+    return _forge(claims or CLAIMS, secret=secret, **options)
 
 
 def with_claims(**changes: Any) -> dict[str, Any]:
@@ -75,7 +60,7 @@ REJECTIONS: list[tuple[str, Callable[[], str | None], str]] = [
     ("one part", lambda: "eyJhbGciOiJIUzI1NiJ9", "malformed"),
     ("huge token", lambda: "a." * 9000 + "a", "malformed"),
     ("header not base64url", lambda: "!!!." + forge().split(".", 1)[1], "bad-encoding"),
-    ("padded header", lambda: b64(HEADER) + "=." + forge().split(".", 1)[1], "bad-encoding"),
+    ("padded header", lambda: b64(HS256_HEADER) + "=." + forge().split(".", 1)[1], "bad-encoding"),
     ("standard base64 alphabet", lambda: swap_signature(forge(), "ab+/"), "bad-encoding"),
     ("impossible length", lambda: swap_signature(forge(), "abcde"), "bad-encoding"),
     ("header not JSON", lambda: forge(header=b"not json"), "bad-json"),

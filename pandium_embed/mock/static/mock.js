@@ -1,6 +1,6 @@
-// MockPandium page script: the one script of the stand-in's pages. No innerHTML, no eval, no string-
-// built code: the server hands data over as JSON in <script type="application/json">, and text goes
-// into the page through textContent only.
+// MockPandium page script: the one script of the stand-in's pages. The server hands data over as JSON
+// in <script type="application/json">; text goes into the page through textContent only, so nothing
+// from a token is ever parsed as markup or run as code.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("pandium-mock-data").textContent);
@@ -18,7 +18,7 @@
     }
   }
 
-  // Like Pandium's page: every message goes to window.parent, never with targetOrigin "*". With
+  // Like Pandium's page: every message goes to window.parent, never with a wildcard targetOrigin. With
   // several registered parents, post once to each; the browser drops those that do not match.
   function post(message) {
     if (!framed) return;
