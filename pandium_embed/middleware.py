@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig
 from .loader import render_loader
@@ -27,12 +27,15 @@ from .responses import MINT_HEADERS, error_response, json_response, redirect_res
 from .tokens import PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
 
-__all__ = ["ConnectorTokenHook", "IdentifyHook", "PandiumMiddleware"]
+__all__ = ["AnyASGIApp", "ConnectorTokenHook", "IdentifyHook", "PandiumMiddleware"]
 
 logger = logging.getLogger("pandium_embed")
 
 IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[PandiumUser | None]"]
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
+# Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
+# __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
+AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
 
 MISSING_CONNECTOR_TOKEN = (
     "PandiumMiddleware: config.connectors is set but connector_token is not. Pass "
@@ -87,7 +90,7 @@ class PandiumMiddleware:
 
     def __init__(
         self,
-        app: ASGIApp,
+        app: AnyASGIApp,
         *,
         config: PandiumConfig,
         identify: IdentifyHook,
