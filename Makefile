@@ -25,6 +25,10 @@ node_modules/.installed: package-lock.json
 browser:
 	@scripts/ensure-chromium.sh
 
+# The demo needs only the [demo] extra, but shares the venv with the tests.
+demo: $(STAMP)
+	$(BIN)/python -m demo $(DEMO_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .hypothesis
 

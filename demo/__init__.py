@@ -1,0 +1,1 @@
+"""Acme CRM: a small host app that embeds Pandium through pandium-embed (run with `make demo`)."""
