@@ -161,6 +161,8 @@ class HostPages:
         elif path == "/static/loader.js":
             # A baked copy served from a path that is not <prefix>/embed.js.
             response = Response(self.baked_loader, media_type="text/javascript")
+        elif path == "/favicon.ico":
+            response = Response(status_code=204)
         elif path == "/same-origin":
             response = _html(BLANK_PAGE)
         elif path.startswith("/p/") and path[3:] in self.pages:
@@ -177,6 +179,8 @@ def identify(request: Request) -> PandiumUser | None:
 
 
 def connector_token(request: Request, user: PandiumUser, connector: str) -> str:
+    if user.sub == "broken":
+        raise RuntimeError("the host API is down")  # the middleware answers 500
     return f"host-api-token-for-{user.sub}"
 
 
@@ -215,19 +219,21 @@ class LoaderEnv:
         loader: str = "/pandium/embed.js",
         recorder: bool = True,
         headers: Mapping[str, str] | None = None,
-        base: str | None = None,
+        root_path: str = "",
+        server: BackgroundServer | None = None,
     ) -> str:
-        """Register a host page; returns its URL. ``loader=""`` leaves the script out."""
+        """Register a host page; returns its URL on ``server`` (default: the host) under ``root_path``.
+        ``loader=""`` leaves the loader script out."""
         name = uuid.uuid4().hex
-        scripts = '<script src="/recorder.js"></script>' if recorder else ""
+        scripts = f'<script src="{root_path}/recorder.js"></script>' if recorder else ""
         if loader:
-            scripts += f'<script src="{html.escape(loader)}"></script>'
+            scripts += f'<script src="{html.escape(root_path + loader)}"></script>'
         document = (
             "<!doctype html><html lang=en><head><meta charset=utf-8><title>host</title>"
             f"{scripts}{head}</head><body>{body}</body></html>"
         )
         self.pages.pages[name] = (document, dict(headers or {}))
-        return f"{base or self.host.url}/p/{name}"
+        return f"{(server or self.host).url}{root_path}/p/{name}"
 
     def sign_in(self, context: BrowserContext, user: str = "user-1") -> None:
         for server in (self.host, self.mounted):

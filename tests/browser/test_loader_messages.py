@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 from .fakes import LoaderEnv, events, frame_of, loaded, post, running_env, wait_for_events, wait_for_raw
 
@@ -111,7 +111,12 @@ def test_opaque_origins_are_never_trusted(env: LoaderEnv, signed_in: Page) -> No
 def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
     warnings: list[str] = []
-    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "warning":
+            warnings.append(message.text)
+
+    page.on("console", on_console)
     page.goto(
         env.page(
             '<pandium-embed id="a" src="/same-origin"></pandium-embed>'
@@ -274,7 +279,12 @@ def test_messages_cannot_forge_the_loaders_own_events(env: LoaderEnv, signed_in:
 def test_markup_in_a_field_is_never_inserted(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
     own = loaded(page, "a")
     added_before = page.evaluate("() => window.__added.length")
