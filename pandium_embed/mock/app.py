@@ -153,6 +153,8 @@ class MockPandium:
                 Route(f"{RESERVED_PREFIX}/records", self._records_endpoint, methods=["GET", "DELETE"]),
                 Route(f"{RESERVED_PREFIX}/static/{{name}}", self._static_endpoint, methods=["GET"]),
                 Route(f"{RESERVED_PREFIX}/consent/{{connector}}", self._consent, methods=["GET"]),
+                # Browsers ask for it on every top-level page (the consent popup); it is not an org.
+                Route("/favicon.ico", self._no_content, methods=["GET"]),
                 Route("/{org}", self._marketplace, methods=["GET"]),
                 Route("/{org}/tenants/create/{integration_id}", self._install, methods=["GET"]),
                 Route("/{org}/{connector}/auth", self._auth, methods=["GET"]),
@@ -385,6 +387,9 @@ class MockPandium:
             self._records.clear()
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
         return JSONResponse(self._records.as_json(), headers={"Cache-Control": "no-store"})
+
+    async def _no_content(self, request: Request) -> Response:
+        return Response(status_code=204)
 
     async def _static_endpoint(self, request: Request) -> Response:
         name = request.path_params["name"]

@@ -533,6 +533,12 @@ async def test_static_assets(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.anyio
+async def test_favicon_is_not_mistaken_for_an_org(client: httpx.AsyncClient, mock: MockPandium) -> None:
+    assert (await client.get("/favicon.ico")).status_code == 204
+    assert mock.rejected == []
+
+
+@pytest.mark.anyio
 async def test_logs_name_the_reason_never_the_token(
     client: httpx.AsyncClient, config: PandiumConfig, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,0 +1,246 @@
+"""MockPandium's pages in Chromium, framed by a host app on another origin.
+
+The host (http://127.0.0.1:<port>) is a tiny Starlette app behind the real ``PandiumMiddleware``,
+configured by ``pandium_mock.config()``: its iframe points at the same-origin mint route, which
+redirects to the stand-in (http://localhost:<port>). The host page records every ``message`` event
+with its origin in ``window.__messages``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import FrameLocator, Page
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route, Router
+
+from pandium_embed import PandiumMiddleware, PandiumUser
+from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.server import BackgroundServer
+from tests.mock_support import load_success_example, shape
+
+# Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
+USER = PandiumUser(
+    "user-1",
+    display_name="Ann Example",
+    full_name="Ann Q. Example",
+    email="ann@example.com",
+    installed_integrations=["4"],
+    auditable_id="admin-7",
+    auditable_display_name="Support Admin",
+)
+HOST_API_CREDENTIAL = "host-api-credential-for-user-1"
+# A second registered parent that is not this page's: the page posts to it too, and Chromium drops it.
+OTHER_PARENT = "http://127.0.0.1:9"
+
+HOST_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Host</title>
+<script>
+  window.__messages = [];
+  window.addEventListener("message", function (event) {
+    var frame = document.getElementById("pandium");
+    window.__messages.push({
+      origin: event.origin,
+      fromFrame: event.source === frame.contentWindow,
+      data: event.data,
+    });
+  });
+</script></head>
+<body><h1>Host app</h1><iframe id="pandium" src="{src}" width="960" height="640"></iframe></body></html>
+"""
+
+
+async def host_page(request: Request) -> Response:
+    src = request.query_params.get("src", "")
+    if not src.startswith("/pandium/"):
+        return Response("src must be a /pandium/ route", status_code=400)
+    return HTMLResponse(HOST_PAGE.replace("{src}", html.escape(src)))
+
+
+@dataclass
+class Host:
+    url: str
+    mock: MockPandiumServer
+
+
+@pytest.fixture
+def host(pandium_mock: MockPandiumServer) -> Iterator[Host]:
+    config = pandium_mock.config(connectors=pandium_mock.connectors)
+    app = PandiumMiddleware(
+        Router(routes=[Route("/", host_page)]),
+        config=config,
+        identify=lambda request: USER,
+        connector_token=lambda request, user, connector: HOST_API_CREDENTIAL,
+    )
+    with BackgroundServer(app) as server:
+        pandium_mock.add_parent_origin(server.origin)
+        pandium_mock.add_parent_origin(OTHER_PARENT)
+        yield Host(url=server.url, mock=pandium_mock)
+
+
+def open_embed(page: Page, host: Host, route: str) -> FrameLocator:
+    page.set_default_timeout(15_000)
+    page.goto(f"{host.url}/?src={route}")
+    wait_for(page, "pandium-content-height-change")
+    return page.frame_locator("#pandium")
+
+
+def wait_for(page: Page, name: str) -> None:
+    page.wait_for_function(
+        "(name) => window.__messages.some((m) => m.data && m.data.message === name)", arg=name
+    )
+
+
+def messages(page: Page, name: str | None = None) -> list[dict[str, Any]]:
+    recorded: list[dict[str, Any]] = page.evaluate("window.__messages")
+    return [m for m in recorded if name is None or (isinstance(m["data"], dict) and m["data"].get("message") == name)]
+
+
+def assert_all_from_the_mock(page: Page, host: Host) -> None:
+    recorded = messages(page)
+    assert recorded
+    for message in recorded:
+        assert message["origin"] == host.mock.origin
+        assert message["fromFrame"] is True
+        assert isinstance(message["data"], dict) and message["data"]["message"].startswith("pandium-")
+
+
+@pytest.mark.parametrize(
+    ("route", "flow"),
+    [("/pandium/marketplace", "marketplace"), ("/pandium/install/2", "install"), ("/pandium/connect/hubspot", "connect")],
+)
+def test_each_page_loads_framed_and_reports_its_height(page: Page, host: Host, route: str, flow: str) -> None:
+    open_embed(page, host, route)
+
+    [first] = messages(page, "pandium-content-height-change")
+    assert set(first["data"]) == {"message", "height"}
+    frame = page.frames[1]
+    assert frame.url.startswith(f"{host.mock.url}/acme")
+    content_height = frame.evaluate("Math.ceil(document.getElementById('pandium-root').getBoundingClientRect().height)")
+    assert first["data"]["height"] == content_height > 0
+    assert_all_from_the_mock(page, host)
+    [accepted] = host.mock.accepted
+    assert accepted.flow == flow and accepted.claims["sub"] == "user-1"
+    assert host.mock.rejected == []
+
+
+def test_installed_integrations_show_as_installed(page: Page, host: Host) -> None:
+    frame = open_embed(page, host, "/pandium/marketplace")
+    assert frame.locator("#installed-4").is_visible()
+    assert not frame.locator("#install-4").is_visible()
+    assert frame.locator("#install-1").is_visible()
+
+
+def test_marketplace_install_ends_in_save_sync(page: Page, host: Host) -> None:
+    frame = open_embed(page, host, "/pandium/marketplace")
+    assert frame.locator("#viewer").inner_text() == "Ann Example"
+
+    frame.get_by_role("button", name="Install HubSpot").click()
+    # Opening the set-up panel makes the content taller: a new height is reported.
+    page.wait_for_function(
+        "() => window.__messages.filter((m) => m.data.message === 'pandium-content-height-change').length >= 2"
+    )
+    frame.locator("#save").click()
+    wait_for(page, "pandium-save-sync")
+
+    [saved] = messages(page, "pandium-save-sync")
+    tenant = saved["data"]["tenant"]
+    assert set(saved["data"]) == {"message", "tenant"}
+    assert tenant["integration"] == {"id": 1, "name": "HubSpot"}
+    assert tenant["connected_users"]["pandium"]["attributes"]["jwt"]["display_name"] == "Ann Example"
+    assert frame.locator("#installed-1").is_visible()
+    assert not frame.locator("#install-1").is_visible()
+    heights = [m["data"]["height"] for m in messages(page, "pandium-content-height-change")]
+    assert heights[1] > heights[0]
+    assert_all_from_the_mock(page, host)
+
+
+def test_marketplace_cancel_ends_in_install_cancel(page: Page, host: Host) -> None:
+    frame = open_embed(page, host, "/pandium/marketplace")
+    frame.locator("#install-3").click()
+    frame.get_by_role("button", name="Cancel").click()
+    wait_for(page, "pandium-install-cancel")
+
+    [cancelled] = messages(page, "pandium-install-cancel")
+    assert cancelled["data"] == {
+        "message": "pandium-install-cancel",
+        "tenant": {"id": None, "integration": {"id": 3, "name": "NetSuite"}},
+    }
+    assert messages(page, "pandium-save-sync") == []
+    assert not frame.locator("#install-panel").is_visible()
+    assert_all_from_the_mock(page, host)
+
+
+def test_install_only_page(page: Page, host: Host) -> None:
+    frame = open_embed(page, host, "/pandium/install/2")
+    assert frame.locator("#install-title").inner_text() == "Install Salesforce"
+    frame.get_by_role("button", name="Save").click()
+    wait_for(page, "pandium-save-sync")
+    [saved] = messages(page, "pandium-save-sync")
+    assert saved["data"]["tenant"]["integration"] == {"id": 2, "name": "Salesforce"}
+    assert "is installed" in frame.locator("#status").inner_text()
+
+
+def test_auth_only_connect_approve_posts_success(page: Page, host: Host) -> None:
+    frame = open_embed(page, host, "/pandium/connect/hubspot")
+
+    with page.expect_popup() as popup_info:
+        frame.get_by_role("button", name="Connect HubSpot").click()
+    popup = popup_info.value
+    popup.wait_for_load_state()
+    assert popup.url.startswith(f"{host.mock.url}/__mock__/consent/hubspot?state=")
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Approve").click()
+    assert popup.is_closed()
+    wait_for(page, "pandium-success")
+
+    [success] = messages(page, "pandium-success")
+    data = success["data"]
+    assert shape(data) == shape(load_success_example())
+    assert data["webhook_url"].startswith(f"{host.mock.url}/__mock__/webhooks/")
+    jwt_attributes = data["tenant"]["connected_users"]["pandium"]["attributes"]["jwt"]
+    assert jwt_attributes["display_name"] == "Ann Example"
+    assert jwt_attributes["full_name"] == "Ann Q. Example"
+    assert json.loads(jwt_attributes["extra_tenant_info"]) == {
+        "connector_name": "hubspot",
+        "integration_name": "HubSpot",
+        "token": HOST_API_CREDENTIAL,
+    }
+    assert data["tenant"]["integration"] == {"id": 1, "name": "HubSpot"}
+    assert frame.locator("#status").inner_text() == "Connected to HubSpot."
+    assert_all_from_the_mock(page, host)
+    assert host.mock.rejected == []
+    # One message per event although two parent origins are registered: the mismatched post is dropped.
+    assert len(messages(page, "pandium-success")) == 1
+
+
+def test_auth_only_deny_posts_nothing(page: Page, host: Host) -> None:
+    frame = open_embed(page, host, "/pandium/connect/hubspot")
+    with page.expect_popup() as popup_info:
+        frame.locator("#connect").click()
+    popup = popup_info.value
+    with popup.expect_event("close"):
+        popup.locator("#deny").click()
+    frame.locator("#status").filter(has_text="denied").wait_for()
+    assert messages(page, "pandium-success") == []
+
+
+def test_an_unregistered_parent_cannot_frame_the_pages(page: Page, pandium_mock: MockPandiumServer) -> None:
+    config = pandium_mock.config()
+    app = PandiumMiddleware(Router(routes=[Route("/", host_page)]), config=config, identify=lambda request: USER)
+    with BackgroundServer(app) as server:
+        pandium_mock.add_parent_origin(OTHER_PARENT)  # some other app, not this one
+        page.set_default_timeout(15_000)
+        # goto waits for the load event, which waits for the iframe's navigation to finish.
+        page.goto(f"{server.url}/?src=/pandium/marketplace")
+        # The mock served the page (the token was accepted), but Chromium refused to render it framed.
+        assert len(pandium_mock.accepted) == 1
+        [frame] = page.main_frame.child_frames
+        assert frame.url == "chrome-error://chromewebdata/"
+        assert messages(page) == []
