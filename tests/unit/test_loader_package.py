@@ -1,0 +1,42 @@
+"""The wheel carries the loader and its types, byte for byte, and serves them from inside itself."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_wheel_ships_the_loader_and_serves_it(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    (wheel,) = out.glob("pandium_embed-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        assert "pandium_embed/_static/pandium-embed.js" in names
+        assert "pandium_embed/_static/pandium-embed.d.ts" in names
+        assert archive.read("pandium_embed/_static/pandium-embed.js") == (ROOT / "js" / "pandium-embed.js").read_bytes()
+        assert archive.read("pandium_embed/_static/pandium-embed.d.ts") == (ROOT / "js" / "pandium-embed.d.ts").read_bytes()
+        archive.extractall(tmp_path / "site")
+
+    # Imported from the unpacked wheel (not this checkout), the loader comes from _static.
+    probe = (
+        "import pandium_embed, pandium_embed.loader as l; "
+        "print(pandium_embed.__file__); print(l.loader_source() == open(l.__file__.rsplit('/', 1)[0] + '/_static/pandium-embed.js').read())"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.returncode == 0, run.stderr
+    location, same = run.stdout.splitlines()
+    assert location.startswith(str(tmp_path / "site"))
+    assert same == "True"

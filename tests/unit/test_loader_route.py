@@ -1,0 +1,176 @@
+"""GET <prefix>/embed.js: the loader with this config's Pandium origins baked in, cacheable and small."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed.loader import CONFIG_PLACEHOLDER, render_loader
+
+SOURCE = Path(__file__).resolve().parents[2] / "js" / "pandium-embed.js"
+SECRET = "loader-route-test-secret-0123456789abcdef"
+GZIP_BUDGET = 3 * 1024
+BAKED = re.compile(r"var CONFIG = (\{.*?\});\n")
+
+
+async def downstream(scope: Scope, receive: Receive, send: Send) -> None:
+    await send({"type": "http.response.start", "status": 418, "headers": []})
+    await send({"type": "http.response.body", "body": b"downstream"})
+
+
+def make_app(config: PandiumConfig) -> PandiumMiddleware:
+    return PandiumMiddleware(downstream, config=config, identify=lambda request: PandiumUser("u"))
+
+
+def client(config: PandiumConfig, root_path: str = "") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=make_app(config), root_path=root_path)
+    return httpx.AsyncClient(transport=transport, base_url="http://app.test")
+
+
+def baked(body: str) -> Any:
+    match = BAKED.search(body)
+    assert match, "no baked config in the served loader"
+    return json.loads(match.group(1))
+
+
+SANDBOX = PandiumConfig("acme", SECRET)
+PRODUCTION = PandiumConfig("acme", SECRET, "production", prefix="/integrations")
+
+
+@pytest.mark.anyio
+async def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
+    async with client(SANDBOX) as http:
+        response = await http.get("/pandium/embed.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "public, max-age=300"
+    etag = response.headers["etag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag), "a strong ETag (no W/ prefix)"
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("config", "path", "origins"),
+    [
+        (SANDBOX, "/pandium/embed.js", ["https://imp.sandbox.pandium.com", "https://emp.sandbox.pandium.com"]),
+        (
+            PRODUCTION,
+            "/integrations/embed.js",
+            ["https://imp.pandium.io", "https://imp.pandium.com", "https://emp.pandium.com"],
+        ),
+        (
+            PandiumConfig(
+                "acme",
+                SECRET,
+                marketplace_base_url="http://localhost:8765/",
+                install_base_url="http://LOCALHOST:8765/base",
+                connect_base_url="https://connect.example:443",
+            ),
+            "/pandium/embed.js",
+            ["http://localhost:8765", "https://connect.example"],
+        ),
+    ],
+)
+@pytest.mark.anyio
+async def test_the_baked_origins_are_the_configs(config: PandiumConfig, path: str, origins: list[str]) -> None:
+    async with client(config) as http:
+        response = await http.get(path)
+    assert response.status_code == 200
+    assert CONFIG_PLACEHOLDER not in response.text
+    assert baked(response.text) == {"origins": origins, "prefix": config.prefix}
+    assert list(config.origins) == origins
+    # Everything but the config line is the shipped source.
+    source = SOURCE.read_text(encoding="utf-8")
+    assert response.text == source.replace(CONFIG_PLACEHOLDER, json.dumps(baked(response.text), separators=(",", ":")))
+
+
+@pytest.mark.anyio
+async def test_if_none_match_answers_304_with_the_same_validators() -> None:
+    async with client(SANDBOX) as http:
+        first = await http.get("/pandium/embed.js")
+        etag = first.headers["etag"]
+        again = await http.get("/pandium/embed.js", headers={"If-None-Match": etag})
+        listed = await http.get("/pandium/embed.js", headers={"If-None-Match": f'"other", {etag}'})
+        stale = await http.get("/pandium/embed.js", headers={"If-None-Match": '"0000"'})
+    for response in (again, listed):
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response.headers["etag"] == etag
+        assert response.headers["cache-control"] == "public, max-age=300"
+    assert stale.status_code == 200
+    assert stale.content == first.content
+
+
+@pytest.mark.anyio
+async def test_the_etag_changes_with_the_baked_config() -> None:
+    async with client(SANDBOX) as a, client(PRODUCTION) as b:
+        first = await a.get("/pandium/embed.js")
+        second = await b.get("/integrations/embed.js")
+    assert first.headers["etag"] != second.headers["etag"]
+    assert render_loader(SANDBOX)[1] == first.headers["etag"]
+
+
+@pytest.mark.anyio
+async def test_head_has_the_headers_and_no_body() -> None:
+    async with client(SANDBOX) as http:
+        get = await http.get("/pandium/embed.js")
+        head = await http.head("/pandium/embed.js")
+    assert head.status_code == 200
+    assert head.content == b""
+    for name in ("content-type", "etag", "cache-control", "x-content-type-options"):
+        assert head.headers[name] == get.headers[name]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.anyio
+async def test_other_methods_are_405(method: str) -> None:
+    async with client(SANDBOX) as http:
+        response = await http.request(method, "/pandium/embed.js")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "CONFIG" not in response.text
+
+
+@pytest.mark.anyio
+async def test_served_under_a_root_path() -> None:
+    async with client(SANDBOX, root_path="/app") as http:
+        response = await http.get("/app/pandium/embed.js")
+    assert response.status_code == 200
+    assert baked(response.text)["origins"] == list(SANDBOX.origins)
+
+
+@pytest.mark.parametrize(("config", "path"), [(SANDBOX, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")])
+@pytest.mark.anyio
+async def test_the_served_loader_is_at_most_3_kb_gzipped(config: PandiumConfig, path: str) -> None:
+    async with client(config) as http:
+        response = await http.get(path)
+    size = len(gzip.compress(response.content, compresslevel=9))
+    assert size <= GZIP_BUDGET, f"the served loader is {size} bytes gzipped; the budget is {GZIP_BUDGET}"
+
+
+def test_the_served_loader_is_valid_javascript_and_inert_without_a_dom(tmp_path: Path) -> None:
+    body, _ = render_loader(PRODUCTION)
+    script = tmp_path / "embed.js"
+    script.write_bytes(body)
+    subprocess.run(["node", "--check", str(script)], check=True, capture_output=True)
+    # Run as-is in Node: no window, so it must do nothing and throw nothing.
+    run = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=30)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
+
+
+def test_the_source_has_the_placeholder_exactly_once() -> None:
+    source = SOURCE.read_text(encoding="utf-8")
+    assert source.count(CONFIG_PLACEHOLDER) == 1
+    # The contract the browser code keeps: no string-prefix origin checks, no markup, no eval.
+    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function", "startsWith", "attachShadow", "<style"):
+        assert forbidden not in source, forbidden
