@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         log("Time to first event (Chromium)...")
         try:
-            fe = first_event.measure(rounds=5 if quick else 15)
+            fe = first_event.measure(rounds=5 if quick else 15, log=log)
         except first_event.NotMeasured as reason:
             log(f"  not measured: {reason}")
             rows.append(Row("Time to first event (`pandium:load`)", "—", "—", f"not measured: {reason}"))
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                     "Time to first event: `<pandium-embed>` → `pandium:load` vs hand-written iframe → `load`",
                     fe.embed_ms.fmt(" ms"),
                     f"iframe {fe.iframe_ms.fmt(' ms')}",
-                    f"{fe.ratio.median:.2f}x the iframe",
+                    f"{fe.ratio.fmt('x')} of the iframe's time; {fe.loads_accepted} tokens accepted by the stand-in",
                 )
             )
 

@@ -1,23 +1,62 @@
 """Time to first event: ``<pandium-embed>`` inserted -> ``pandium:load``, against a hand-written iframe.
 
-Needs the real loader (js/pandium-embed.js) and the Pandium stand-in (``pandium_embed.mock.MockPandium``);
-until both exist the figure is reported as not measured, with the reason.
+Headless Chromium (Debian's, through Playwright's sync API, launched as the browser tests launch it),
+a host app behind ``PandiumMiddleware`` on ``127.0.0.1`` and the Pandium stand-in (``MockPandium``)
+on ``localhost``: two origins, the real mint-and-redirect route, a fresh token per frame.
 """
 
 from __future__ import annotations
 
+import importlib
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pandium_embed.loader import loader_source
+from .harness import Spread, alternate, paired_ratios
 
-from .harness import Spread
+ROUTE = "/pandium/marketplace"
+TIMEOUT_MS = 15_000
+
+HOST_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>bench</title>
+<script src="/pandium/embed.js"></script></head>
+<body><div id="box"></div></body></html>
+"""
+
+# Insert one frame and resolve with the ms until its first event. performance.now() is taken just
+# before the element is attached, so both variants are timed from the same point.
+MEASURE_JS = """
+([kind, route, timeoutMs]) => new Promise((resolve, reject) => {
+  const box = document.getElementById("box");
+  box.replaceChildren();
+  let element;
+  const timer = setTimeout(() => reject(new Error(kind + ": no event within " + timeoutMs + " ms")), timeoutMs);
+  const done = (event) => {
+    clearTimeout(timer);
+    resolve({ms: performance.now() - start, type: event.type});
+  };
+  if (kind === "embed") {
+    element = document.createElement("pandium-embed");
+    element.setAttribute("view", "marketplace");
+    element.addEventListener("pandium:load", done, {once: true});
+    element.addEventListener("pandium:error", (e) => reject(new Error("pandium:error " + JSON.stringify(e.detail))), {once: true});
+  } else {
+    element = document.createElement("iframe");
+    element.src = route;
+    element.addEventListener("load", done, {once: true});
+  }
+  const start = performance.now();
+  box.appendChild(element);
+})
+"""
 
 
 @dataclass(frozen=True)
 class FirstEventFigures:
     embed_ms: Spread
     iframe_ms: Spread
-    ratio: Spread
+    ratio: Spread  # embed / iframe, paired per round
+    loads_accepted: int  # tokens the stand-in accepted during the run (one per frame)
 
 
 class NotMeasured(Exception):
@@ -25,18 +64,88 @@ class NotMeasured(Exception):
 
 
 def readiness() -> str | None:
-    """Why the figure cannot be measured yet, or None when it can."""
-    import importlib
+    """Why the figure cannot be measured, or None when it can."""
+    from pandium_embed.loader import loader_source
 
     if not hasattr(importlib.import_module("pandium_embed.mock"), "MockPandium"):
         return "pandium_embed.mock.MockPandium does not exist yet (the stand-in is being built)"
     if "customElements" not in loader_source():
         return "js/pandium-embed.js is still a placeholder (no custom element defined)"
+    try:
+        importlib.import_module("tests.browser.conftest")
+    except Exception as error:  # noqa: BLE001 - any reason the launch settings cannot be read
+        return f"tests/browser/conftest.py (Chromium launch settings) cannot be imported: {type(error).__name__}"
     return None
 
 
-def measure(*, rounds: int = 15) -> FirstEventFigures:
+def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEventFigures:
     reason = readiness()
     if reason is not None:
         raise NotMeasured(reason)
-    raise NotMeasured("the browser measurement is not written yet")
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, Response
+    from starlette.routing import Route, Router
+
+    from pandium_embed import PandiumMiddleware, PandiumUser
+    from pandium_embed.mock.harness import MockPandiumServer
+    from pandium_embed.mock.server import BackgroundServer
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    try:
+        executable = chromium_path()
+    except RuntimeError as error:
+        raise NotMeasured(str(error)) from None
+    user = PandiumUser("user-8c1d4e", display_name="Ada", email="ada@example.com")
+
+    async def page(request: Request) -> Response:
+        return HTMLResponse(HOST_PAGE)
+
+    async def identify(request: Request) -> PandiumUser:
+        return user
+
+    with MockPandiumServer() as mock:
+        app = PandiumMiddleware(Router(routes=[Route("/", page)]), config=mock.config(), identify=identify)
+        with BackgroundServer(app) as host, sync_playwright() as playwright:
+            mock.add_parent_origin(host.origin)
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+            try:
+                tab = browser.new_page()
+                tab.set_default_timeout(TIMEOUT_MS)
+                tab.goto(host.url + "/")
+                tab.wait_for_function("() => customElements.get('pandium-embed') !== undefined")
+
+                def run(kind: str) -> Callable[[], float]:
+                    def once() -> float:
+                        result = tab.evaluate(MEASURE_JS, [kind, ROUTE, TIMEOUT_MS])
+                        return float(result["ms"])
+
+                    return once
+
+                accepted_before = len(mock.accepted)
+                for kind in ("embed", "iframe", "embed", "iframe"):  # warm-up
+                    run(kind)()
+                log(f"  Chromium: {rounds} alternating rounds")
+                started = time.monotonic()
+                runs = alternate({"embed": run("embed"), "iframe": run("iframe")}, rounds, max_seconds=120)
+                log(f"  took {time.monotonic() - started:.1f} s")
+                accepted = len(mock.accepted) - accepted_before
+                rejected = len(mock.rejected)
+            except PlaywrightError as error:
+                raise NotMeasured(f"Chromium run failed: {str(error).splitlines()[0]}") from None
+            finally:
+                browser.close()
+    frames = 4 + 2 * len(runs["embed"])
+    if rejected or accepted != frames:
+        raise NotMeasured(f"the stand-in accepted {accepted} of {frames} frames' tokens ({rejected} rejected)")
+    return FirstEventFigures(
+        embed_ms=Spread.of(runs["embed"]),
+        iframe_ms=Spread.of(runs["iframe"]),
+        ratio=Spread.of(paired_ratios(runs["embed"], runs["iframe"])),
+        loads_accepted=accepted,
+    )
+
+
+if __name__ == "__main__":
+    print(measure(rounds=5))
