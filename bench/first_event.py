@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .harness import Spread, alternate, paired_ratios
+from .harness import Paired, Run, alternate, paired
 
 ROUTE = "/pandium/marketplace"
 TIMEOUT_MS = 15_000
@@ -53,9 +53,7 @@ MEASURE_JS = """
 
 @dataclass(frozen=True)
 class FirstEventFigures:
-    embed_ms: Spread
-    iframe_ms: Spread
-    ratio: Spread  # embed / iframe, paired per round
+    embed_vs_iframe: Paired  # ms, embed / iframe per round (wall time: a browser is many processes)
     loads_accepted: int  # tokens the stand-in accepted during the run (one per frame)
 
 
@@ -116,10 +114,10 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
                 tab.goto(host.url + "/")
                 tab.wait_for_function("() => customElements.get('pandium-embed') !== undefined")
 
-                def run(kind: str) -> Callable[[], float]:
-                    def once() -> float:
+                def run(kind: str) -> Callable[[], Run]:
+                    def once() -> Run:
                         result = tab.evaluate(MEASURE_JS, [kind, ROUTE, TIMEOUT_MS])
-                        return float(result["ms"])
+                        return Run(float(result["ms"]))
 
                     return once
 
@@ -128,7 +126,7 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
                     run(kind)()
                 log(f"  Chromium: {rounds} alternating rounds")
                 started = time.monotonic()
-                runs = alternate({"embed": run("embed"), "iframe": run("iframe")}, rounds, max_seconds=120)
+                runs = alternate({"embed": run("embed"), "iframe": run("iframe")}, rounds, max_seconds=120, max_rounds=rounds)
                 log(f"  took {time.monotonic() - started:.1f} s")
                 accepted = len(mock.accepted) - accepted_before
                 rejected = len(mock.rejected)
@@ -140,9 +138,7 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
     if rejected or accepted != frames:
         raise NotMeasured(f"the stand-in accepted {accepted} of {frames} frames' tokens ({rejected} rejected)")
     return FirstEventFigures(
-        embed_ms=Spread.of(runs["embed"]),
-        iframe_ms=Spread.of(runs["iframe"]),
-        ratio=Spread.of(paired_ratios(runs["embed"], runs["iframe"])),
+        embed_vs_iframe=paired(runs["embed"], runs["iframe"]),
         loads_accepted=accepted,
     )
 

@@ -1,4 +1,11 @@
-"""Timing helpers: alternating A/B rounds, paired ratios, medians and spreads."""
+"""Timing helpers: many short alternating rounds, preempted batches set aside, paired ratios, medians.
+
+The machine may be busy (two cores, other test suites). A batch that was descheduled part of the time
+measures the neighbours, not the code, so every in-process batch records both its wall time
+(``time.perf_counter_ns``, the figure) and the thread's CPU time (``time.thread_time_ns``): a batch
+whose CPU time is under ``CLEAN_SHARE`` of its wall time was preempted and is marked unclean. Ratios
+are taken within a round, from rounds where every batch compared was clean.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,17 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+CLEAN_SHARE = 0.98
+MIN_CLEAN_ROUNDS = 5
+
+
+@dataclass(frozen=True)
+class Run:
+    """One batch of one variant: its figure (e.g. ns per request) and whether it ran undisturbed."""
+
+    value: float
+    clean: bool = True
 
 
 @dataclass(frozen=True)
@@ -42,37 +60,86 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
+def timed(body: Callable[[], None]) -> tuple[int, int]:
+    """(wall ns, this thread's CPU ns) of ``body()``."""
+    wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
+    body()
+    return time.perf_counter_ns() - wall, time.thread_time_ns() - cpu
+
+
+def run_of(wall_ns: int, cpu_ns: int, per: int, scale: float = 1.0) -> Run:
+    """A batch of ``per`` operations as a Run of wall ns per operation (times ``scale``)."""
+    return Run(wall_ns / per * scale, clean=cpu_ns >= CLEAN_SHARE * wall_ns)
+
+
 def alternate(
-    variants: dict[str, Callable[[], float]],
+    variants: dict[str, Callable[[], Run]],
     rounds: int,
     *,
     max_seconds: float,
-) -> dict[str, list[float]]:
+    max_rounds: int | None = None,
+) -> dict[str, list[Run]]:
     """Run each variant once per round, rotating the order every round so no variant always goes
-    first (or always follows the same one). Stops after ``rounds`` rounds or ``max_seconds``,
-    whichever comes first, but always completes at least one round."""
+    first (or always follows the same one). Goes on until ``rounds`` rounds were clean for every
+    variant, ``max_rounds`` rounds ran (default 10x ``rounds``) or ``max_seconds`` passed; always
+    completes at least one round."""
     names = list(variants)
-    results: dict[str, list[float]] = {name: [] for name in names}
+    results: dict[str, list[Run]] = {name: [] for name in names}
     deadline = time.monotonic() + max_seconds
-    for index in range(rounds):
+    limit = max_rounds if max_rounds is not None else rounds * 10
+    clean_rounds = 0
+    for index in range(limit):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
             results[name].append(variants[name]())
-        if time.monotonic() > deadline:
+        clean_rounds += all(results[name][-1].clean for name in names)
+        if clean_rounds >= rounds or time.monotonic() > deadline:
             break
     return results
 
 
-def paired_ratios(numerator: Sequence[float], denominator: Sequence[float]) -> list[float]:
-    """Per-round ratios: runs of one round share the machine's state, so pairing cancels drift."""
-    return [a / b for a, b in zip(numerator, denominator, strict=True)]
+@dataclass(frozen=True)
+class Paired:
+    """Per-round ratios of two variants (drift between rounds cancels out), from clean rounds."""
+
+    ratio: Spread
+    a: Spread
+    b: Spread
+    clean_rounds: int
+    all_rounds: int
+    min_clean: int = MIN_CLEAN_ROUNDS
+
+    @property
+    def trustworthy(self) -> bool:
+        return self.clean_rounds >= self.min_clean
+
+    def note(self) -> str:
+        if self.trustworthy:
+            return f"{self.clean_rounds} clean of {self.all_rounds} rounds"
+        return f"only {self.clean_rounds} clean of {self.all_rounds} rounds: machine too busy, all rounds used"
 
 
-def calibrate(run: Callable[[int], float], target_seconds: float, *, start: int = 50, cap: int = 2_000_000) -> int:
+def paired(a: Sequence[Run], b: Sequence[Run], *, min_clean: int = MIN_CLEAN_ROUNDS) -> Paired:
+    both = [(x, y) for x, y in zip(a, b, strict=True) if x.clean and y.clean]
+    if len(both) < min_clean:
+        chosen = list(zip(a, b, strict=True))
+    else:
+        chosen = both
+    return Paired(
+        ratio=Spread.of([x.value / y.value for x, y in chosen]),
+        a=Spread.of([x.value for x, _ in chosen]),
+        b=Spread.of([y.value for _, y in chosen]),
+        clean_rounds=len(both),
+        all_rounds=len(a),
+        min_clean=min_clean,
+    )
+
+
+def calibrate(run: Callable[[int], float], target_seconds: float, *, start: int = 10, cap: int = 2_000_000) -> int:
     """How many iterations make one batch last about ``target_seconds`` (``run(n)`` returns seconds)."""
     n = start
     while True:
-        elapsed = run(n)
+        elapsed = min(run(n) for _ in range(3))
         if elapsed >= target_seconds / 4 or n >= cap:
             return max(1, min(cap, int(n * target_seconds / max(elapsed, 1e-9))))
         n *= 4

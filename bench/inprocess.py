@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +13,7 @@ import jwt
 from starlette.types import ASGIApp, Message, Scope
 
 from . import apps
-from .harness import Spread, alternate, calibrate, paired_ratios, quiet_gc
+from .harness import Paired, Run, alternate, calibrate, paired, quiet_gc, run_of
 
 
 def make_scope(path: str, *, method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> Scope:
@@ -49,14 +49,14 @@ async def _send(message: Message) -> None:
     return None
 
 
-async def _batch(app: ASGIApp, scope: Scope, n: int) -> float:
-    """Seconds for ``n`` requests, the GC kept out of the loop. Each call gets a shallow copy of the
-    scope because Starlette writes into it (app, router, endpoint...)."""
+async def _batch(app: ASGIApp, scope: Scope, n: int) -> tuple[int, int]:
+    """(wall ns, CPU ns) for ``n`` requests, the GC kept out of the loop. Each call gets a shallow
+    copy of the scope because Starlette writes into it (app, router, endpoint...)."""
     with quiet_gc():
-        start = time.perf_counter_ns()
+        wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
         for _ in range(n):
             await app(dict(scope), _receive, _send)
-        return (time.perf_counter_ns() - start) / 1e9
+        return time.perf_counter_ns() - wall, time.thread_time_ns() - cpu
 
 
 async def capture(app: ASGIApp, scope: Scope) -> tuple[int, dict[str, str], bytes]:
@@ -87,25 +87,23 @@ def check_redirect(status: int, headers: dict[str, str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class InProcessFigures:
-    bare_ns: Spread
-    noop_ns: Spread
-    ours_ns: Spread
-    passthrough_overhead: Spread  # ours / noop - 1, paired per round
-    wrapped_vs_bare: Spread  # ours / bare - 1, paired per round
-    mint_ours_rps: Spread
-    mint_docs_rps: Spread
-    mint_ratio: Spread  # ours rps / docs rps, paired per round
+    passthrough: Paired  # ours / no-op wrapper, ns per request
+    wrapped_vs_bare: Paired  # ours / bare app
+    mint: Paired  # docs-style ns / ours ns = ours req/s / docs-style req/s
+    passthrough_batch: int
+    mint_batch: int
 
 
-def _timer(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope, n: int) -> Callable[[], float]:
-    def run() -> float:
-        return loop.run_until_complete(_batch(app, scope, n)) / n * 1e9  # ns per request
+def _timer(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope, n: int) -> Callable[[], Run]:
+    def run() -> Run:
+        wall, cpu = loop.run_until_complete(_batch(app, scope, n))
+        return run_of(wall, cpu, n)  # wall ns per request
 
     return run
 
 
 def measure(
-    *, rounds: int = 15, batch_seconds: float = 0.25, max_seconds: float = 60.0, log: Callable[[str], None] = print
+    *, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 60.0, log: Callable[[str], None] = print
 ) -> InProcessFigures:
     loop = asyncio.new_event_loop()
     try:
@@ -114,10 +112,13 @@ def measure(
         loop.close()
 
 
+def _seconds(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope) -> Callable[[int], float]:
+    return lambda k: loop.run_until_complete(_batch(app, scope, k))[0] / 1e9
+
+
 def _measure(
     loop: asyncio.AbstractEventLoop, rounds: int, batch_seconds: float, max_seconds: float, log: Callable[[str], None]
 ) -> InProcessFigures:
-    run: Callable[[Awaitable[float]], float] = loop.run_until_complete
     # Three separate host apps, so no variant warms another's caches.
     bare = apps.host_app()
     noop = apps.NoopMiddleware(apps.host_app())
@@ -128,10 +129,11 @@ def _measure(
         if (status, body) != (200, b"hello"):
             raise AssertionError(f"pass-through route answered {status} {body!r}")
 
-    n = calibrate(lambda k: run(_batch(noop, hello, k)), batch_seconds)
+    n = calibrate(_seconds(loop, noop, hello), batch_seconds)
     for app in (bare, noop, ours):  # warm up
-        run(_batch(app, hello, n))
-    log(f"  pass-through: {n} requests per batch, up to {rounds} alternating rounds")
+        for _ in range(20):
+            loop.run_until_complete(_batch(app, hello, n))
+    log(f"  pass-through: {n} requests per batch, until {rounds} clean alternating rounds")
     passthrough = alternate(
         {"bare": _timer(loop, bare, hello, n), "noop": _timer(loop, noop, hello, n), "ours": _timer(loop, ours, hello, n)},
         rounds,
@@ -149,29 +151,25 @@ def _measure(
     if ours_claims != docs_claims:
         raise AssertionError(f"the two mint routes sign different claims: {ours_claims} != {docs_claims}")
 
-    m = calibrate(lambda k: run(_batch(app, docs_scope, k)), batch_seconds)
-    run(_batch(app, ours_scope, m))
-    run(_batch(app, docs_scope, m))
-    log(f"  mint: {m} requests per batch, up to {rounds} alternating rounds")
+    m = calibrate(_seconds(loop, app, docs_scope), batch_seconds)
+    for _ in range(20):
+        loop.run_until_complete(_batch(app, ours_scope, m))
+        loop.run_until_complete(_batch(app, docs_scope, m))
+    log(f"  mint: {m} requests per batch, until {rounds} clean alternating rounds")
     mint = alternate(
         {"ours": _timer(loop, app, ours_scope, m), "docs": _timer(loop, app, docs_scope, m)},
         rounds,
         max_seconds=max_seconds / 2,
     )
-    ours_rps = [1e9 / ns for ns in mint["ours"]]
-    docs_rps = [1e9 / ns for ns in mint["docs"]]
     return InProcessFigures(
-        bare_ns=Spread.of(passthrough["bare"]),
-        noop_ns=Spread.of(passthrough["noop"]),
-        ours_ns=Spread.of(passthrough["ours"]),
-        passthrough_overhead=Spread.of([r - 1 for r in paired_ratios(passthrough["ours"], passthrough["noop"])]),
-        wrapped_vs_bare=Spread.of([r - 1 for r in paired_ratios(passthrough["ours"], passthrough["bare"])]),
-        mint_ours_rps=Spread.of(ours_rps),
-        mint_docs_rps=Spread.of(docs_rps),
-        mint_ratio=Spread.of(paired_ratios(ours_rps, docs_rps)),
+        passthrough=paired(passthrough["ours"], passthrough["noop"]),
+        wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),
+        mint=paired(mint["docs"], mint["ours"]),
+        passthrough_batch=n,
+        mint_batch=m,
     )
 
 
 if __name__ == "__main__":
-    figures = measure(rounds=7, max_seconds=30)
+    figures = measure(max_seconds=30)
     print(figures)

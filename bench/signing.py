@@ -21,7 +21,7 @@ import jwt
 from pandium_embed import mint_token
 
 from . import apps
-from .harness import Spread, alternate, calibrate, paired_ratios, quiet_gc
+from .harness import Paired, Run, alternate, calibrate, paired, quiet_gc, run_of, timed
 
 _SECRET = apps.SECRET.encode("utf-8")
 _HEADER = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
@@ -50,19 +50,19 @@ def sign_pyjwt() -> str:
 SIGNERS: dict[str, Callable[[], str]] = {"ours": sign_ours, "floor": sign_floor, "pyjwt": sign_pyjwt}
 
 
-def _batch(sign: Callable[[], str], n: int) -> float:
-    with quiet_gc():
-        start = time.perf_counter_ns()
+def _batch(sign: Callable[[], str], n: int) -> tuple[int, int]:
+    def body() -> None:
         for _ in range(n):
             sign()
-        return (time.perf_counter_ns() - start) / 1e9
+
+    with quiet_gc():
+        return timed(body)
 
 
 @dataclass(frozen=True)
 class SigningFigures:
-    us: dict[str, Spread]
-    ours_vs_floor: Spread
-    ours_vs_pyjwt: Spread
+    ours_vs_floor: Paired  # µs per token, ours / floor
+    ours_vs_pyjwt: Paired  # ours / PyJWT
 
 
 def check() -> None:
@@ -76,22 +76,26 @@ def check() -> None:
         raise AssertionError(f"signers disagree on the claims: {decoded}")
 
 
-def measure(*, rounds: int = 15, batch_seconds: float = 0.2, max_seconds: float = 30.0) -> SigningFigures:
+def measure(*, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 30.0) -> SigningFigures:
     check()
-    n = calibrate(lambda k: _batch(sign_ours, k), batch_seconds)
-    for sign in SIGNERS.values():
-        _batch(sign, n)
+    n = calibrate(lambda k: _batch(sign_ours, k)[0] / 1e9, batch_seconds)
+    for _ in range(20):
+        for sign in SIGNERS.values():
+            _batch(sign, n)
 
-    def timer(sign: Callable[[], str]) -> Callable[[], float]:
-        return lambda: _batch(sign, n) / n * 1e6  # µs per token
+    def timer(sign: Callable[[], str]) -> Callable[[], Run]:
+        def run() -> Run:
+            wall, cpu = _batch(sign, n)
+            return run_of(wall, cpu, n, scale=1e-3)  # µs per token
+
+        return run
 
     runs = alternate({name: timer(sign) for name, sign in SIGNERS.items()}, rounds, max_seconds=max_seconds)
     return SigningFigures(
-        us={name: Spread.of(values) for name, values in runs.items()},
-        ours_vs_floor=Spread.of(paired_ratios(runs["ours"], runs["floor"])),
-        ours_vs_pyjwt=Spread.of(paired_ratios(runs["ours"], runs["pyjwt"])),
+        ours_vs_floor=paired(runs["ours"], runs["floor"]),
+        ours_vs_pyjwt=paired(runs["ours"], runs["pyjwt"]),
     )
 
 
 if __name__ == "__main__":
-    print(measure(rounds=7))
+    print(measure())
