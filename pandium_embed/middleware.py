@@ -224,7 +224,8 @@ class PandiumMiddleware:
             raise _Refused("unsupported-media-type")
         declared = headers.get("content-length")
         if declared is not None:
-            if not declared.isdigit():
+            # isdigit() alone accepts '²' and other Unicode digits, which int() then refuses.
+            if not (declared.isascii() and declared.isdigit()):
                 raise _Refused("bad-request", "The Content-Length header is not a number.")
             if int(declared) > self._max_body_size:
                 raise _Refused("too-large", f"The request body is over {self._max_body_size} bytes.")

@@ -33,6 +33,7 @@ BAD_INSTALLED = (
 NOT_JSON = "{field} holds {what}, which cannot go in a token: use JSON values (str, int, float, bool, None, list, dict with str keys)."
 NOT_FINITE = "{field} holds a NaN or infinite number, which JSON cannot carry: use a finite number or a string."
 NOT_UTF8 = "{field} holds a string that is not valid Unicode (a lone surrogate): it cannot be encoded as UTF-8."
+INT_TOO_LONG = "{field} holds an integer too long to write as JSON: send it as a string."
 TOO_DEEP = "{field} is nested more than {depth} levels deep (or refers to itself): flatten it."
 BAD_NOW = "mint_token now must be epoch seconds as an int or float (got {what})."
 BAD_JTI = "mint_token jti must be a non-empty string (got {what})."
@@ -70,36 +71,42 @@ _TI_FIELDS = (
 )
 
 
-def _check_json(value: Any, name: str, depth: int = 0) -> None:
-    """Raise ValueError naming ``name`` if ``value`` cannot be carried by a JSON token.
+def _jsonable(value: Any, name: str, depth: int = 0) -> Any:
+    """``value`` as plain JSON data (mappings become dicts, tuples lists), or a ValueError naming ``name``.
 
+    Validating and normalising in one pass means whatever passes here is exactly what gets serialised.
     The message names the field and the type, never the value: values may be credentials.
     """
     if depth > _MAX_DEPTH:
         raise ValueError(TOO_DEEP.format(field=name, depth=_MAX_DEPTH))
-    if value is None or isinstance(value, (bool, int)):
-        return
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        try:
+            int.__repr__(value)  # Python refuses to print integers past sys.get_int_max_str_digits()
+        except ValueError:
+            raise ValueError(INT_TOO_LONG.format(field=name)) from None
+        return value
     if isinstance(value, str):
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise ValueError(NOT_UTF8.format(field=name)) from None
-        return
+        return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(NOT_FINITE.format(field=name))
-        return
+        return value
     if isinstance(value, Mapping):
+        result: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 raise ValueError(NOT_JSON.format(field=f"{name} key", what=f"a {type(key).__name__} key"))
-            _check_json(key, f"{name} key", depth + 1)
-            _check_json(item, f"{name}[{key!r}]", depth + 1)
-        return
+            _jsonable(key, f"{name} key", depth + 1)
+            result[key] = _jsonable(item, f"{name}[{key!r}]", depth + 1)
+        return result
     if isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            _check_json(item, f"{name}[{index}]", depth + 1)
-        return
+        return [_jsonable(item, f"{name}[{index}]", depth + 1) for index, item in enumerate(value)]
     raise ValueError(NOT_JSON.format(field=name, what=f"a {type(value).__name__}"))
 
 
@@ -118,15 +125,13 @@ def build_claims(
         raise ValueError(f"mint_token needs a PandiumUser (got a {type(user).__name__}).")
     if not isinstance(user.sub, str) or not user.sub.strip():
         raise ValueError(BAD_SUB)
-    _check_json(user.sub, "PandiumUser.sub")
+    _jsonable(user.sub, "PandiumUser.sub")
 
     claims: dict[str, Any] = {"iat": iat, "jti": jti, "sub": user.sub}
     if user.external_id is not None:
-        _check_json(user.external_id, "PandiumUser.external_id")
-        claims["external_id"] = user.external_id
+        claims["external_id"] = _jsonable(user.external_id, "PandiumUser.external_id")
     if user.meta is not None:
-        _check_json(user.meta, "PandiumUser.meta")
-        claims["meta"] = user.meta
+        claims["meta"] = _jsonable(user.meta, "PandiumUser.meta")
 
     ti: dict[str, Any] = {}
     for attribute, claim in _TI_FIELDS:
@@ -137,8 +142,7 @@ def build_claims(
             if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
                 raise ValueError(BAD_INSTALLED)
             value = list(value)
-        _check_json(value, f"PandiumUser.{attribute}")
-        ti[claim] = value
+        ti[claim] = _jsonable(value, f"PandiumUser.{attribute}")
 
     extra: dict[str, Any] = {}
     if user.extra is not None:
@@ -150,8 +154,7 @@ def build_claims(
             raise ValueError(NOT_JSON.format(field="xti", what=f"a {type(xti).__name__}"))
         extra.update(xti)
     if extra:
-        _check_json(extra, "PandiumUser.extra/xti")
-        ti["xti"] = extra
+        ti["xti"] = _jsonable(extra, "PandiumUser.extra/xti")
     if ti:
         claims["ti"] = ti
     return claims
