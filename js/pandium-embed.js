@@ -23,8 +23,9 @@
 
   var warn = (text) => warned[text] || (console.warn("pandium-embed: " + text), (warned[text] = 1));
 
+  // Not an array, a Date, a Map...: their prototypes differ.
   var isPlain = (v) => {
-    var p = v && typeof v == "object" && !Array.isArray(v) ? Object.getPrototypeOf(v) : 0;
+    var p = v && typeof v == "object" ? Object.getPrototypeOf(v) : 0;
     return p === Object.prototype || p === null;
   };
 

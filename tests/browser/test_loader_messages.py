@@ -91,7 +91,8 @@ def test_opaque_origins_are_never_trusted(env: LoaderEnv, signed_in: Page) -> No
             f'<iframe sandbox="allow-scripts" srcdoc="{script % "srcdoc"}"></iframe>'
             f'<iframe src="data:text/html,{script % "data"}"></iframe>'
             # Its own frame, but the document is sandboxed: origin "null", even if "null" is configured.
-            f'<pandium-embed id="a" src="{env.pandium.url}/sandboxed" origin="null {env.pandium.origin}"></pandium-embed>'
+            # ("data:..." and "file://" normalise to the origin "null".)
+            f'<pandium-embed id="a" src="{env.pandium.url}/sandboxed" origin="null data:text/html,x file:///x {env.pandium.origin}"></pandium-embed>'
             f'<pandium-embed id="b" src="{env.pandium.url}/plain" origin="{env.pandium.origin}"></pandium-embed>'
         )
     )
@@ -146,6 +147,8 @@ MALFORMED = [
     "null",
     "42",
     "[{message: 'pandium-success'}]",
+    # Structured clone keeps an array's own non-index properties.
+    "Object.assign([1], {message: 'pandium-success', tenant: {id: 1}})",
     "{message: 42}",
     "{message: ['pandium-success']}",
     "{message: new String('pandium-success')}",

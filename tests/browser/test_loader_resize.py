@@ -121,6 +121,7 @@ def test_a_burst_writes_at_most_once_per_animation_frame_and_the_last_wins(env: 
     wait_for_raw(page, "tiny")
     next_frames(page)
     assert len(page.evaluate("() => window.__writes")) == len(writes)
+    assert len(resizes(page, "a")) == len(writes)
     post(frame, HEIGHT % ("real", "650"))
     wait_for_events(page, "resize", len(writes) + 1, target="a")
     assert [w["height"] for w in page.evaluate("() => window.__writes")][len(writes) :] == ["650px"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +33,19 @@ def make_app(config: PandiumConfig) -> PandiumMiddleware:
     return PandiumMiddleware(downstream, config=config, identify=lambda request: PandiumUser("u"))
 
 
-def client(config: PandiumConfig, root_path: str = "") -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=make_app(config), root_path=root_path)
-    return httpx.AsyncClient(transport=transport, base_url="http://app.test")
+def fetch(
+    config: PandiumConfig, method: str, path: str, headers: dict[str, str] | None = None, root_path: str = ""
+) -> httpx.Response:
+    """One request through httpx.ASGITransport, on an event loop of its own in a worker thread:
+    the browser tests' Playwright (sync API) keeps a loop running in the main thread all session."""
+
+    async def request() -> httpx.Response:
+        transport = httpx.ASGITransport(app=make_app(config), root_path=root_path)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as http:
+            return await http.request(method, path, headers=headers)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, request()).result()
 
 
 def baked(body: str) -> Any:
@@ -46,10 +58,8 @@ SANDBOX = PandiumConfig("acme", SECRET)
 PRODUCTION = PandiumConfig("acme", SECRET, "production", prefix="/integrations")
 
 
-@pytest.mark.anyio
-async def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
-    async with client(SANDBOX) as http:
-        response = await http.get("/pandium/embed.js")
+def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
+    response = fetch(SANDBOX, "GET", "/pandium/embed.js")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -81,10 +91,8 @@ async def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
         ),
     ],
 )
-@pytest.mark.anyio
-async def test_the_baked_origins_are_the_configs(config: PandiumConfig, path: str, origins: list[str]) -> None:
-    async with client(config) as http:
-        response = await http.get(path)
+def test_the_baked_origins_are_the_configs(config: PandiumConfig, path: str, origins: list[str]) -> None:
+    response = fetch(config, "GET", path)
     assert response.status_code == 200
     assert CONFIG_PLACEHOLDER not in response.text
     assert baked(response.text) == {"origins": origins, "prefix": config.prefix}
@@ -94,14 +102,12 @@ async def test_the_baked_origins_are_the_configs(config: PandiumConfig, path: st
     assert response.text == source.replace(CONFIG_PLACEHOLDER, json.dumps(baked(response.text), separators=(",", ":")))
 
 
-@pytest.mark.anyio
-async def test_if_none_match_answers_304_with_the_same_validators() -> None:
-    async with client(SANDBOX) as http:
-        first = await http.get("/pandium/embed.js")
-        etag = first.headers["etag"]
-        again = await http.get("/pandium/embed.js", headers={"If-None-Match": etag})
-        listed = await http.get("/pandium/embed.js", headers={"If-None-Match": f'"other", {etag}'})
-        stale = await http.get("/pandium/embed.js", headers={"If-None-Match": '"0000"'})
+def test_if_none_match_answers_304_with_the_same_validators() -> None:
+    first = fetch(SANDBOX, "GET", "/pandium/embed.js")
+    etag = first.headers["etag"]
+    again = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": etag})
+    listed = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": f'"other", {etag}'})
+    stale = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": '"0000"'})
     for response in (again, listed):
         assert response.status_code == 304
         assert response.content == b""
@@ -111,20 +117,16 @@ async def test_if_none_match_answers_304_with_the_same_validators() -> None:
     assert stale.content == first.content
 
 
-@pytest.mark.anyio
-async def test_the_etag_changes_with_the_baked_config() -> None:
-    async with client(SANDBOX) as a, client(PRODUCTION) as b:
-        first = await a.get("/pandium/embed.js")
-        second = await b.get("/integrations/embed.js")
+def test_the_etag_changes_with_the_baked_config() -> None:
+    first = fetch(SANDBOX, "GET", "/pandium/embed.js")
+    second = fetch(PRODUCTION, "GET", "/integrations/embed.js")
     assert first.headers["etag"] != second.headers["etag"]
     assert render_loader(SANDBOX)[1] == first.headers["etag"]
 
 
-@pytest.mark.anyio
-async def test_head_has_the_headers_and_no_body() -> None:
-    async with client(SANDBOX) as http:
-        get = await http.get("/pandium/embed.js")
-        head = await http.head("/pandium/embed.js")
+def test_head_has_the_headers_and_no_body() -> None:
+    get = fetch(SANDBOX, "GET", "/pandium/embed.js")
+    head = fetch(SANDBOX, "HEAD", "/pandium/embed.js")
     assert head.status_code == 200
     assert head.content == b""
     for name in ("content-type", "etag", "cache-control", "x-content-type-options"):
@@ -132,28 +134,22 @@ async def test_head_has_the_headers_and_no_body() -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
-@pytest.mark.anyio
-async def test_other_methods_are_405(method: str) -> None:
-    async with client(SANDBOX) as http:
-        response = await http.request(method, "/pandium/embed.js")
+def test_other_methods_are_405(method: str) -> None:
+    response = fetch(SANDBOX, method, "/pandium/embed.js")
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert "CONFIG" not in response.text
 
 
-@pytest.mark.anyio
-async def test_served_under_a_root_path() -> None:
-    async with client(SANDBOX, root_path="/app") as http:
-        response = await http.get("/app/pandium/embed.js")
+def test_served_under_a_root_path() -> None:
+    response = fetch(SANDBOX, "GET", "/app/pandium/embed.js", root_path="/app")
     assert response.status_code == 200
     assert baked(response.text)["origins"] == list(SANDBOX.origins)
 
 
 @pytest.mark.parametrize(("config", "path"), [(SANDBOX, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")])
-@pytest.mark.anyio
-async def test_the_served_loader_is_at_most_3_kb_gzipped(config: PandiumConfig, path: str) -> None:
-    async with client(config) as http:
-        response = await http.get(path)
+def test_the_served_loader_is_at_most_3_kb_gzipped(config: PandiumConfig, path: str) -> None:
+    response = fetch(config, "GET", path)
     size = len(gzip.compress(response.content, compresslevel=9))
     assert size <= GZIP_BUDGET, f"the served loader is {size} bytes gzipped; the budget is {GZIP_BUDGET}"
 
