@@ -40,7 +40,9 @@ def content_security_policy(config: PandiumConfig) -> str:
             "img-src 'self' data:",
             "connect-src 'self'",
             f"frame-src 'self' {pandium}",
-            "frame-ancestors 'none'",
+            # 'self', not 'none': the minting route's error page (401 after sign-out) is framed by our
+            # own page, and the loader reads it to emit pandium:error. 'none' would blank the frame.
+            "frame-ancestors 'self'",
             "form-action 'self'",
             "base-uri 'none'",
             "object-src 'none'",

@@ -10,7 +10,10 @@ const HAS_OWN_EVENT = new Set([
 ]);
 
 function summary(detail) {
-  const text = JSON.stringify(detail);
+  // A tenant is a large object; its id and name are what a person scanning the panel needs.
+  const tenant = detail && detail.tenant;
+  const shown = tenant && typeof tenant === "object" ? { ...detail, tenant: { id: tenant.id, name: tenant.name } } : detail;
+  const text = JSON.stringify(shown);
   return text && text.length > 240 ? text.slice(0, 240) + "…" : text || "";
 }
 
