@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
@@ -10,6 +11,8 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +101,38 @@ async def asgi_client(app: ASGIApp, base_url: str) -> AsyncIterator[httpx.AsyncC
     with quiet_httpx():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
             yield client
+
+
+class AsgiClient:
+    """Requests to ``app`` through httpx.ASGITransport, each on an event loop of its own in a worker
+    thread: the browser tests' Playwright (sync API) keeps a loop running in the main thread for the
+    rest of the session, so tests collected after them cannot run a loop there."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        self.base_url = base_url
+
+    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            async with asgi_client(self.app, self.base_url) as client:
+                return await client.request(method, url, **options)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, send()).result()
+
+    def get(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("GET", url, **options)
+
+    def post(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("POST", url, **options)
+
+    def delete(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("DELETE", url, **options)
+
+    def __enter__(self) -> AsgiClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        return None

@@ -1,4 +1,4 @@
-"""MockPandium as an ASGI app, driven through httpx.ASGITransport with an injected clock."""
+"""MockPandium as an ASGI app, driven through httpx.ASGITransport (see AsgiClient) with an injected clock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import html
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -29,7 +28,7 @@ from pandium_embed.mock.app import (
     BAD_SKEW,
     MISSING_SECRET,
 )
-from tests.mock_support import asgi_client, forge, load_success_example, page_data, shape
+from tests.mock_support import AsgiClient, forge, load_success_example, page_data, shape
 
 SECRET = "app-tests-shared-secret-0123456789abcdef"
 OTHER_SECRET = "not-the-shared-secret-0123456789abcdef"
@@ -71,9 +70,8 @@ def config() -> PandiumConfig:
 
 
 @pytest.fixture
-async def client(mock: MockPandium) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(mock, BASE) as client:
-        yield client
+def client(mock: MockPandium) -> AsgiClient:
+    return AsgiClient(mock, BASE)
 
 
 def mint(config: PandiumConfig, user: PandiumUser = USER, **options: Any) -> str:
@@ -116,11 +114,10 @@ class _Configs:
         self.replace_secret = PandiumConfig("acme", OTHER_SECRET)
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(("factory", "offset", "expected"), [r[1:] for r in PAGE_REJECTIONS], ids=[r[0] for r in PAGE_REJECTIONS])
 @pytest.mark.parametrize("path", ["/acme", "/acme/tenants/create/1", "/acme/hubspot/auth"])
-async def test_each_rejection_renders_its_reason_and_is_recorded(
-    client: httpx.AsyncClient,
+def test_each_rejection_renders_its_reason_and_is_recorded(
+    client: AsgiClient,
     mock: MockPandium,
     clock: Clock,
     config: PandiumConfig,
@@ -131,7 +128,7 @@ async def test_each_rejection_renders_its_reason_and_is_recorded(
 ) -> None:
     token = factory(_Configs(config))
     clock.now = NOW + offset
-    response = await client.get(path, params={"tenant": token})
+    response = client.get(path, params={"tenant": token})
 
     assert response.status_code == 401
     assert f'<code id="reason">{expected}</code>' in response.text
@@ -143,43 +140,39 @@ async def test_each_rejection_renders_its_reason_and_is_recorded(
     assert (record.reason, record.message, record.path, record.at) == (expected, PAGE_REASONS[expected], path, NOW + offset)
 
 
-@pytest.mark.anyio
-async def test_a_replayed_token_is_refused_the_second_time(
-    client: httpx.AsyncClient, mock: MockPandium, config: PandiumConfig
+def test_a_replayed_token_is_refused_the_second_time(
+    client: AsgiClient, mock: MockPandium, config: PandiumConfig
 ) -> None:
     url = marketplace_url(config, mint(config))
-    assert (await client.get(url)).status_code == 200
-    again = await client.get(url)
+    assert (client.get(url)).status_code == 200
+    again = client.get(url)
     assert again.status_code == 401 and '<code id="reason">replayed</code>' in again.text
     assert [r.reason for r in mock.rejected] == ["replayed"]
     assert len(mock.accepted) == 1
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("query", "expected"), [("", "missing-token"), ("?tenant=", "missing-token"), ("?tenant=a&tenant=b", "duplicate-token")]
 )
-async def test_missing_or_duplicate_token(client: httpx.AsyncClient, mock: MockPandium, query: str, expected: str) -> None:
-    response = await client.get("/acme" + query)
+def test_missing_or_duplicate_token(client: AsgiClient, mock: MockPandium, query: str, expected: str) -> None:
+    response = client.get("/acme" + query)
     assert response.status_code == 401
     assert mock.rejected[-1].reason == expected
 
 
-@pytest.mark.anyio
-async def test_the_clock_decides_expiry(client: httpx.AsyncClient, clock: Clock, config: PandiumConfig) -> None:
+def test_the_clock_decides_expiry(client: AsgiClient, clock: Clock, config: PandiumConfig) -> None:
     clock.now = NOW + 60
-    assert (await client.get(marketplace_url(config, mint(config)))).status_code == 200
+    assert (client.get(marketplace_url(config, mint(config)))).status_code == 200
     clock.now = NOW + 61
-    assert (await client.get(marketplace_url(config, mint(config)))).status_code == 401
+    assert (client.get(marketplace_url(config, mint(config)))).status_code == 401
 
 
 # -- acceptance through the real URL builders ------------------------------------------------------
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("flow", ["marketplace", "install", "connect"])
-async def test_accepts_tokens_from_a_config_pointed_at_it(
-    client: httpx.AsyncClient, mock: MockPandium, config: PandiumConfig, flow: str
+def test_accepts_tokens_from_a_config_pointed_at_it(
+    client: AsgiClient, mock: MockPandium, config: PandiumConfig, flow: str
 ) -> None:
     if flow == "marketplace":
         token = mint(config)
@@ -190,7 +183,7 @@ async def test_accepts_tokens_from_a_config_pointed_at_it(
     else:
         token = mint(config, xti=AUTH_XTI)
         url = connect_url(config, "hubspot", token)
-    response = await client.get(url)
+    response = client.get(url)
 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
@@ -206,11 +199,10 @@ async def test_accepts_tokens_from_a_config_pointed_at_it(
     assert "Ann Example" in response.text
 
 
-@pytest.mark.anyio
-async def test_marketplace_shows_who_is_signed_in_and_the_integrations(
-    client: httpx.AsyncClient, config: PandiumConfig
+def test_marketplace_shows_who_is_signed_in_and_the_integrations(
+    client: AsgiClient, config: PandiumConfig
 ) -> None:
-    response = await client.get(marketplace_url(config, mint(config)))
+    response = client.get(marketplace_url(config, mint(config)))
     assert '<strong id="viewer">Ann Example</strong>' in response.text
     assert "ann@example.com" in response.text
     data = page_data(response.text)
@@ -223,20 +215,18 @@ async def test_marketplace_shows_who_is_signed_in_and_the_integrations(
         assert f'aria-label="Install {integration.name}">Install</button>' in response.text
 
 
-@pytest.mark.anyio
-async def test_viewer_falls_back_to_full_name_then_sub(client: httpx.AsyncClient, config: PandiumConfig) -> None:
-    named = await client.get(marketplace_url(config, mint(config, PandiumUser("u-9", full_name="Full Name"))))
+def test_viewer_falls_back_to_full_name_then_sub(client: AsgiClient, config: PandiumConfig) -> None:
+    named = client.get(marketplace_url(config, mint(config, PandiumUser("u-9", full_name="Full Name"))))
     assert '<strong id="viewer">Full Name</strong>' in named.text
-    bare = await client.get(marketplace_url(config, mint(config, PandiumUser("u-9"), jti="other")))
+    bare = client.get(marketplace_url(config, mint(config, PandiumUser("u-9"), jti="other")))
     assert '<strong id="viewer">u-9</strong>' in bare.text
 
 
-@pytest.mark.anyio
-async def test_marketplace_honours_hidden_and_installed_integrations(
-    client: httpx.AsyncClient, config: PandiumConfig
+def test_marketplace_honours_hidden_and_installed_integrations(
+    client: AsgiClient, config: PandiumConfig
 ) -> None:
     user = PandiumUser("u", installed_integrations=[2], extra={"hidden_integrations": ["3", 4]})
-    response = await client.get(marketplace_url(config, mint(config, user)))
+    response = client.get(marketplace_url(config, mint(config, user)))
 
     assert [i["id"] for i in page_data(response.text)["integrations"]] == ["1", "2"]
     assert 'id="integration-3"' not in response.text and 'id="integration-4"' not in response.text
@@ -246,9 +236,8 @@ async def test_marketplace_honours_hidden_and_installed_integrations(
     assert 'aria-label="Install HubSpot">Install</button>' in response.text
 
 
-@pytest.mark.anyio
-async def test_install_and_cancel_payloads(client: httpx.AsyncClient, config: PandiumConfig) -> None:
-    response = await client.get(install_url(config, "3", mint(config)))
+def test_install_and_cancel_payloads(client: AsgiClient, config: PandiumConfig) -> None:
+    response = client.get(install_url(config, "3", mint(config)))
     data = page_data(response.text)
     assert data["page"] == "install" and data["integrationId"] == "3"
     [entry] = data["integrations"]
@@ -260,10 +249,9 @@ async def test_install_and_cancel_payloads(client: httpx.AsyncClient, config: Pa
     assert '<button type="button" class="secondary" id="cancel">Cancel</button>' in response.text
 
 
-@pytest.mark.anyio
-async def test_tenant_ids_are_unique_across_pages(client: httpx.AsyncClient, config: PandiumConfig) -> None:
-    first = page_data((await client.get(marketplace_url(config, mint(config)))).text)
-    second = page_data((await client.get(install_url(config, "1", mint(config)))).text)
+def test_tenant_ids_are_unique_across_pages(client: AsgiClient, config: PandiumConfig) -> None:
+    first = page_data((client.get(marketplace_url(config, mint(config)))).text)
+    second = page_data((client.get(install_url(config, "1", mint(config)))).text)
     ids = [i["tenant"]["id"] for i in first["integrations"] + second["integrations"]]
     assert len(ids) == len(set(ids)) == 5
 
@@ -271,7 +259,6 @@ async def test_tenant_ids_are_unique_across_pages(client: httpx.AsyncClient, con
 # -- page-level refusals ---------------------------------------------------------------------------
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
@@ -282,19 +269,18 @@ async def test_tenant_ids_are_unique_across_pages(client: httpx.AsyncClient, con
         ("/globex/hubspot/auth", "unknown-org"),
     ],
 )
-async def test_unknown_pages_are_404_and_keep_the_token_usable(
-    client: httpx.AsyncClient, mock: MockPandium, config: PandiumConfig, path: str, expected: str
+def test_unknown_pages_are_404_and_keep_the_token_usable(
+    client: AsgiClient, mock: MockPandium, config: PandiumConfig, path: str, expected: str
 ) -> None:
     token = mint(config, xti=AUTH_XTI)
-    response = await client.get(path, params={"tenant": token})
+    response = client.get(path, params={"tenant": token})
     assert response.status_code == 404
     assert f'<code id="reason">{expected}</code>' in response.text
     assert mock.rejected[-1].reason == expected
     # Refused before verification: the jti is not used up.
-    assert (await client.get("/acme/hubspot/auth", params={"tenant": token})).status_code == 200
+    assert (client.get("/acme/hubspot/auth", params={"tenant": token})).status_code == 200
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("xti", "expected"),
     [
@@ -305,27 +291,25 @@ async def test_unknown_pages_are_404_and_keep_the_token_usable(
         ({"connector_name": "gwt", "integration_name": "HubSpot", "token": "t"}, "wrong-connector"),
     ],
 )
-async def test_auth_only_needs_the_connector_fields_in_xti(
-    client: httpx.AsyncClient, mock: MockPandium, config: PandiumConfig, xti: dict[str, Any] | None, expected: str
+def test_auth_only_needs_the_connector_fields_in_xti(
+    client: AsgiClient, mock: MockPandium, config: PandiumConfig, xti: dict[str, Any] | None, expected: str
 ) -> None:
-    response = await client.get("/acme/hubspot/auth", params={"tenant": mint(config, xti=xti)})
+    response = client.get("/acme/hubspot/auth", params={"tenant": mint(config, xti=xti)})
     assert response.status_code == 401
     assert mock.rejected[-1].reason == expected
 
 
-@pytest.mark.anyio
-async def test_wrong_method_and_unknown_paths(client: httpx.AsyncClient) -> None:
-    assert (await client.post("/acme")).status_code == 405
-    assert (await client.get("/acme/tenants/create")).status_code == 404
-    assert (await client.get("/acme/")).status_code == 404
+def test_wrong_method_and_unknown_paths(client: AsgiClient) -> None:
+    assert (client.post("/acme")).status_code == 405
+    assert (client.get("/acme/tenants/create")).status_code == 404
+    assert (client.get("/acme/")).status_code == 404
 
 
 # -- the Auth-Only success payload ---------------------------------------------------------------
 
 
-@pytest.mark.anyio
-async def test_auth_page_success_message_has_the_documented_shape(
-    client: httpx.AsyncClient, config: PandiumConfig
+def test_auth_page_success_message_has_the_documented_shape(
+    client: AsgiClient, config: PandiumConfig
 ) -> None:
     user = PandiumUser(
         "user-7",
@@ -337,7 +321,7 @@ async def test_auth_page_success_message_has_the_documented_shape(
         auditable_display_name="Auditable Person",
         extra={"extraProp": "extra value", "extraList": ["one", "listVal"]},
     )
-    response = await client.get(connect_url(config, "hubspot", mint(config, user, xti=AUTH_XTI)))
+    response = client.get(connect_url(config, "hubspot", mint(config, user, xti=AUTH_XTI)))
     data = page_data(response.text)
     success = data["success"]
 
@@ -368,10 +352,9 @@ async def test_auth_page_success_message_has_the_documented_shape(
     assert '<button type="button" class="primary" id="connect">Connect HubSpot</button>' in response.text
 
 
-@pytest.mark.anyio
-async def test_consent_popup(client: httpx.AsyncClient, config: PandiumConfig) -> None:
-    auth = page_data((await client.get(connect_url(config, "hubspot", mint(config, xti=AUTH_XTI)))).text)
-    popup = await client.get(auth["consentUrl"])
+def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:
+    auth = page_data((client.get(connect_url(config, "hubspot", mint(config, xti=AUTH_XTI)))).text)
+    popup = client.get(auth["consentUrl"])
     assert popup.status_code == 200
     assert page_data(popup.text) == {"page": "consent", "parentOrigins": [], "state": auth["state"]}
     assert '<button type="button" class="primary" id="approve">Approve</button>' in popup.text
@@ -380,7 +363,6 @@ async def test_consent_popup(client: httpx.AsyncClient, config: PandiumConfig) -
     assert csp(popup)["frame-ancestors"] == "'none'"
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("path", "status", "expected"),
     [
@@ -390,10 +372,10 @@ async def test_consent_popup(client: httpx.AsyncClient, config: PandiumConfig) -
         ("/__mock__/consent/nope?state=" + "a" * 24, 404, "unknown-connector"),
     ],
 )
-async def test_consent_popup_refusals(
-    client: httpx.AsyncClient, mock: MockPandium, path: str, status: int, expected: str
+def test_consent_popup_refusals(
+    client: AsgiClient, mock: MockPandium, path: str, status: int, expected: str
 ) -> None:
-    response = await client.get(path)
+    response = client.get(path)
     assert response.status_code == status
     assert mock.rejected[-1].reason == expected
     assert "<script>" not in response.text
@@ -402,18 +384,17 @@ async def test_consent_popup_refusals(
 # -- headers, escaping, data ---------------------------------------------------------------------
 
 
-@pytest.mark.anyio
-async def test_csp_frame_ancestors_lists_the_parent_origins(
+def test_csp_frame_ancestors_lists_the_parent_origins(
     clock: Clock, config: PandiumConfig
 ) -> None:
     mock = MockPandium(
         org="acme", secret=SECRET, clock=clock, parent_origins=["http://127.0.0.1:8000/", "HTTPS://App.Example.com:443"]
     )
-    async with asgi_client(mock, BASE) as client:
-        ok = await client.get(marketplace_url(config, mint(config)))
-        refused = await client.get("/acme?tenant=nope")
+    with AsgiClient(mock, BASE) as client:
+        ok = client.get(marketplace_url(config, mint(config)))
+        refused = client.get("/acme?tenant=nope")
         mock.add_parent_origin("http://localhost:5173")
-        later = await client.get(marketplace_url(config, mint(config)))
+        later = client.get(marketplace_url(config, mint(config)))
 
     for response in (ok, refused):
         policy = csp(response)
@@ -426,11 +407,10 @@ async def test_csp_frame_ancestors_lists_the_parent_origins(
     assert page_data(later.text)["parentOrigins"][-1] == "http://localhost:5173"
 
 
-@pytest.mark.anyio
-async def test_without_parent_origins_nobody_may_frame_the_pages(clock: Clock, config: PandiumConfig) -> None:
+def test_without_parent_origins_nobody_may_frame_the_pages(clock: Clock, config: PandiumConfig) -> None:
     mock = MockPandium(org="acme", secret=SECRET, clock=clock)
-    async with asgi_client(mock, BASE) as client:
-        response = await client.get(marketplace_url(config, mint(config)))
+    with AsgiClient(mock, BASE) as client:
+        response = client.get(marketplace_url(config, mint(config)))
     assert csp(response)["frame-ancestors"] == "'none'"
     assert page_data(response.text)["parentOrigins"] == []
 
@@ -445,17 +425,16 @@ def test_adding_a_parent_origin_twice_keeps_one() -> None:
 MARKUP = "<img src=x onerror=alert(1)></script><!--"
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("flow", ["marketplace", "connect"])
-async def test_token_fields_holding_markup_are_escaped(
-    client: httpx.AsyncClient, mock: MockPandium, config: PandiumConfig, flow: str
+def test_token_fields_holding_markup_are_escaped(
+    client: AsgiClient, mock: MockPandium, config: PandiumConfig, flow: str
 ) -> None:
     user = PandiumUser(MARKUP, display_name=MARKUP, email=MARKUP, extra={"note": MARKUP})
     if flow == "marketplace":
         url = marketplace_url(config, mint(config, user))
     else:
         url = connect_url(config, "hubspot", mint(config, user, xti={**AUTH_XTI, "integration_name": MARKUP}))
-    response = await client.get(url)
+    response = client.get(url)
 
     assert response.status_code == 200
     assert "<img" not in response.text and "<!--" not in response.text
@@ -469,8 +448,7 @@ async def test_token_fields_holding_markup_are_escaped(
         assert data["success"]["tenant"]["integration"]["name"] == MARKUP
 
 
-@pytest.mark.anyio
-async def test_configured_names_are_escaped_too(clock: Clock, config: PandiumConfig) -> None:
+def test_configured_names_are_escaped_too(clock: Clock, config: PandiumConfig) -> None:
     mock = MockPandium(
         org="acme",
         secret=SECRET,
@@ -478,9 +456,9 @@ async def test_configured_names_are_escaped_too(clock: Clock, config: PandiumCon
         integrations=[Integration("1", "<b>Bold</b>", description="<i>x</i>")],
         connectors=[Connector("hubspot", "<u>Hub</u>")],
     )
-    async with asgi_client(mock, BASE) as client:
-        market = await client.get(marketplace_url(config, mint(config)))
-        auth = await client.get(connect_url(config, "hubspot", mint(config, xti=AUTH_XTI)))
+    with AsgiClient(mock, BASE) as client:
+        market = client.get(marketplace_url(config, mint(config)))
+        auth = client.get(connect_url(config, "hubspot", mint(config, xti=AUTH_XTI)))
     for response in (market, auth):
         assert "<b>" not in response.text and "<i>" not in response.text and "<u>" not in response.text
     assert "&lt;b&gt;Bold&lt;/b&gt;" in market.text
@@ -490,14 +468,13 @@ async def test_configured_names_are_escaped_too(clock: Clock, config: PandiumCon
 # -- records and reserved paths ------------------------------------------------------------------
 
 
-@pytest.mark.anyio
-async def test_records_endpoint(client: httpx.AsyncClient, mock: MockPandium, config: PandiumConfig) -> None:
+def test_records_endpoint(client: AsgiClient, mock: MockPandium, config: PandiumConfig) -> None:
     good = mint(config, jti="jti-good")
     bad = mint(PandiumConfig("acme", OTHER_SECRET))
-    await client.get(marketplace_url(config, good))
-    await client.get(marketplace_url(config, bad))
+    client.get(marketplace_url(config, good))
+    client.get(marketplace_url(config, bad))
 
-    response = await client.get("/__mock__/records")
+    response = client.get("/__mock__/records")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     records = response.json()
@@ -514,37 +491,34 @@ async def test_records_endpoint(client: httpx.AsyncClient, mock: MockPandium, co
     ]
     assert good not in response.text and bad not in response.text and SECRET not in response.text
 
-    assert (await client.delete("/__mock__/records")).status_code == 204
-    assert (await client.get("/__mock__/records")).json() == {"accepted": [], "rejected": []}
+    assert (client.delete("/__mock__/records")).status_code == 204
+    assert (client.get("/__mock__/records")).json() == {"accepted": [], "rejected": []}
     assert mock.accepted == [] and mock.rejected == []
 
 
-@pytest.mark.anyio
-async def test_static_assets(client: httpx.AsyncClient) -> None:
-    script = await client.get("/__mock__/static/mock.js")
-    style = await client.get("/__mock__/static/mock.css")
+def test_static_assets(client: AsgiClient) -> None:
+    script = client.get("/__mock__/static/mock.js")
+    style = client.get("/__mock__/static/mock.css")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
     # The page script never builds markup or code from strings.
     for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function", '"*"', "'*'"):
         assert forbidden not in script.text
-    assert (await client.get("/__mock__/static/../app.py")).status_code == 404
-    assert (await client.get("/__mock__/static/other.js")).status_code == 404
+    assert (client.get("/__mock__/static/../app.py")).status_code == 404
+    assert (client.get("/__mock__/static/other.js")).status_code == 404
 
 
-@pytest.mark.anyio
-async def test_favicon_is_not_mistaken_for_an_org(client: httpx.AsyncClient, mock: MockPandium) -> None:
-    assert (await client.get("/favicon.ico")).status_code == 204
+def test_favicon_is_not_mistaken_for_an_org(client: AsgiClient, mock: MockPandium) -> None:
+    assert (client.get("/favicon.ico")).status_code == 204
     assert mock.rejected == []
 
 
-@pytest.mark.anyio
-async def test_logs_name_the_reason_never_the_token(
-    client: httpx.AsyncClient, config: PandiumConfig, caplog: pytest.LogCaptureFixture
+def test_logs_name_the_reason_never_the_token(
+    client: AsgiClient, config: PandiumConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="pandium_embed.mock")
     token = mint(PandiumConfig("acme", OTHER_SECRET))
-    await client.get(marketplace_url(config, token))
+    client.get(marketplace_url(config, token))
     assert "MockPandium refused the marketplace page: bad-signature" in caplog.messages
     assert not any(token in message or SECRET in message for message in caplog.messages)
 
