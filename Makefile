@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo browser clean node_modules bench soak
+.PHONY: test demo browser clean node_modules bench soak screenshots
 
 test: $(STAMP) browser node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -28,6 +28,10 @@ browser:
 # The demo needs only the [demo] extra, but shares the venv with the tests.
 demo: $(STAMP)
 	$(BIN)/python -m demo $(DEMO_ARGS)
+
+# The README's pictures, taken from the running demo by headless Chromium.
+screenshots: $(STAMP) browser
+	$(BIN)/python -m demo.screenshots
 
 clean:
 	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .hypothesis

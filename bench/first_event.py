@@ -89,7 +89,7 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
     from pandium_embed import PandiumMiddleware, PandiumUser
     from pandium_embed.mock.harness import MockPandiumServer
     from pandium_embed.mock.server import BackgroundServer
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+    from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 
     try:
         executable = chromium_path()

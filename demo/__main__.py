@@ -19,10 +19,8 @@ from pandium_embed.mock import MockPandium
 from pandium_embed.mock.server import BackgroundServer
 
 from .app import create_app
+from .serve import CONNECTORS, ORG, mock_config
 from .users import DEMO_PASSWORD, USERS
-
-ORG = "acme"
-CONNECTORS = {"hubspot": "HubSpot"}
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -50,20 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     mock_server: BackgroundServer | None = None
     try:
         if os.environ.get("PANDIUM_ORG") and os.environ.get("PANDIUM_SHARED_SECRET"):
-            config = PandiumConfig.from_env(connectors=CONNECTORS) if not os.environ.get("PANDIUM_CONNECTORS") else PandiumConfig.from_env()
+            # Real Pandium: PANDIUM_CONNECTORS names your connectors; the demo's own is the fallback.
+            config = PandiumConfig.from_env(**({} if os.environ.get("PANDIUM_CONNECTORS") else {"connectors": CONNECTORS}))
             pandium = f"{config.environment} ({', '.join(config.origins)})"
         else:
             secret = secrets.token_urlsafe(32)  # a fresh shared secret per run: nothing to leak
             mock = MockPandium(secret=secret, org=ORG, parent_origins=[app_origin])
             mock_server = BackgroundServer(mock, url_host="localhost", port=args.mock_port).start()
-            config = PandiumConfig(
-                ORG,
-                secret,
-                marketplace_base_url=mock_server.url,
-                install_base_url=mock_server.url,
-                connect_base_url=mock_server.url,
-                connectors=CONNECTORS,
-            )
+            config = mock_config(secret, mock_server.url)
             pandium = f"{mock_server.url} (MockPandium, the local stand-in)"
     except (ValueError, OSError) as error:
         print(f"Cannot start the demo: {error}", file=sys.stderr)

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-# Without the networking flags Chromium keeps dialling Google's hosts, which a closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    """$PANDIUM_EMBED_CHROMIUM, else /usr/bin/chromium, else whatever `chromium` is on PATH."""
-    candidates = [os.environ.get("PANDIUM_EMBED_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise RuntimeError(
-        "No Chromium found for the browser tests: install Debian's chromium (make test does, as root) "
-        "or set PANDIUM_EMBED_CHROMIUM to a Chromium executable."
-    )
+from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

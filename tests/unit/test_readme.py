@@ -66,3 +66,13 @@ def test_the_mint_without_middleware_snippet_runs_as_written() -> None:
     url: str = namespace["url"]
     assert url.startswith("https://imp.sandbox.pandium.com/acme?tenant=")
     assert jwt.decode(url.split("tenant=")[1], SECRET, algorithms=["HS256"])["sub"] == "user-1"
+
+
+def test_the_readme_shows_the_screenshots_the_script_writes() -> None:
+    text = README.read_text(encoding="utf-8")
+    script = (README.parent / "demo" / "screenshots.py").read_text(encoding="utf-8")
+    shown = re.findall(r"\(docs/screenshots/([\w-]+)\.png\)", text)
+    assert shown == ["marketplace", "auth-only-popup", "event-panel"]
+    for name in shown:
+        assert f'"{name}.png"' in script or f'"{name}"' in script
+        assert (README.parent / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000

@@ -1,0 +1,49 @@
+"""The demo and its Pandium stand-in on free loopback ports, in background threads (tests, screenshots)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pandium_embed import PandiumConfig
+from pandium_embed.mock import MockPandium
+from pandium_embed.mock.server import BackgroundServer
+
+from .app import create_app
+
+ORG = "acme"
+CONNECTORS = {"hubspot": "HubSpot Contacts Sync"}
+
+
+@dataclass(frozen=True)
+class RunningDemo:
+    url: str
+    mock: MockPandium
+    pandium_origin: str
+
+
+def mock_config(secret: str, mock_url: str) -> PandiumConfig:
+    """The demo's config when MockPandium stands in for every Pandium host."""
+    return PandiumConfig(
+        ORG,
+        secret,
+        marketplace_base_url=mock_url,
+        install_base_url=mock_url,
+        connect_base_url=mock_url,
+        connectors=CONNECTORS,
+    )
+
+
+@contextmanager
+def running_demo(*, port: int = 0, mock_port: int = 0) -> Iterator[RunningDemo]:
+    """Acme CRM on http://127.0.0.1:<port> and MockPandium on http://localhost:<mock_port>."""
+    secret = secrets.token_urlsafe(32)  # a fresh shared secret per run: nothing to leak
+    mock = MockPandium(secret=secret, org=ORG)
+    with BackgroundServer(mock, url_host="localhost", port=mock_port) as mock_server:
+        app = create_app(mock_config(secret, mock_server.url), session_secret=secrets.token_urlsafe(32))
+        host = BackgroundServer(app, port=port)
+        mock.add_parent_origin(host.origin)  # the port is bound (and known) before the server starts
+        with host:
+            yield RunningDemo(host.url, mock, mock_server.origin)
