@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -35,7 +36,9 @@ CONFIG = PandiumConfig("acme", SECRET, connectors={"gwt": "GWT Integration"})
 NOW = 1_700_000_000
 JTI = "fuzz-jti"
 TOKEN_SEGMENT = _b64url(HEADER_JSON).decode("ascii")
-FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Bounded for the normal suite; PANDIUM_FUZZ_EXAMPLES=20000 for a long hunt.
+EXAMPLES = int(os.environ.get("PANDIUM_FUZZ_EXAMPLES", "400"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --------------------------------------------------------------------------------------------------
 # 1. Tokens
@@ -605,7 +608,7 @@ def test_any_request_gets_a_clean_answer_and_only_foreign_paths_pass_through(
         assert answer.status == PASSTHROUGH_STATUS and answer.body == b"app"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=max(1, EXAMPLES // 4), deadline=None)
 @given(path=paths, method=methods, headers=header_lists, body=bodies)
 def test_a_failing_hook_gives_a_generic_500_without_a_traceback(
     path: str, method: str, headers: list[tuple[bytes, bytes]], body: bytes
