@@ -212,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
         else "Budgets missed or not measured: " + "; ".join(f"{b.name} ({b.detail})" for b in missed) + "."
     )
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    cores = os.cpu_count() or 1
+    if max(os.getloadavg()[:2]) > cores * 0.75:
+        summary += (
+            f" **The machine was busy** (load average {load} on {cores} cores): ratios are paired and "
+            "preempted batches set aside, but re-run `make bench` on a quiet machine before quoting figures."
+        )
     body = "\n\n".join(
         [
             "### Machine\n\n" + header + f"\n- Load average at the end: {load}",
