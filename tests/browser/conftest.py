@@ -13,9 +13,17 @@ from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
+
+    def in_browser_suite(item: pytest.Item) -> bool:
+        return here in Path(str(item.fspath)).parents
+
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if in_browser_suite(item):
             item.add_marker(pytest.mark.browser)
+    # Playwright's sync API keeps an asyncio loop running on the main thread for as long as the
+    # session-wide browser lives; async tests collected after it would fail to start their own loop.
+    # So the browser suite runs last (a stable sort keeps every other order as collected).
+    items.sort(key=in_browser_suite)
 
 
 @pytest.fixture(scope="session")

@@ -112,7 +112,10 @@
       if (window.opener) {
         window.opener.postMessage({ message: "mock-consent", state: data.state, approved: approved }, window.location.origin);
       }
-      window.close();
+      // Like a real provider's callback page: answer, then close once the click has finished
+      // (closing inside the handler cuts off automation tools still completing the click).
+      say(approved ? "Approved. This window closes now." : "Denied. This window closes now.");
+      setTimeout(function () { window.close(); }, 150);
     };
     byId("approve").addEventListener("click", function () { reply(true); });
     byId("deny").addEventListener("click", function () { reply(false); });
