@@ -3,49 +3,23 @@ panel, sign out and the 401 that follows. Host and stand-in on two origins, as `
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
-from demo.__main__ import CONNECTORS, ORG
-from demo.app import create_app
-from pandium_embed import PandiumConfig
-from pandium_embed.mock import MockPandium
-from pandium_embed.mock.server import BackgroundServer
+from demo.serve import RunningDemo, running_demo
 
 pytestmark = pytest.mark.browser
 
 
-@dataclass
-class Demo:
-    url: str
-    mock: MockPandium
-    pandium_origin: str
-
-
 @pytest.fixture(scope="module")
-def demo() -> Iterator[Demo]:
-    secret = secrets.token_urlsafe(32)
-    mock = MockPandium(secret=secret, org=ORG)
-    with BackgroundServer(mock, url_host="localhost") as mock_server:
-        config = PandiumConfig(
-            ORG,
-            secret,
-            marketplace_base_url=mock_server.url,
-            install_base_url=mock_server.url,
-            connect_base_url=mock_server.url,
-            connectors=CONNECTORS,
-        )
-        host = BackgroundServer(create_app(config, session_secret="demo-test-session"))
-        mock.add_parent_origin(host.origin)  # the port is bound (and known) before the server starts
-        with host:
-            yield Demo(host.url, mock, mock_server.origin)
+def demo() -> Iterator[RunningDemo]:
+    with running_demo() as running:
+        yield running
 
 
-def sign_in(page: Page, demo: Demo, username: str) -> None:
+def sign_in(page: Page, demo: RunningDemo, username: str) -> None:
     page.goto(f"{demo.url}/login")
     page.fill("#username", username)
     page.fill("#password", "demo")
@@ -70,7 +44,7 @@ def watch_console(page: Page) -> list[str]:
     return problems
 
 
-def test_sign_in_marketplace_connect_events_and_sign_out(page: Page, demo: Demo) -> None:
+def test_sign_in_marketplace_connect_events_and_sign_out(page: Page, demo: RunningDemo) -> None:
     problems = watch_console(page)
     sign_in(page, demo, "ann")
 
@@ -99,14 +73,14 @@ def test_sign_in_marketplace_connect_events_and_sign_out(page: Page, demo: Demo)
     assert problems == [], problems
 
 
-def test_view_rules_reach_pandium_per_user(page: Page, demo: Demo) -> None:
+def test_view_rules_reach_pandium_per_user(page: Page, demo: RunningDemo) -> None:
     sign_in(page, demo, "bob")
     marketplace = page.frame_locator("pandium-embed#marketplace iframe")
     expect(marketplace.get_by_text("HubSpot").first).to_be_visible()
     expect(marketplace.get_by_text("NetSuite")).to_have_count(0)
 
 
-def test_the_demo_sends_the_strict_csp_and_coop_it_recommends(page: Page, demo: Demo) -> None:
+def test_the_demo_sends_the_strict_csp_and_coop_it_recommends(page: Page, demo: RunningDemo) -> None:
     response = page.goto(f"{demo.url}/login")
     assert response is not None
     csp = response.headers["content-security-policy"]
@@ -115,7 +89,7 @@ def test_the_demo_sends_the_strict_csp_and_coop_it_recommends(page: Page, demo: 
     assert response.headers["cross-origin-opener-policy"] == "same-origin-allow-popups"
 
 
-def test_a_wrong_password_is_refused(page: Page, demo: Demo) -> None:
+def test_a_wrong_password_is_refused(page: Page, demo: RunningDemo) -> None:
     page.goto(f"{demo.url}/login")
     page.fill("#username", "ann")
     page.fill("#password", "nope")
@@ -123,7 +97,7 @@ def test_a_wrong_password_is_refused(page: Page, demo: Demo) -> None:
     expect(page.get_by_role("alert")).to_contain_text("wrong password")
 
 
-def test_pages_need_a_session(context: BrowserContext, demo: Demo) -> None:
+def test_pages_need_a_session(context: BrowserContext, demo: RunningDemo) -> None:
     page = context.new_page()
     page.goto(f"{demo.url}/integrations")
     expect(page).to_have_url(f"{demo.url}/login")
