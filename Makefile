@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: test demo browser clean node_modules bench soak screenshots
 
 test: $(STAMP) browser node_modules
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(STAMP): pyproject.toml
