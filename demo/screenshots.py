@@ -8,22 +8,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import ViewportSize, expect, sync_playwright
 
 from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 
-from .serve import running_demo
+from .serve import running_demo, sign_in
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 VIEWPORT: ViewportSize = {"width": 1360, "height": 860}
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("#sign-in")
-    expect(page).to_have_url(f"{url}/integrations")
 
 
 def main() -> int:

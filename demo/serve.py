@@ -6,12 +6,17 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pandium_embed import PandiumConfig
 from pandium_embed.mock import MockPandium
 from pandium_embed.mock.server import BackgroundServer
 
 from .app import create_app
+from .users import DEMO_PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ORG = "acme"
 CONNECTORS = {"hubspot": "HubSpot Contacts Sync"}
@@ -47,3 +52,14 @@ def running_demo(*, port: int = 0, mock_port: int = 0) -> Iterator[RunningDemo]:
         mock.add_parent_origin(host.origin)  # the port is bound (and known) before the server starts
         with host:
             yield RunningDemo(host.url, mock, mock_server.origin)
+
+
+def sign_in(page: Page, url: str, username: str) -> None:
+    """Sign in through the login form, as a person would, and land on the Integrations page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#sign-in")
+    expect(page).to_have_url(f"{url}/integrations")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
-from demo.serve import RunningDemo, running_demo
+from demo.serve import RunningDemo, running_demo, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,14 +17,6 @@ pytestmark = pytest.mark.browser
 def demo() -> Iterator[RunningDemo]:
     with running_demo() as running:
         yield running
-
-
-def sign_in(page: Page, demo: RunningDemo, username: str) -> None:
-    page.goto(f"{demo.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", "demo")
-    page.click("#sign-in")
-    expect(page).to_have_url(f"{demo.url}/integrations")
 
 
 # Expected in this flow: the 401 the mint route answers after sign-out, and Chromium's standing
@@ -46,7 +38,7 @@ def watch_console(page: Page) -> list[str]:
 
 def test_sign_in_marketplace_connect_events_and_sign_out(page: Page, demo: RunningDemo) -> None:
     problems = watch_console(page)
-    sign_in(page, demo, "ann")
+    sign_in(page, demo.url, "ann")
 
     marketplace = page.frame_locator("pandium-embed#marketplace iframe")
     expect(marketplace.get_by_text("HubSpot").first).to_be_visible()
@@ -74,7 +66,7 @@ def test_sign_in_marketplace_connect_events_and_sign_out(page: Page, demo: Runni
 
 
 def test_view_rules_reach_pandium_per_user(page: Page, demo: RunningDemo) -> None:
-    sign_in(page, demo, "bob")
+    sign_in(page, demo.url, "bob")
     marketplace = page.frame_locator("pandium-embed#marketplace iframe")
     expect(marketplace.get_by_text("HubSpot").first).to_be_visible()
     expect(marketplace.get_by_text("NetSuite")).to_have_count(0)
