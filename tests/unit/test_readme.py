@@ -14,6 +14,8 @@ import pytest
 from itsdangerous import TimestampSigner
 from starlette.middleware.sessions import SessionMiddleware
 
+pytest_plugins = ["pytester"]
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 SECRET = "readme-test-secret-0123456789abcdefghij"
 SESSION_KEY = "session-signing-key"
@@ -76,3 +78,10 @@ def test_the_readme_shows_the_screenshots_the_script_writes() -> None:
     for name in shown:
         assert f'"{name}.png"' in script or f'"{name}"' in script
         assert (README.parent / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000
+
+
+def test_the_mock_fixture_example_passes_as_a_users_own_test(pytester: pytest.Pytester) -> None:
+    # A fresh pytest run in a temporary directory: the fixture must come from the installed plugin.
+    pytester.makepyfile(test_user_suite=python_block_after("## Testing your integration with MockPandium"))
+    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
