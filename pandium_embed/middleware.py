@@ -21,18 +21,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig
+from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig, origin_of
+from .events import MAX_EVENT_BODY_SIZE, ConnectedTenant, EventRejected, parse_event
 from .loader import render_loader
 from .responses import MINT_HEADERS, error_response, json_response, redirect_response, wants_html
 from .tokens import PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
 
-__all__ = ["AnyASGIApp", "ConnectorTokenHook", "IdentifyHook", "PandiumMiddleware"]
+__all__ = ["AnyASGIApp", "ConnectorTokenHook", "IdentifyHook", "OnConnectedHook", "PandiumMiddleware"]
 
 logger = logging.getLogger("pandium_embed")
 
 IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[PandiumUser | None]"]
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
+OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
 # Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
 # __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
 AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
@@ -45,10 +47,14 @@ MISSING_CONNECTOR_TOKEN = (
 BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
 BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
 BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
+BAD_ON_CONNECTED = (
+    "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
+)
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024
 Flow = Literal["marketplace", "install", "connect"]
 _FLOWS = ("marketplace", "install", "connect")
+_JSON_ROUTES = frozenset({"/token", "/events"})
 
 
 class _Refused(Exception):
@@ -85,7 +91,10 @@ class PandiumMiddleware:
     ``identify(request)`` returns the signed-in ``PandiumUser`` or ``None`` (401).
     ``connector_token(request, user, connector)`` returns a credential for your own API, which the
     Auth-Only flow hands to Pandium; it is required when ``config.connectors`` is set.
-    Either hook may be sync (run in a thread) or async.
+    ``on_connected(request, user, event)`` turns on ``POST <prefix>/events``: the loader's
+    ``<pandium-embed report>`` reports each ``pandium-success`` / ``pandium-save-sync`` there, and the
+    hook receives it as an unverified ``ConnectedTenant`` (verify it before trusting it).
+    Every hook may be sync (run in a thread) or async.
     """
 
     def __init__(
@@ -95,6 +104,7 @@ class PandiumMiddleware:
         config: PandiumConfig,
         identify: IdentifyHook,
         connector_token: ConnectorTokenHook | None = None,
+        on_connected: OnConnectedHook | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -105,6 +115,8 @@ class PandiumMiddleware:
             raise ValueError(BAD_IDENTIFY)
         if config.connectors and connector_token is None:
             raise ValueError(MISSING_CONNECTOR_TOKEN)
+        if on_connected is not None and not callable(on_connected):
+            raise ValueError(BAD_ON_CONNECTED)
         if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
             raise ValueError(BAD_BODY_LIMIT)
         self.app = app
@@ -113,6 +125,8 @@ class PandiumMiddleware:
         self._identify_is_async = _is_async_callable(identify)
         self._connector_token = connector_token
         self._connector_token_is_async = _is_async_callable(connector_token)
+        self._on_connected = on_connected
+        self._on_connected_is_async = _is_async_callable(on_connected)
         self._max_body_size = max_body_size
         self._clock = clock
         self._new_jti = new_jti
@@ -140,15 +154,18 @@ class PandiumMiddleware:
     async def _handle(self, scope: Scope, receive: Receive, route: str) -> Response:
         headers = Headers(scope=scope)
         as_html = wants_html(headers)
+        # POST routes are called by fetch(): they always answer JSON.
+        as_html = as_html and route not in _JSON_ROUTES
         try:
             return await self._dispatch(scope, receive, headers, route)
         except _Refused as refused:
-            html = as_html and route != "/token"
-            return error_response(refused.reason, as_html=html, detail=refused.detail, extra_headers=refused.headers)
+            return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
         except Exception:
-            # A hook (or our own code) failed: say so in the log, never in the body.
-            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), route)
-            return error_response("server-error", as_html=as_html and route != "/token")
+            # A hook (or our own code) failed: say so in the log, never in the body. The route is
+            # logged only for our fixed routes: a launch path carries the ticket, a credential.
+            logged_route = "/launch/<ticket>" if route.startswith("/launch/") else route
+            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged_route)
+            return error_response("server-error", as_html=as_html)
 
     async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str) -> Response:
         method: str = scope["method"]
@@ -167,6 +184,8 @@ class PandiumMiddleware:
                 {"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS},
                 headers=MINT_HEADERS,
             )
+        if route == "/events":
+            return await self._report_event(scope, receive, headers, method)
 
         flow_and_target = _match_mint_route(route, self.config)
         if flow_and_target is None:
@@ -177,6 +196,23 @@ class PandiumMiddleware:
         user = await self._require_user(request)
         url, _ = await self._mint(request, user, *flow_and_target)
         return redirect_response(url)
+
+    async def _report_event(self, scope: Scope, receive: Receive, headers: Headers, method: str) -> Response:
+        if self._on_connected is None:
+            # No hook: the feature is off and the route does not exist.
+            raise _Refused("not-found")
+        _allow(method, "POST")
+        _refuse_cross_site(headers)
+        _require_same_origin(scope, headers)
+        body = await self._read_json_body(receive, headers, limit=MAX_EVENT_BODY_SIZE)
+        request = Request(scope, _replay(body.raw, receive))
+        user = await self._require_user(request)
+        try:
+            event = parse_event(body.value, connectors=self.config.connectors)
+        except EventRejected as rejected:
+            raise _Refused("bad-request", str(rejected)) from None
+        await _call_hook(self._on_connected, self._on_connected_is_async, request, user, event)
+        return Response(status_code=204, headers=dict(MINT_HEADERS))
 
     async def _require_user(self, request: Request) -> PandiumUser:
         user = await _call_hook(self._identify, self._identify_is_async, request)
@@ -217,7 +253,8 @@ class PandiumMiddleware:
             raise _Refused("server-error") from None
         return url, int(now)
 
-    async def _read_json_body(self, receive: Receive, headers: Headers) -> _JSONBody:
+    async def _read_json_body(self, receive: Receive, headers: Headers, *, limit: int | None = None) -> _JSONBody:
+        max_size = self._max_body_size if limit is None else limit
         content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         # Requiring JSON also forces a CORS preflight for any cross-origin caller.
         if content_type != "application/json":
@@ -227,8 +264,8 @@ class PandiumMiddleware:
             # isdigit() alone accepts '²' and other Unicode digits, which int() then refuses.
             if not (declared.isascii() and declared.isdigit()):
                 raise _Refused("bad-request", "The Content-Length header is not a number.")
-            if int(declared) > self._max_body_size:
-                raise _Refused("too-large", f"The request body is over {self._max_body_size} bytes.")
+            if int(declared) > max_size:
+                raise _Refused("too-large", f"The request body is over {max_size} bytes.")
         chunks: list[bytes] = []
         size = 0
         more_body = True
@@ -238,8 +275,8 @@ class PandiumMiddleware:
                 raise _Refused("bad-request", "The client went away before sending the body.")
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
-            if size > self._max_body_size:
-                raise _Refused("too-large", f"The request body is over {self._max_body_size} bytes.")
+            if size > max_size:
+                raise _Refused("too-large", f"The request body is over {max_size} bytes.")
             chunks.append(chunk)
             more_body = message.get("more_body", False)
         raw = b"".join(chunks)
@@ -283,6 +320,34 @@ def _refuse_cross_site(headers: Headers) -> None:
     # mint a token for our signed-in user (a framed or linked attack). Same-site and none are fine.
     if headers.get("sec-fetch-site") == "cross-site":
         raise _Refused("cross-site")
+
+
+def _own_origin(scope: Scope, headers: Headers) -> str | None:
+    host = headers.get("host")
+    if not host:
+        return None
+    try:
+        return origin_of(f"{scope.get('scheme', 'http')}://{host}")
+    except ValueError:
+        return None
+
+
+def _require_same_origin(scope: Scope, headers: Headers) -> None:
+    # Reports must come from this app's own pages. Browsers send Origin on every POST fetch; behind a
+    # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
+    # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
+    if headers.get("sec-fetch-site") == "same-origin":
+        return
+    origin = headers.get("origin")
+    own = _own_origin(scope, headers)
+    if origin is None or own is None or origin == "null":
+        raise _Refused("cross-origin")
+    try:
+        same = origin_of(origin) == own
+    except ValueError:
+        same = False
+    if not same:
+        raise _Refused("cross-origin")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -30,6 +30,11 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
         "Cross-site request refused",
         "Integration pages can only be opened from this app's own pages.",
     ),
+    "cross-origin": (
+        403,
+        "Cross-origin request refused",
+        "Events can only be reported by this app's own pages (same origin).",
+    ),
     "not-found": (404, "Not found", "There is no such integration page. Check the link or the connector name."),
     "method-not-allowed": (405, "Method not allowed", "Use the method listed in the Allow header."),
     "bad-request": (400, "Bad request", "The request was not understood."),
