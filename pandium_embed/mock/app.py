@@ -7,11 +7,14 @@ works unchanged. Reserved paths live under ``/__mock__/`` (an org may not be cal
 from __future__ import annotations
 
 import functools
+import hmac
 import itertools
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from types import MappingProxyType
@@ -53,6 +56,9 @@ BAD_CONNECTOR = (
     "'-' or '_' and a system name (problem with {item!r})."
 )
 BAD_SKEW = "MockPandium skew must be a non-negative number of seconds (got {skew!r})."
+BAD_API_KEY = "MockPandium api_key must be a non-empty string or None (None: the API refuses every key)."
+# The API remembers the newest tenants its pages offered, like the records: bounded for a long-running CLI.
+TENANT_MEMORY = 1000
 
 # Refusals that are about the page rather than the token; same shape as verify.REASONS.
 PAGE_REASONS: Mapping[str, str] = MappingProxyType(
@@ -114,6 +120,10 @@ class MockPandium:
     ``/<org>`` (marketplace), ``/<org>/tenants/create/<integration_id>`` (install-only) and
     ``/<org>/<connector>/auth`` (Auth-Only), each taking ``?tenant=<jwt>`` and verifying it as
     Pandium does. ``clock`` returns epoch seconds; ``skew`` is how far in the future ``iat`` may be.
+
+    It also serves Pandium's REST API ``GET /v2/tenants/<id>`` for the tenants its pages offered (the
+    ones a page posts in ``pandium-success`` / ``pandium-save-sync``), checked against ``api_key``
+    in the ``X-API-KEY`` header (401 otherwise; with ``api_key=None`` every request is 401).
     """
 
     def __init__(
@@ -127,6 +137,7 @@ class MockPandium:
         clock: Callable[[], float] = time.time,
         skew: float = DEFAULT_SKEW,
         replay_memory: int = DEFAULT_REPLAY_MEMORY,
+        api_key: str | None = None,
     ) -> None:
         if not isinstance(org, str) or not SEGMENT_PATTERN.fullmatch(org) or org == RESERVED_PREFIX[1:]:
             raise ValueError(BAD_ORG.format(org=org))
@@ -134,6 +145,11 @@ class MockPandium:
             raise ValueError(MISSING_SECRET)
         if isinstance(skew, bool) or not isinstance(skew, (int, float)) or not skew >= 0:
             raise ValueError(BAD_SKEW.format(skew=skew))
+        if api_key is not None and (not isinstance(api_key, str) or not api_key):
+            raise ValueError(BAD_API_KEY)
+        self._api_key = api_key.encode("utf-8") if api_key is not None else None
+        self._tenants: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._tenants_lock = threading.Lock()
         self.org = org
         self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
         self._parent_origins: tuple[str, ...] = ()
@@ -155,6 +171,7 @@ class MockPandium:
                 Route(f"{RESERVED_PREFIX}/consent/{{connector}}", self._consent, methods=["GET"]),
                 # Browsers ask for it on every top-level page (the consent popup); it is not an org.
                 Route("/favicon.ico", self._no_content, methods=["GET"]),
+                Route("/v2/tenants/{tenant_id}", self._api_tenant, methods=["GET"]),
                 Route("/{org}", self._marketplace, methods=["GET"]),
                 Route("/{org}/tenants/create/{integration_id}", self._install, methods=["GET"]),
                 Route("/{org}/{connector}/auth", self._auth, methods=["GET"]),
@@ -292,6 +309,7 @@ class MockPandium:
             integration_name=integration.name,
             now=now,
         )
+        self._remember_tenant(tenant)
         return {
             "id": integration.id,
             "name": integration.name,
@@ -353,6 +371,7 @@ class MockPandium:
             now=now,
             connector=connector.name,
         )
+        self._remember_tenant(tenant)
         base = str(request.base_url).rstrip("/")
         webhook_url = f"{base}{RESERVED_PREFIX}/webhooks/{secrets.token_hex(8)}"
         state = secrets.token_urlsafe(18)
@@ -379,6 +398,25 @@ class MockPandium:
         body = pages.consent_page(org=self.org, system=connector.system, data=data)
         # A consent screen is never framed (clickjacking): it only ever opens as a popup.
         return self._html(body, framed=False)
+
+    # -- Pandium's REST API (the part the library's verify_tenant calls) ------------------------------
+
+    def _remember_tenant(self, tenant: dict[str, Any]) -> None:
+        with self._tenants_lock:
+            self._tenants[str(tenant["id"])] = tenant
+            while len(self._tenants) > TENANT_MEMORY:
+                self._tenants.popitem(last=False)
+
+    async def _api_tenant(self, request: Request) -> Response:
+        headers = {"Cache-Control": "no-store"}
+        given = request.headers.get("x-api-key", "").encode("utf-8")
+        if self._api_key is None or not hmac.compare_digest(given, self._api_key):
+            return JSONResponse({"detail": "Invalid or missing API key."}, status_code=401, headers=headers)
+        with self._tenants_lock:
+            tenant = self._tenants.get(request.path_params["tenant_id"])
+        if tenant is None:
+            return JSONResponse({"detail": "Not found."}, status_code=404, headers=headers)
+        return JSONResponse(tenant, headers=headers)
 
     # -- reserved endpoints -------------------------------------------------------------------------
 

@@ -24,7 +24,8 @@ class MockPandiumServer:
 
     The URL uses ``localhost`` so it is a different browser origin from host apps served on
     ``127.0.0.1``: the cross-origin rules in browser tests are the real ones.
-    Keyword arguments other than ``org`` and ``secret`` go to ``MockPandium``.
+    Keyword arguments other than ``org``, ``secret`` and ``api_key`` go to ``MockPandium``; the REST
+    API's key (``api_key``, random unless given) is for ``verify_tenant(..., api_key=mock.api_key)``.
     """
 
     def __init__(
@@ -32,15 +33,19 @@ class MockPandiumServer:
         *,
         org: str = DEFAULT_ORG,
         secret: str | None = None,
+        api_key: str | None = None,
         url_host: str = "localhost",
         **options: Any,
     ) -> None:
         # A fresh 256-bit secret per server: nothing to configure, nothing that could leak elsewhere.
         self._secret = secret if secret is not None else secrets.token_urlsafe(32)
-        self.app = MockPandium(org=org, secret=self._secret, **options)
+        # Likewise the key of its REST API (GET /v2/tenants/<id>), for verify_tenant(api_key=mock.api_key).
+        self.api_key: str = api_key if api_key is not None else secrets.token_urlsafe(24)
+        self.app = MockPandium(org=org, secret=self._secret, api_key=self.api_key, **options)
         self._server = BackgroundServer(self.app, url_host=url_host)
 
     def __repr__(self) -> str:
+        # Neither the secret nor the API key.
         return f"MockPandiumServer(url={self.url!r}, app={self.app!r})"
 
     @property
