@@ -9,9 +9,9 @@
   var NAME = /^pandium-[a-z0-9-]{1,64}$/;
   var UNSAFE_KEY = /^(__proto__|constructor|prototype)$/;
   // Emitted by the loader itself: never forged as pandium:<name>.
-  var OWN = { load: 1, error: 1, message: 1, resize: 1 };
-  var BUDGET = 100; // messages per element per second
-  var SANDBOX = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-storage-access-by-user-activation";
+  var OWN = { load: 1, error: 1, message: 1, resize: 1, close: 1 };
+  // Messages per element per second.
+  var BUDGET = 100;
   var warned = {};
 
   // The mint routes are siblings of <root_path><prefix>/embed.js; else use the prefix.
@@ -35,11 +35,9 @@
     if (typeof v == "string" && (left.chars -= v.length) < 0) throw left;
     if (!v || typeof v != "object") return v;
     var out = null;
-    if (Array.isArray(v)) {
-      if (v.length > left.values) throw left;
-      out = [];
-      for (var i = 0; i < v.length; i++) out.push(copy(v[i], depth + 1, left));
-    } else if (isPlain(v)) {
+    // Array.from reads indices up to length (holes too, each counted): never an own property.
+    if (Array.isArray(v)) out = Array.from(v, (x) => copy(x, depth + 1, left));
+    else if (isPlain(v)) {
       out = {};
       for (var k of Object.keys(v)) if (!UNSAFE_KEY.test(k)) out[k] = copy(v[k], depth + 1, left);
     }
@@ -52,7 +50,20 @@
   };
 
   class PandiumEmbed extends HTMLElement {
-    static observedAttributes = ["view", "connector", "integration", "src", "origin"];
+    static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode"];
+
+    // For a button of your own: PandiumEmbed.open({connector: "gwt"}) in its click handler returns a
+    // detached element that opens the popup and emits the events (listen on it).
+    static open(options) {
+      var el = document.createElement("pandium-embed"), k, v;
+      for (k in options) (v = options[k]) == null || v === false || el.setAttribute(k, v);
+      el.open();
+      return el;
+    }
+
+    // One function each per element: adding the same listener twice (frame and popup) adds it once.
+    _onMessage = (e) => this._message(e);
+    _onClick = () => this.open();
 
     connectedCallback() {
       this._start();
@@ -71,8 +82,18 @@
       if (this.isConnected) this._start();
     }
 
-    _src() {
-      var a = (n) => this.getAttribute(n), src = a("src"), c = a("connector"), i = a("integration");
+    // The trusted origins, and the URL to load: both read afresh at each start and each open().
+    _prep() {
+      var a = (n) => this.getAttribute(n), list = a("origin"), src = a("src"), c = a("connector"), i = a("integration");
+      var origins = (this._origins = new Set());
+      for (var o of list != null ? list.split(/\s+/) : conf.origins || []) {
+        try {
+          o = new URL(o).origin;
+          // Opaque origins are never trusted.
+          if (o != "null") origins.add(o);
+        } catch (e) {}
+      }
+      if (!origins.size) warn('no Pandium origin known: set origin="https://..."');
       try {
         var url = src != null ? new URL(src, location.href) : new URL(
           c != null ? "connect/" + encodeURIComponent(c)
@@ -83,27 +104,31 @@
     }
 
     _start() {
-      var f = document.createElement("iframe"), src = this._src(), list = this.getAttribute("origin");
-      var origins = (this._origins = new Set());
-      for (var o of list != null ? list.split(/\s+/) : conf.origins || []) {
-        try {
-          o = new URL(o).origin;
-          if (o != "null") origins.add(o); // opaque origins are never trusted
-        } catch (e) {}
-      }
-      if (!origins.size) warn('no Pandium origin known: set origin="https://..."');
+      var f = document.createElement("iframe"), src = this._prep(), c = this.getAttribute("connector"), b;
       this._on = 1;
+      if (this.getAttribute("mode") == "popup") {
+        // A popup needs a user gesture: a click in the element (on our button or your own content).
+        this.addEventListener("click", this._onClick);
+        b = this._button = document.createElement("button");
+        b.type = "button";
+        b.textContent = c != null ? "Connect " + c : "Open integrations";
+        // Your own content replaces our button; the parser may add it after the upgrade, so decide
+        // once the document is parsed.
+        f = () => b == this._button && !this.children.length && this.append(b);
+        return document.readyState == "loading" ? document.addEventListener("DOMContentLoaded", f) : f();
+      }
       if (!src) return;
-      this._height = this._height || Math.ceil(this._clamp(600));
+      this._height ||= Math.ceil(this._clamp(600));
       f.title = this.getAttribute("title") || "Pandium integrations";
-      f.setAttribute("sandbox", SANDBOX);
+      f.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox allow-storage-access-by-user-activation");
       // The src redirects: 'src' would mean the host app.
-      f.allow = "clipboard-write " + ([...origins].join(" ") || "'none'");
+      f.allow = "clipboard-write " + ([...this._origins].join(" ") || "'none'");
       f.referrerPolicy = "strict-origin-when-cross-origin";
       var lazy = this.getAttribute("loading") == "lazy";
       if (lazy) f.loading = "lazy";
       Object.assign(f.style, { display: "block", width: "100%", border: "0", height: this._height + "px" });
-      addEventListener("message", (this._onMessage = (e) => this._message(e))); // before src
+      // Listen before the frame can load.
+      addEventListener("message", this._onMessage);
       f.addEventListener("load", () => this._load());
       f.src = src;
       if (!lazy) this._timer = setTimeout(() => this._emit("error", { status: 0, reason: "timeout" }), size(this, "timeout", 2e4));
@@ -111,30 +136,61 @@
     }
 
     _stop() {
+      this._unpop();
       removeEventListener("message", this._onMessage);
+      this.removeEventListener("click", this._onClick);
       clearTimeout(this._timer);
       cancelAnimationFrame(this._raf);
       this._raf = this._on = 0;
-      if (this._frame) this._frame.remove();
-      this._frame = null;
+      this._frame?.remove();
+      this._button?.remove();
+      this._frame = this._button = null;
+    }
+
+    // Open the route in a popup window (from a user gesture) instead of a frame: browsers that block
+    // third-party cookies in frames keep them in a top-level window.
+    open() {
+      var w = this._popup, src;
+      if (w && !w.closed) return w.focus();
+      if (w) this._unpop(1);
+      src = this._prep();
+      w = src && window.open(src, "_blank", "popup,width=" + size(this, "width", 720) + ",height=" + size(this, "height", 800));
+      // Async, so a listener added right after PandiumEmbed.open() hears it.
+      if (!w) return src && queueMicrotask(() => this._emit("error", { status: 0, reason: "popup-blocked" }));
+      this._popup = w;
+      addEventListener("message", this._onMessage);
+      // Only polling tells when a cross-origin window closes.
+      this._poll = setInterval(() => w.closed && this._unpop(1), 500);
+    }
+
+    // Close the popup; pandium:close follows.
+    close() {
+      this._popup?.close();
+    }
+
+    // Stop listening to the popup; when it has closed, say so. Otherwise it stays open: the user
+    // may still be using it.
+    _unpop(closed) {
+      clearInterval(this._poll);
+      this._popup = null;
+      if (!this._frame) removeEventListener("message", this._onMessage);
+      if (closed) this._emit("close", {});
     }
 
     _load() {
       clearTimeout(this._timer);
       this._emit("load", {});
-      // A refused mint route's same-origin page carries status and reason on <html>.
-      var root;
-      try {
-        root = this._frame.contentDocument.documentElement;
-      } catch (e) {}
-      var status = root && root.getAttribute("data-pandium-status");
+      // A refused mint route's same-origin page carries status and reason on <html>; a cross-origin
+      // page has no contentDocument (null), a listener may have removed the frame.
+      var root = this._frame?.contentDocument?.documentElement, status = root?.getAttribute("data-pandium-status");
       if (status) this._emit("error", { status: +status, reason: root.getAttribute("data-pandium-reason") || "" });
     }
 
     _message(e) {
-      var f = this._frame, w = f && f.contentWindow, d = e.data, name, data, type;
-      // contentWindow outlives navigations; siblings can share the origin: check both.
-      if (!w || e.source !== w || !this._origins.has(e.origin) || !isPlain(d)) return;
+      var s = e.source, d = e.data, name, data, type, detail;
+      // Our frame's or our popup's window, and a trusted origin: contentWindow outlives navigations,
+      // siblings can share the origin.
+      if (!s || (s !== this._popup && s !== this._frame?.contentWindow) || !this._origins.has(e.origin) || !isPlain(d)) return;
       name = d.message;
       if (typeof name != "string" || !NAME.test(name)) return;
       var now = Date.now();
@@ -149,10 +205,21 @@
         return warn("oversized message dropped");
       }
       type = name.slice(8);
-      if (type == "success") this._emit(type, { tenant: data.tenant, webhook_url: data.webhook_url });
-      else if (type == "install-cancel" || type == "save-sync") this._emit(type, { tenant: data.tenant });
-      else if (!resize && !OWN[type]) this._emit(type, data);
+      detail = type == "success" ? { tenant: data.tenant, webhook_url: data.webhook_url }
+        : type == "install-cancel" || type == "save-sync" ? { tenant: data.tenant }
+        : !resize && !OWN[type] && data;
+      if (this.hasAttribute("report") && (type == "success" || type == "save-sync")) this._report({ type: name, connector: this.getAttribute("connector"), ...detail });
+      if (detail) this._emit(type, detail);
       this._emit("message", { type: name, data });
+    }
+
+    // <pandium-embed report>: tell the backend (POST <prefix>/events), same origin only.
+    // Never throws: an async function turns even a JSON.stringify error into a rejection. mode
+    // "same-origin" makes the browser refuse any other origin; credentials default to same-origin.
+    _report(body) {
+      var fail = (status) => this._emit("error", { status, reason: "report-failed" });
+      (async () => fetch(new URL("events", base), { method: "POST", mode: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }))()
+        .then((r) => r.ok || fail(r.status), () => fail(0));
     }
 
     _clamp(h) {
@@ -160,7 +227,7 @@
     }
 
     _resize(h) {
-      if (typeof h != "number" || !isFinite(h) || h < 0) return;
+      if (!(Number.isFinite(h) && h >= 0)) return;
       this._want = h;
       // At most one style write per frame; the last height wins.
       this._raf ||= requestAnimationFrame(() => {
@@ -175,11 +242,10 @@
 
     _emit(type, detail) {
       // Fail closed: no trusted origin, no events.
-      if (this._origins.size) {
-        this.dispatchEvent(new CustomEvent("pandium:" + type, { bubbles: true, composed: true, detail: Object.freeze(detail) }));
-      }
+      this._origins.size && this.dispatchEvent(new CustomEvent("pandium:" + type, { bubbles: true, composed: true, detail: Object.freeze(detail) }));
     }
   }
 
   customElements.define("pandium-embed", PandiumEmbed);
+  window.PandiumEmbed = PandiumEmbed;
 })();

@@ -4,7 +4,9 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("pandium-mock-data").textContent);
-  var framed = window.parent !== window;
+  // Framed, the page talks to its parent. Opened as a top-level pop-out window (window.parent is the
+  // window itself), it talks to the window that opened it instead, so the host page still hears it.
+  var target = window.parent !== window ? window.parent : window.opener;
 
   function byId(id) {
     return document.getElementById(id);
@@ -18,12 +20,13 @@
     }
   }
 
-  // Like Pandium's page: every message goes to window.parent, never with a wildcard targetOrigin. With
-  // several registered parents, post once to each; the browser drops those that do not match.
+  // Like Pandium's page: every message goes to window.parent (or the opener, above), never with a
+  // wildcard targetOrigin. With several registered parents, post once to each; the browser drops
+  // those that do not match.
   function post(message) {
-    if (!framed) return;
+    if (!target) return;
     data.parentOrigins.forEach(function (origin) {
-      window.parent.postMessage(message, origin);
+      target.postMessage(message, origin);
     });
   }
 
