@@ -42,7 +42,11 @@ export interface PandiumTenantDetail {
   readonly tenant: PandiumTenant;
 }
 
-/** Reasons the mint route gives (see pandium_embed/responses.py), plus "timeout". */
+/**
+ * Reasons the mint route gives (see pandium_embed/responses.py), plus the loader's own: "timeout"
+ * (the frame did not load), "popup-blocked" (`window.open` returned null) and "report-failed" (the
+ * `report` POST failed: `status` is the response's, or 0 for a network error).
+ */
 export type PandiumErrorReason =
   | "not-signed-in"
   | "cross-site"
@@ -50,13 +54,21 @@ export type PandiumErrorReason =
   | "method-not-allowed"
   | "server-error"
   | "timeout"
+  | "popup-blocked"
+  | "report-failed"
   | (string & {});
 
-/** `pandium:error`: the mint route refused (status 401, 403, 404, 500, ...) or the frame timed out (status 0). */
+/**
+ * `pandium:error`: the mint route refused (status 401, 403, 404, 500, ...), the frame timed out or the
+ * popup was blocked (status 0), or a report failed (its HTTP status, 0 for a network error).
+ */
 export interface PandiumErrorDetail {
   readonly status: number;
   readonly reason: PandiumErrorReason;
 }
+
+/** `pandium:close`: the popup window opened by `open()` was closed (by the user, Pandium or `close()`). */
+export interface PandiumCloseDetail {}
 
 /** A wire message from Pandium's page, as copied. */
 export interface PandiumMessageData {
@@ -78,20 +90,64 @@ export interface PandiumEmbedEventMap {
   "pandium:save-sync": CustomEvent<PandiumTenantDetail>;
   "pandium:error": CustomEvent<PandiumErrorDetail>;
   "pandium:message": CustomEvent<PandiumMessageDetail>;
+  "pandium:close": CustomEvent<PandiumCloseDetail>;
 }
 
 /**
  * `<pandium-embed view="marketplace">`, `connector="<name>"`, `integration="<id>"`, or
  * `src="..." origin="https://..."`; also `min-height`, `max-height`, `title`, `loading`, `timeout`.
- * The class itself is not exported by the script (it is a classic script); reach an element
- * through the DOM: `document.querySelector("pandium-embed")`.
+ * `mode="popup"` shows a button (or your own child content) that opens the route in a popup window
+ * instead of a frame; `width`/`height` size that window. `report` forwards each `pandium-success` and
+ * `pandium-save-sync` to `POST <prefix>/events` (the middleware's `on_connected`).
+ * Reach an element through the DOM (`document.querySelector("pandium-embed")`) or create one with
+ * `PandiumEmbed.open(options)`.
  */
 export interface PandiumEmbedElement extends HTMLElement {
   /** Navigate a fresh frame to the mint route again: a new single-use token. */
   reload(): void;
+  /**
+   * Open the route in a popup window; call it from a user gesture (a click), or the browser blocks
+   * it (`pandium:error {status: 0, reason: "popup-blocked"}`). If this element's popup is still open,
+   * focus it instead.
+   */
+  open(): void;
+  /** Close the popup this element opened (`pandium:close` follows); nothing if there is none. */
+  close(): void;
+}
+
+/** Which page to open: the marketplace (the default), one connector, one integration, or a URL. */
+export type PandiumRoute =
+  | { view?: "marketplace"; connector?: undefined; integration?: undefined; src?: undefined }
+  | { connector: string; view?: undefined; integration?: undefined; src?: undefined }
+  | { integration: string | number; view?: undefined; connector?: undefined; src?: undefined }
+  | { src: string; view?: undefined; connector?: undefined; integration?: undefined };
+
+/** `PandiumEmbed.open(options)`: the element's attributes, as an object (`false` leaves one out). */
+export type PandiumOpenOptions = PandiumRoute & {
+  /** Trusted origin(s), space-separated; default: the origins baked into the served loader. */
+  origin?: string;
+  /** Forward success and save-sync to `POST <prefix>/events`. */
+  report?: boolean;
+  /** Popup size in CSS pixels (default 720 x 800). */
+  width?: number;
+  height?: number;
+};
+
+/** `window.PandiumEmbed`: the element's class, defined by the loader. */
+export interface PandiumEmbedConstructor {
+  readonly prototype: PandiumEmbedElement;
+  new (): PandiumEmbedElement;
+  /**
+   * For a button of your own: call it in the click handler. Opens the popup and returns a detached
+   * `<pandium-embed>` that emits the events (they do not reach `document`: listen on it). It stops
+   * listening when the popup closes.
+   */
+  open(options?: PandiumOpenOptions): PandiumEmbedElement;
 }
 
 declare global {
+  /** Defined by the loader (`<prefix>/embed.js`); undefined until the script has run. */
+  var PandiumEmbed: PandiumEmbedConstructor;
   interface HTMLElementTagNameMap {
     "pandium-embed": PandiumEmbedElement;
   }

@@ -1,6 +1,6 @@
 // Compiled by tests/unit/test_loader_types.py (`tsc -p js/tsconfig.json`): every line must type-check,
 // and every @ts-expect-error line must really be an error.
-import type { PandiumEmbedElement, PandiumErrorDetail, PandiumSuccessDetail } from "./pandium-embed";
+import type { PandiumEmbedElement, PandiumErrorDetail, PandiumOpenOptions, PandiumSuccessDetail } from "./pandium-embed";
 
 const el = document.querySelector("pandium-embed");
 if (el) {
@@ -47,3 +47,29 @@ document.body.addEventListener("pandium:success", (e) => {
 });
 // @ts-expect-error a listener for pandium:success gets the success detail, not another
 document.addEventListener("pandium:success", (e: CustomEvent<{ nope: string }>) => e.detail.nope);
+
+// Pop-out mode: the element's open()/close(), and PandiumEmbed.open(options) for a button of your own.
+if (el) {
+  el.open();
+  el.close();
+  el.addEventListener("pandium:close", (e) => e.detail);
+  el.addEventListener("pandium:error", (e) => {
+    if (e.detail.reason === "popup-blocked" || e.detail.reason === "report-failed") console.log(e.detail.status);
+  });
+  // @ts-expect-error open() takes no options on an element: set its attributes
+  el.open({ connector: "gwt" });
+}
+const handle: PandiumEmbedElement = PandiumEmbed.open({ connector: "gwt", report: true, width: 600, height: 700 });
+handle.addEventListener("pandium:success", (e) => e.detail.tenant.id.toFixed());
+handle.addEventListener("pandium:close", () => handle.close());
+PandiumEmbed.open();
+PandiumEmbed.open({ integration: 42 });
+PandiumEmbed.open({ src: "https://pandium.example/page", origin: "https://pandium.example" });
+const options: PandiumOpenOptions = { view: "marketplace", report: false };
+window.PandiumEmbed.open(options);
+// @ts-expect-error one route at a time: a connector or an integration, not both
+PandiumEmbed.open({ connector: "gwt", integration: 42 });
+// @ts-expect-error the only view is the marketplace
+PandiumEmbed.open({ view: "settings" });
+// @ts-expect-error the popup size is a number of pixels
+PandiumEmbed.open({ width: "600px" });
