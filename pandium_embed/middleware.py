@@ -23,18 +23,28 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig, origin_of
 from .events import MAX_EVENT_BODY_SIZE, ConnectedTenant, EventRejected, parse_event
+from .launch import LaunchRefused, LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
 from .responses import MINT_HEADERS, error_response, json_response, redirect_response, wants_html
+from .stores import MemoryTicketStore, TicketStore
 from .tokens import PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
 
-__all__ = ["AnyASGIApp", "ConnectorTokenHook", "IdentifyHook", "OnConnectedHook", "PandiumMiddleware"]
+__all__ = [
+    "AnyASGIApp",
+    "ConnectorTokenHook",
+    "IdentifyHook",
+    "OnConnectedHook",
+    "PandiumMiddleware",
+    "UserForSubHook",
+]
 
 logger = logging.getLogger("pandium_embed")
 
 IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[PandiumUser | None]"]
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
 OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
+UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | None | Awaitable[PandiumUser | None]"]
 # Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
 # __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
 AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
@@ -49,6 +59,15 @@ BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfi
 BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
 BAD_ON_CONNECTED = (
     "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
+)
+BAD_USER_FOR_SUB = "PandiumMiddleware user_for_sub must be a callable taking a sub and returning a PandiumUser or None."
+BAD_TICKET_STORE = "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
+LAUNCH_OPTIONS_WITHOUT_SECRET = (
+    "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
+)
+ALONE_WITHOUT_USER_FOR_SUB = (
+    "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
+    "user_for_sub hook; it was treated as a link for the signed-in user only."
 )
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024
@@ -94,6 +113,9 @@ class PandiumMiddleware:
     ``on_connected(request, user, event)`` turns on ``POST <prefix>/events``: the loader's
     ``<pandium-embed report>`` reports each ``pandium-success`` / ``pandium-save-sync`` there, and the
     hook receives it as an unverified ``ConnectedTenant`` (verify it before trusting it).
+    ``launch_secret`` turns on launch links (``GET <prefix>/launch/<ticket>``, made by ``launch_url``):
+    single use through ``ticket_store`` (default: in memory, one instance only; ``RedisTicketStore``
+    for several), and ``user_for_sub(sub)`` builds the user for links made with ``alone=True``.
     Every hook may be sync (run in a thread) or async.
     """
 
@@ -105,6 +127,9 @@ class PandiumMiddleware:
         identify: IdentifyHook,
         connector_token: ConnectorTokenHook | None = None,
         on_connected: OnConnectedHook | None = None,
+        launch_secret: str | bytes | None = None,
+        ticket_store: TicketStore | None = None,
+        user_for_sub: UserForSubHook | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -117,6 +142,13 @@ class PandiumMiddleware:
             raise ValueError(MISSING_CONNECTOR_TOKEN)
         if on_connected is not None and not callable(on_connected):
             raise ValueError(BAD_ON_CONNECTED)
+        if user_for_sub is not None and not callable(user_for_sub):
+            raise ValueError(BAD_USER_FOR_SUB)
+        if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
+            raise ValueError(BAD_TICKET_STORE)
+        if launch_secret is None and (ticket_store is not None or user_for_sub is not None):
+            raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
+        self._launch_secret = None if launch_secret is None else check_launch_secret(launch_secret, config)
         if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
             raise ValueError(BAD_BODY_LIMIT)
         self.app = app
@@ -127,6 +159,9 @@ class PandiumMiddleware:
         self._connector_token_is_async = _is_async_callable(connector_token)
         self._on_connected = on_connected
         self._on_connected_is_async = _is_async_callable(on_connected)
+        self._ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
+        self._user_for_sub = user_for_sub
+        self._user_for_sub_is_async = _is_async_callable(user_for_sub)
         self._max_body_size = max_body_size
         self._clock = clock
         self._new_jti = new_jti
@@ -186,6 +221,8 @@ class PandiumMiddleware:
             )
         if route == "/events":
             return await self._report_event(scope, receive, headers, method)
+        if route.startswith("/launch/"):
+            return await self._launch(scope, receive, headers, method, route[len("/launch/") :])
 
         flow_and_target = _match_mint_route(route, self.config)
         if flow_and_target is None:
@@ -213,6 +250,47 @@ class PandiumMiddleware:
             raise _Refused("bad-request", str(rejected)) from None
         await _call_hook(self._on_connected, self._on_connected_is_async, request, user, event)
         return Response(status_code=204, headers=dict(MINT_HEADERS))
+
+    async def _launch(self, scope: Scope, receive: Receive, headers: Headers, method: str, ticket: str) -> Response:
+        if self._launch_secret is None:
+            raise _Refused("not-found")
+        _allow(method, "GET")
+        # A link clicked in a webmail is a cross-site navigation, and that is what launch links are for;
+        # a cross-site frame, fetch or image is not.
+        if headers.get("sec-fetch-site") == "cross-site" and headers.get("sec-fetch-dest", "document") != "document":
+            raise _Refused("cross-site")
+        try:
+            launch = read_ticket(ticket, launch_secret=self._launch_secret, now=self._clock)
+        except LaunchRefused as refused:
+            raise _Refused(refused.reason) from None
+        if launch.flow == "connect" and launch.target not in self.config.connectors:
+            raise _Refused("not-found")
+        if launch.flow == "install" and not (launch.target and SEGMENT_PATTERN.fullmatch(launch.target)):
+            raise _Refused("link-invalid")
+        request = Request(scope, receive)
+        user = await self._launch_user(request, launch)
+        # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
+        # does not use the link up.
+        if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
+            raise _Refused("link-used")
+        url, _ = await self._mint(request, user, launch.flow, launch.target)
+        return redirect_response(url)
+
+    async def _launch_user(self, request: Request, launch: LaunchTicket) -> PandiumUser:
+        if launch.alone and self._user_for_sub is not None:
+            user = await _call_hook(self._user_for_sub, self._user_for_sub_is_async, launch.sub)
+            if user is None:
+                raise _Refused("wrong-user", "The account this link was made for no longer exists.")
+            if not isinstance(user, PandiumUser):
+                raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
+            return user
+        if launch.alone:
+            # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
+            logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
+        user = await self._require_user(request)
+        if user.sub != launch.sub:
+            raise _Refused("wrong-user")
+        return user
 
     async def _require_user(self, request: Request) -> PandiumUser:
         user = await _call_hook(self._identify, self._identify_is_async, request)

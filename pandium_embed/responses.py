@@ -36,6 +36,14 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
         "Events can only be reported by this app's own pages (same origin).",
     ),
     "not-found": (404, "Not found", "There is no such integration page. Check the link or the connector name."),
+    "wrong-user": (
+        403,
+        "This link is for another account",
+        "Sign in with the account this link was sent to, then open the link again.",
+    ),
+    "link-invalid": (400, "Invalid link", "This link is not valid. Ask for a new one."),
+    "link-expired": (410, "Link expired", "This link has expired. Ask for a new one."),
+    "link-used": (410, "Link already used", "This link has already been used. Ask for a new one."),
     "method-not-allowed": (405, "Method not allowed", "Use the method listed in the Allow header."),
     "bad-request": (400, "Bad request", "The request was not understood."),
     "unsupported-media-type": (
