@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo browser clean node_modules bench soak screenshots
+.PHONY: test demo browser redis clean node_modules bench soak screenshots
 
-test: $(STAMP) browser node_modules
+test: $(STAMP) browser redis node_modules
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -25,6 +25,10 @@ node_modules/.installed: package-lock.json
 
 browser:
 	@scripts/ensure-chromium.sh
+
+# redis-server for the RedisTicketStore tests (they start and stop their own on a free port).
+redis:
+	@scripts/ensure-redis.sh
 
 # The demo needs only the [demo] extra, but shares the venv with the tests.
 demo: $(STAMP)

@@ -1,0 +1,207 @@
+"""Ticket stores: first claim wins, in memory and in a real redis-server shared by two instances."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from redis import asyncio as redis_asyncio
+
+from pandium_embed import MemoryTicketStore, PandiumMiddleware, RedisTicketStore, TicketStore
+from pandium_embed import stores as stores_module
+from tests.redis_support import redis_url  # noqa: F401 - the session fixture
+from tests.unit.test_launch import ANN, BOB, CONFIG, HOUR, LAUNCH_SECRET, T0, Clock, link, open_link, reason_of
+from tests.unit.test_middleware import bare_app
+
+pytestmark = pytest.mark.anyio
+
+
+# --- in memory -------------------------------------------------------------------------------------------
+
+
+async def test_memory_first_claim_wins() -> None:
+    store = MemoryTicketStore(clock=Clock())
+    assert await store.claim("a", T0 + 60) is True
+    assert await store.claim("a", T0 + 60) is False
+    assert await store.claim("b", T0 + 60) is True
+
+
+async def test_memory_concurrent_claims_have_one_winner() -> None:
+    store = MemoryTicketStore(clock=Clock())
+    results = await asyncio.gather(*(store.claim("same", T0 + 60) for _ in range(50)))
+    assert results.count(True) == 1
+
+
+async def test_memory_forgets_only_expired_tickets() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(clock=clock)
+    await store.claim("short", T0 + 10)
+    await store.claim("long", T0 + 1000)
+    clock.now = T0 + 11
+    await store.claim("other", T0 + 1000)
+    assert len(store) == 2
+    assert await store.claim("long", T0 + 1000) is False
+
+
+async def test_memory_refuses_to_forget_a_live_ticket_when_full() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(max_entries=2, clock=clock)
+    await store.claim("a", T0 + 10)
+    await store.claim("b", T0 + 100)
+    with pytest.raises(stores_module.TicketStoreFull) as raised:
+        await store.claim("c", T0 + 100)
+    assert "RedisTicketStore" in str(raised.value)
+    assert await store.claim("a", T0 + 10) is False
+    clock.now = T0 + 11  # "a" expired: room again
+    assert await store.claim("c", T0 + 100) is True
+
+
+@pytest.mark.parametrize("max_entries", [0, -1, True, 1.5])
+def test_memory_max_entries_must_be_a_positive_integer(max_entries: Any) -> None:
+    with pytest.raises(ValueError, match="max_entries"):
+        MemoryTicketStore(max_entries=max_entries)
+
+
+def test_both_stores_satisfy_the_protocol() -> None:
+    stores: list[TicketStore] = [MemoryTicketStore(), RedisTicketStore(redis_asyncio.Redis())]
+    assert all(isinstance(store, TicketStore) for store in stores)
+
+
+# --- redis ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[redis_asyncio.Redis]:  # noqa: F811
+    client = redis_asyncio.Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def fresh_prefix() -> str:
+    return f"test:{uuid.uuid4().hex}:"
+
+
+async def test_redis_first_claim_wins_and_the_key_expires_after_the_ticket(redis_client: redis_asyncio.Redis) -> None:
+    clock = Clock()
+    prefix = fresh_prefix()
+    store = RedisTicketStore(redis_client, key_prefix=prefix, clock=clock)
+    assert await store.claim("t-1", T0 + 600) is True
+    assert await store.claim("t-1", T0 + 600) is False
+    assert await redis_client.get(prefix + "t-1") == b"1"
+    ttl = await redis_client.ttl(prefix + "t-1")
+    assert 600 < ttl <= 600 + stores_module.CLOCK_SKEW_MARGIN_SECONDS
+
+
+async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_url: str) -> None:  # noqa: F811
+    prefix = fresh_prefix()
+    first, second = redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)
+    try:
+        stores = [RedisTicketStore(client, key_prefix=prefix) for client in (first, second)]
+        expires = Clock()() + 3600
+        results = await asyncio.gather(*(stores[i % 2].claim("same", expires) for i in range(40)))
+    finally:
+        await first.aclose()
+        await second.aclose()
+    assert results.count(True) == 1
+
+
+async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: str) -> None:  # noqa: F811
+    store = RedisTicketStore.from_url(redis_url, key_prefix=fresh_prefix())
+    try:
+        assert await store.claim("x", Clock()() + 60) is True
+        assert await store.claim("x", Clock()() + 60) is False
+    finally:
+        await store._client.aclose()  # type: ignore[attr-defined]
+    secret_store = RedisTicketStore.from_url("redis://:hunter2-password@127.0.0.1:1/0")
+    assert "hunter2" not in repr(secret_store)
+
+
+async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(redis_url: str) -> None:  # noqa: F811
+    prefix = fresh_prefix()
+    clock = Clock()
+    clients = [redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)]
+    try:
+        instances = [
+            PandiumMiddleware(
+                bare_app,
+                config=CONFIG,
+                identify=lambda request: ANN,
+                connector_token=lambda request, user, connector: "crm",
+                launch_secret=LAUNCH_SECRET,
+                ticket_store=RedisTicketStore(client, key_prefix=prefix, clock=clock),
+                clock=clock,
+            )
+            for client in clients
+        ]
+        url = link(max_age=HOUR)
+        clock.now = T0 + 60
+        first = await open_link(instances[0], url)
+        second = await open_link(instances[1], url)
+        again_first = await open_link(instances[0], url)
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert first.status_code == 303
+    assert (second.status_code, reason_of(second)) == (410, "link-used")
+    assert (again_first.status_code, reason_of(again_first)) == (410, "link-used")
+
+
+async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_other(redis_url: str) -> None:  # noqa: F811
+    prefix = fresh_prefix()
+    clock = Clock()
+    client = redis_asyncio.Redis.from_url(redis_url)
+    try:
+        def instance(user: Any) -> PandiumMiddleware:
+            return PandiumMiddleware(
+                bare_app,
+                config=CONFIG,
+                identify=lambda request: user,
+                connector_token=lambda request, who, connector: "crm",
+                launch_secret=LAUNCH_SECRET,
+                ticket_store=RedisTicketStore(client, key_prefix=prefix, clock=clock),
+                clock=clock,
+            )
+
+        url = link("user-1")
+        as_bob = await open_link(instance(BOB), url)
+        as_ann = await open_link(instance(ANN), url)
+    finally:
+        await client.aclose()
+    assert as_bob.status_code == 403
+    assert as_ann.status_code == 303
+
+
+async def test_without_redis_py_from_url_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_redis(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "redis" or name.startswith("redis."):
+            raise ImportError("No module named 'redis'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_redis)
+    with pytest.raises(ImportError) as raised:
+        RedisTicketStore.from_url("redis://127.0.0.1:1/0")
+    assert str(raised.value) == stores_module.MISSING_REDIS
+
+
+def test_the_core_package_imports_without_redis_or_httpx() -> None:
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'redis', 'httpx'}: raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import pandium_embed, pandium_embed.api, pandium_embed.stores\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "ok", result.stderr
