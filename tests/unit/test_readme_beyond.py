@@ -1,0 +1,83 @@
+"""The README's "Beyond the glue" example, run as written against MockPandium and a real redis-server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from starlette.requests import Request
+
+from pandium_embed import PandiumUser, marketplace_url, mint_token
+from pandium_embed.mock.harness import MockPandiumServer
+from tests.mock_support import page_data, quiet_httpx
+from tests.redis_support import redis_url  # noqa: F401 - the session fixture
+from tests.unit.test_middleware import bare_app
+from tests.unit.test_readme import python_block_after
+
+SECRET = "readme-beyond-secret-0123456789abcdefghij"
+LAUNCH_SECRET = "readme-beyond-launch-secret-0123456789abcdef"
+NAVIGATE = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+
+
+@pytest.mark.anyio
+async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:  # noqa: F811
+    with MockPandiumServer(secret=SECRET) as mock:
+        for name, value in {
+            "PANDIUM_ORG": mock.org,
+            "PANDIUM_SHARED_SECRET": SECRET,
+            "PANDIUM_MARKETPLACE_BASE_URL": mock.url,
+            "PANDIUM_INSTALL_BASE_URL": mock.url,
+            "PANDIUM_CONNECT_BASE_URL": mock.url,
+            "LAUNCH_SECRET": LAUNCH_SECRET,
+            "PANDIUM_API_KEY": mock.api_key,
+            "PANDIUM_API_URL": mock.url,
+            "REDIS_URL": redis_url,
+        }.items():
+            monkeypatch.setenv(name, value)
+        saved: list[tuple[str, dict[str, Any]]] = []
+
+        async def save_connection(sub: str, tenant: dict[str, Any]) -> None:
+            saved.append((sub, tenant))
+
+        def identify(request: Request) -> PandiumUser | None:
+            return PandiumUser("user-7") if request.headers.get("x-signed-in") else None
+
+        namespace: dict[str, Any] = {
+            "app": bare_app,
+            "identify": identify,
+            "save_connection": save_connection,
+            "load_user": lambda sub: PandiumUser(sub, display_name="Loaded"),
+        }
+        snippet = python_block_after("## Beyond the glue: reporting, verification, launch links")
+        exec(compile(snippet, "README.md", "exec"), namespace)
+        app = namespace["app"]
+        try:
+            # The emailed link: absolute, works once without a session.
+            link: str = namespace["link"]
+            assert link.startswith("https://app.example.com/pandium/launch/")
+            path = link.removeprefix("https://app.example.com")
+            with quiet_httpx():
+                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+                    first = await http.get(path, headers=NAVIGATE)
+                    second = await http.get(path, headers=NAVIGATE)
+            assert first.status_code == 303
+            assert first.headers["location"].startswith(f"{mock.url}/{mock.org}/tenants/create/42?tenant=")
+            assert second.status_code == 410
+
+            # A tenant the mock's marketplace offered, reported by the browser, verified, saved.
+            config = namespace["config"]
+            with quiet_httpx():
+                async with httpx.AsyncClient() as http:
+                    page = await http.get(marketplace_url(config, mint_token(config, PandiumUser("user-7"))))
+            tenant = page_data(page.text)["integrations"][0]["tenant"]
+            headers = {"content-type": "application/json", "origin": "http://app.test", "x-signed-in": "1"}
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+                real = await http.post("/pandium/events", content=json.dumps({"type": "pandium-save-sync", "tenant": tenant}), headers=headers)
+                made_up = {"type": "pandium-save-sync", "tenant": {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}}}
+                forged = await http.post("/pandium/events", content=json.dumps(made_up), headers=headers)
+            assert (real.status_code, forged.status_code) == (204, 204)
+            assert saved == [("user-7", tenant)]
+        finally:
+            await app._ticket_store._client.aclose()
