@@ -43,6 +43,7 @@ EVENT_NAMES = (
     "save-sync",
     "error",
     "message",
+    "close",
     "probe",
     "early",
     "flood",

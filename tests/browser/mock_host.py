@@ -1,0 +1,102 @@
+"""A host app for the pop-out and report tests: the real ``PandiumMiddleware`` (with an
+``on_connected`` hook that collects what the loader reports) in front of the real ``MockPandium``
+on another origin."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Page
+from starlette.requests import Request
+
+from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
+from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.server import BackgroundServer
+
+from .fakes import HostPages, connector_token
+
+# Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
+USER = PandiumUser(
+    "user-1",
+    display_name="Ann Example",
+    full_name="Ann Q. Example",
+    email="ann@example.com",
+    installed_integrations=["4"],
+    auditable_id="admin-7",
+    auditable_display_name="Support Admin",
+)
+# on_connected raises for this integration's tenants: the middleware answers 500.
+BROKEN_INTEGRATION = "NetSuite"
+TIMEOUT_MS = 15_000
+
+
+@dataclass
+class Reports:
+    """What ``on_connected`` received, as ``(user sub, event)``; the hook runs in a worker thread."""
+
+    received: list[tuple[str, ConnectedTenant]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hook(self, request: Request, user: PandiumUser, event: ConnectedTenant) -> None:
+        if event.integration_name == BROKEN_INTEGRATION:
+            raise RuntimeError("the host's database is down")
+        with self._lock:
+            self.received.append((user.sub, event))
+
+    def wait_for(self, count: int, timeout: float = TIMEOUT_MS / 1000) -> list[tuple[str, ConnectedTenant]]:
+        """Wait until at least ``count`` reports arrived (a positive condition, polled)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            assert time.monotonic() < deadline, f"{count} report(s) expected, got {self.received!r}"
+            time.sleep(0.02)
+
+
+@dataclass
+class MockHost:
+    server: BackgroundServer
+    pages: HostPages
+    mock: MockPandiumServer
+    reports: Reports
+
+    def open(self, page: Page, body: str) -> None:
+        """Serve a host page (recorder + loader in <head>, so the script runs before the markup)."""
+        name = f"p{len(self.pages.pages)}"
+        self.pages.pages[name] = (
+            "<!doctype html><html lang=en><head><meta charset=utf-8><title>host</title>"
+            '<script src="/recorder.js"></script><script src="/pandium/embed.js"></script>'
+            f"</head><body>{body}</body></html>",
+            {},
+        )
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{self.server.url}/p/{name}")
+
+
+def message_listeners(page: Page) -> int:
+    """How many "message" listeners the window has, read through the DevTools protocol."""
+    session = page.context.new_cdp_session(page)
+    try:
+        window = session.send("Runtime.evaluate", {"expression": "window"})
+        listeners = session.send("DOMDebugger.getEventListeners", {"objectId": window["result"]["objectId"]})
+        return sum(1 for listener in listeners["listeners"] if listener["type"] == "message")
+    finally:
+        session.detach()
+
+
+@contextmanager
+def mock_host(mock: MockPandiumServer) -> Iterator[MockHost]:
+    pages = HostPages()
+    reports = Reports()
+    config = mock.config(connectors=mock.connectors)
+    app = PandiumMiddleware(
+        pages, config=config, identify=lambda request: USER, connector_token=connector_token, on_connected=reports.hook
+    )
+    with BackgroundServer(app) as server:
+        mock.add_parent_origin(server.origin)
+        yield MockHost(server, pages, mock, reports)
