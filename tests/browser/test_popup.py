@@ -193,7 +193,7 @@ def test_pandium_embed_open_returns_a_handle_that_stops_listening_when_the_popup
         """() => {
           window.__heard = [];
           document.getElementById("mine").addEventListener("click", () => {
-            const handle = (window.__handle = PandiumEmbed.open({ connector: "hubspot", report: false }));
+            const handle = (window.__handle = PandiumEmbed.open({ connector: "hubspot", report: false, width: 600, height: 500 }));
             for (const type of ["pandium:success", "pandium:close"]) handle.addEventListener(type, (e) => window.__heard.push([e.type, e.detail]));
           });
         }"""
@@ -203,6 +203,12 @@ def test_pandium_embed_open_returns_a_handle_that_stops_listening_when_the_popup
     popup = info.value
     popup.wait_for_load_state()
     assert page.evaluate("() => window.__handle instanceof PandiumEmbed && !window.__handle.isConnected")
+    # Options are the element's attributes; false leaves one out.
+    assert page.evaluate("() => [window.__handle.getAttribute('connector'), window.__handle.hasAttribute('report')]") == [
+        "hubspot",
+        False,
+    ]
+    assert popup.evaluate("() => [outerWidth, outerHeight]") == [600, 500]
     assert message_listeners(page) == baseline + 1
     popup.evaluate(f"() => opener.postMessage({SUCCESS % ('handle', 8)}, '*')")
     page.wait_for_function("() => window.__heard.length === 1")
