@@ -56,7 +56,8 @@
     // detached element that opens the popup and emits the events (listen on it).
     static open(options) {
       var el = document.createElement("pandium-embed"), k, v;
-      for (k in options) (v = options[k]) == null || v === false || el.setAttribute(k, v);
+      // Own keys only: a polluted Object.prototype adds no attribute.
+      for (k of Object.keys(options || {})) (v = options[k]) == null || v === false || el.setAttribute(k, v);
       el.open();
       return el;
     }

@@ -21,8 +21,8 @@ SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.e
 COUNT_OPENS = "(() => { const open = window.open; window.__opens = 0; window.open = (...a) => (window.__opens++, open.apply(window, a)); })()"
 # Playwright's Chromium never blocks popups (it runs with popup blocking off, and calls without a
 # user gesture succeed too), so the blocked branch is reached by making window.open return what a
-# blocking browser returns: null.
-BLOCK_POPUPS = "window.open = () => null;"
+# blocking browser returns: null. The URLs asked for are kept.
+BLOCK_POPUPS = "window.__asked = []; window.open = (url) => { window.__asked.push(url); return null; };"
 
 
 @pytest.fixture
@@ -158,12 +158,16 @@ def test_a_blocked_popup_emits_an_error(page: Page, host: MockHost) -> None:
     [blocked] = wait_for_events(page, "error", target="pop")
     assert blocked["detail"] == {"status": 0, "reason": "popup-blocked"}
     # The function form reports it after returning, so a listener added right away hears it.
+    # (with a polluted Object.prototype: the options' own keys only become attributes)
     page.evaluate(
-        "() => { window.__blocked = null; const handle = PandiumEmbed.open({connector: 'hubspot'});"
+        "() => { window.__blocked = null; Object.prototype.src = 'https://evil.example/';"
+        " try { const handle = PandiumEmbed.open({connector: 'hubspot'});"
         " handle.addEventListener('pandium:error', (e) => { window.__blocked = e.detail; }); }"
+        " finally { delete Object.prototype.src; } }"
     )
     detail: dict[str, Any] = page.wait_for_function("() => window.__blocked").json_value()
     assert detail == {"status": 0, "reason": "popup-blocked"}
+    assert page.evaluate("() => window.__asked") == [f"{host.server.url}/pandium/connect/hubspot"] * 2
     assert host.mock.accepted == []
 
 
