@@ -10,8 +10,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any

@@ -311,3 +311,14 @@ def loaded(page: Page, element_id: str) -> Frame:
     """Wait for the element's first pandium:load and return its frame."""
     wait_for_events(page, "load", target=element_id)
     return frame_of(page, f"#{element_id}")
+
+
+def message_listeners(page: Page) -> int:
+    """How many "message" listeners the window has, read through the DevTools protocol."""
+    session = page.context.new_cdp_session(page)
+    try:
+        window = session.send("Runtime.evaluate", {"expression": "window"})
+        listeners = session.send("DOMDebugger.getEventListeners", {"objectId": window["result"]["objectId"]})
+        return sum(1 for listener in listeners["listeners"] if listener["type"] == "message")
+    finally:
+        session.detach()

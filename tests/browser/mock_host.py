@@ -78,17 +78,6 @@ class MockHost:
         page.goto(f"{self.server.url}/p/{name}")
 
 
-def message_listeners(page: Page) -> int:
-    """How many "message" listeners the window has, read through the DevTools protocol."""
-    session = page.context.new_cdp_session(page)
-    try:
-        window = session.send("Runtime.evaluate", {"expression": "window"})
-        listeners = session.send("DOMDebugger.getEventListeners", {"objectId": window["result"]["objectId"]})
-        return sum(1 for listener in listeners["listeners"] if listener["type"] == "message")
-    finally:
-        session.detach()
-
-
 @contextmanager
 def mock_host(mock: MockPandiumServer) -> Iterator[MockHost]:
     pages = HostPages()

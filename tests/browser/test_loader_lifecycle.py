@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
 from .fakes import (
+    message_listeners,
     CONNECTOR,
     ORG,
     SLOW_SECONDS,
@@ -46,17 +47,6 @@ def frame_path(page: Page, element_id: str, env: LoaderEnv) -> str:
     url = frame_of(page, f"#{element_id}").url
     assert url.startswith(env.pandium.url + "/")
     return url[len(env.pandium.url) :].split("?")[0]
-
-
-def message_listeners(page: Page) -> int:
-    """How many "message" listeners the window has, read through the DevTools protocol."""
-    session = page.context.new_cdp_session(page)
-    try:
-        window = session.send("Runtime.evaluate", {"expression": "window"})
-        listeners = session.send("DOMDebugger.getEventListeners", {"objectId": window["result"]["objectId"]})
-        return sum(1 for listener in listeners["listeners"] if listener["type"] == "message")
-    finally:
-        session.detach()
 
 
 def test_the_iframe_is_built_with_the_documented_attributes(env: LoaderEnv, signed_in: Page) -> None:

@@ -5,56 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import FrameLocator, Page
 
-from pandium_embed import PandiumMiddleware, PandiumUser
 from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
 from tests.mock_support import load_success_example, shape
 
-from .fakes import HostPages, connector_token, events, wait_for_events
-
-# Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
-USER = PandiumUser(
-    "user-1",
-    display_name="Ann Example",
-    full_name="Ann Q. Example",
-    email="ann@example.com",
-    installed_integrations=["4"],
-    auditable_id="admin-7",
-    auditable_display_name="Support Admin",
-)
-
-
-@dataclass
-class MockHost:
-    server: BackgroundServer
-    pages: HostPages
-    mock: MockPandiumServer
-
-    def open(self, page: Page, body: str) -> None:
-        name = f"p{len(self.pages.pages)}"
-        self.pages.pages[name] = (
-            "<!doctype html><html lang=en><head><meta charset=utf-8><title>host</title>"
-            '<script src="/recorder.js"></script><script src="/pandium/embed.js"></script>'
-            f"</head><body>{body}</body></html>",
-            {},
-        )
-        page.set_default_timeout(15_000)
-        page.goto(f"{self.server.url}/p/{name}")
-
+from .fakes import events, wait_for_events
+from .mock_host import MockHost, mock_host
 
 @pytest.fixture
 def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
-    pages = HostPages()
-    config = pandium_mock.config(connectors=pandium_mock.connectors)
-    app = PandiumMiddleware(pages, config=config, identify=lambda request: USER, connector_token=connector_token)
-    with BackgroundServer(app) as server:
-        pandium_mock.add_parent_origin(server.origin)
-        yield MockHost(server, pages, pandium_mock)
+    with mock_host(pandium_mock) as host:
+        yield host
 
 
 def frame(page: Page, element_id: str) -> FrameLocator:

@@ -13,8 +13,8 @@ from playwright.sync_api import Page
 from pandium_embed.mock.harness import MockPandiumServer
 from tests.mock_support import load_success_example, shape
 
-from .fakes import events, wait_for_events, wait_for_raw
-from .mock_host import MockHost, message_listeners, mock_host
+from .fakes import events, message_listeners, wait_for_events, wait_for_raw
+from .mock_host import MockHost, mock_host
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
 # window.open counted, so "opened once" is read from the page rather than inferred from silence.

@@ -7,7 +7,6 @@ receives is built from the scope at the middleware's position, so only middlewar
 
 from __future__ import annotations
 
-import logging
 from types import ModuleType
 
 import pytest
@@ -17,7 +16,6 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from pandium_embed import PandiumConfig, PandiumMiddleware
 
