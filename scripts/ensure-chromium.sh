@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure a Chromium for the browser tests exists. Order: $PANDIUM_EMBED_CHROMIUM, /usr/bin/chromium,
-# then Debian's package (as root). `playwright install` is not used: it downloads a browser build,
+# then Debian's package (as root). Playwright's own browser download is not used: it fetches a build,
 # which closed networks refuse.
 set -euo pipefail
 if [ -n "${PANDIUM_EMBED_CHROMIUM:-}" ]; then

@@ -1,4 +1,4 @@
-"""Finding and launching a Chromium for browser tests on machines where `playwright install` can't."""
+"""Finding and launching a Chromium for browser tests on machines where Playwright cannot download its own browser."""
 
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 
+from .fakes import LoaderEnv, running_env
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
@@ -46,3 +48,16 @@ def page(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     yield page
     page.close()
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[LoaderEnv]:
+    """The loader test bed (host app and fake Pandium on two origins), one per test module."""
+    with running_env() as env:
+        yield env
+
+
+@pytest.fixture
+def signed_in(env: LoaderEnv, page: Page) -> Page:
+    env.sign_in(page.context)
+    return page

@@ -3,7 +3,6 @@ reload(), removal, a strict-CSP host page and a host mounted under a sub-path.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from .fakes import (
     frame_of,
     loaded,
     post,
-    running_env,
     wait_for_events,
     wait_for_raw,
 )
@@ -29,18 +27,6 @@ SANDBOX = (
     "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox "
     "allow-storage-access-by-user-activation"
 )
-
-
-@pytest.fixture(scope="module")
-def env() -> Iterator[LoaderEnv]:
-    with running_env() as env:
-        yield env
-
-
-@pytest.fixture
-def signed_in(env: LoaderEnv, page: Page) -> Page:
-    env.sign_in(page.context)
-    return page
 
 
 def frame_path(page: Page, element_id: str, env: LoaderEnv) -> str:

@@ -6,27 +6,13 @@ listener ran on it too) followed by a positive control that does produce an even
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Page
 
-from .fakes import LoaderEnv, events, frame_of, loaded, post, running_env, wait_for_events, wait_for_raw
+from .fakes import LoaderEnv, events, frame_of, loaded, post, wait_for_events, wait_for_raw
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
-
-
-@pytest.fixture(scope="module")
-def env() -> Iterator[LoaderEnv]:
-    with running_env() as env:
-        yield env
-
-
-@pytest.fixture
-def signed_in(env: LoaderEnv, page: Page) -> Page:
-    env.sign_in(page.context)
-    return page
 
 
 def success_ids(page: Page, target: str | None = None) -> list[int]:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page
 
-from .fakes import LoaderEnv, events, frame_of, loaded, post, running_env, wait_for_events, wait_for_raw
+from .fakes import LoaderEnv, events, frame_of, loaded, post, wait_for_events, wait_for_raw
 
 HEIGHT = "{message: 'pandium-content-height-change', probe: %r, height: %s}"
-
-
-@pytest.fixture(scope="module")
-def env() -> Iterator[LoaderEnv]:
-    with running_env() as env:
-        yield env
-
-
-@pytest.fixture
-def signed_in(env: LoaderEnv, page: Page) -> Page:
-    env.sign_in(page.context)
-    return page
 
 
 def next_frames(page: Page) -> None:
