@@ -1,0 +1,70 @@
+"""`make demo` (python -m demo): both servers answer on two origins, and Ctrl-C stops both cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def answers(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_the_demo_serves_both_origins_and_stops_on_ctrl_c() -> None:
+    port, mock_port = free_port(), free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PANDIUM_")}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "demo", "--port", str(port), "--mock-port", str(mock_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/login") == 200)
+        assert answers(f"http://localhost:{mock_port}/__mock__/records") == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pandium/embed.js", timeout=2) as loader:
+            assert f'"origins":["http://localhost:{mock_port}"]' in loader.read().decode()
+        demo.send_signal(signal.SIGINT)
+        stdout, stderr = demo.communicate(timeout=20)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.communicate()
+    assert demo.returncode == 0, stderr
+    assert f"http://127.0.0.1:{port}" in stdout and "password 'demo'" in stdout
+    assert "Traceback" not in stderr
+    assert answers(f"http://127.0.0.1:{port}/login") is None
+    assert answers(f"http://localhost:{mock_port}/__mock__/records") is None
