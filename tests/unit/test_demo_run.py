@@ -41,10 +41,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
         time.sleep(0.1)
 
 
-def test_the_demo_serves_both_origins_and_stops_on_ctrl_c() -> None:
-    port, mock_port = free_port(), free_port()
+def run_demo(port: int, mock_port: int, extra_env: dict[str, str]) -> subprocess.Popen[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PANDIUM_")}
-    demo = subprocess.Popen(
+    env.update(extra_env)
+    return subprocess.Popen(
         [sys.executable, "-m", "demo", "--port", str(port), "--mock-port", str(mock_port)],
         cwd=ROOT,
         env=env,
@@ -52,19 +52,50 @@ def test_the_demo_serves_both_origins_and_stops_on_ctrl_c() -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def stop(demo: subprocess.Popen[str]) -> tuple[str, str]:
+    demo.send_signal(signal.SIGINT)
     try:
-        wait_until(lambda: answers(f"http://127.0.0.1:{port}/login") == 200)
-        assert answers(f"http://localhost:{mock_port}/__mock__/records") == 200
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pandium/embed.js", timeout=2) as loader:
-            assert f'"origins":["http://localhost:{mock_port}"]' in loader.read().decode()
-        demo.send_signal(signal.SIGINT)
-        stdout, stderr = demo.communicate(timeout=20)
+        return demo.communicate(timeout=20)
     finally:
         if demo.poll() is None:
             demo.kill()
             demo.communicate()
+
+
+def loader_text(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/pandium/embed.js", timeout=2) as loader:
+        text: str = loader.read().decode()
+        return text
+
+
+def test_the_demo_serves_both_origins_and_stops_on_ctrl_c() -> None:
+    port, mock_port = free_port(), free_port()
+    demo = run_demo(port, mock_port, {})
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/login") == 200)
+        assert answers(f"http://localhost:{mock_port}/__mock__/records") == 200
+        assert f'"origins":["http://localhost:{mock_port}"]' in loader_text(port)
+    finally:
+        stdout, stderr = stop(demo)
     assert demo.returncode == 0, stderr
     assert f"http://127.0.0.1:{port}" in stdout and "password 'demo'" in stdout
     assert "Traceback" not in stderr
     assert answers(f"http://127.0.0.1:{port}/login") is None
     assert answers(f"http://localhost:{mock_port}/__mock__/records") is None
+
+
+def test_with_pandium_credentials_the_demo_uses_pandium_and_starts_no_stand_in() -> None:
+    port, mock_port = free_port(), free_port()
+    secret = "demo-run-test-secret-0123456789abcdefgh"
+    demo = run_demo(port, mock_port, {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": secret, "PANDIUM_ENV": "sandbox"})
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/login") == 200)
+        assert '"origins":["https://imp.sandbox.pandium.com","https://emp.sandbox.pandium.com"]' in loader_text(port)
+        assert answers(f"http://localhost:{mock_port}/__mock__/records") is None
+    finally:
+        stdout, stderr = stop(demo)
+    assert demo.returncode == 0, stderr
+    assert "MockPandium" not in stdout and "sandbox" in stdout
+    assert secret not in stdout + stderr
