@@ -82,11 +82,15 @@ RECORDER_JS = """
 
 BLANK_PAGE = "<!doctype html><html lang=en><head><meta charset=utf-8><title>Fake Pandium</title></head><body><p>fake</p></body></html>"
 
-# Posts before anything else on the page has run (HOSTILE 15).
+# Posts before anything else on the page has run (HOSTILE 15). The image from /hold keeps the frame's
+# load event back for HOLD_SECONDS: a message is delivered as a task, so without it the parent could
+# see `load` first and the test would no longer prove the listener was there before the frame loaded.
+HOLD_SECONDS = 0.5
 EARLY_PAGE = (
     "<!doctype html><html lang=en><head><script>"
     "parent.postMessage({message: 'pandium-early', probe: 'early'}, '*');"
-    "</script><meta charset=utf-8><title>Fake Pandium</title></head><body><p>fake</p></body></html>"
+    "</script><meta charset=utf-8><title>Fake Pandium</title></head>"
+    '<body><p>fake</p><img src="/hold" alt=""></body></html>'
 )
 
 
@@ -114,6 +118,9 @@ class FakePandium:
         path = request.url.path
         if path == "/plain":
             return _html(BLANK_PAGE)
+        if path == "/hold":
+            await asyncio.sleep(HOLD_SECONDS)
+            return Response(status_code=204)
         if path == "/slow":
             await asyncio.sleep(SLOW_SECONDS)
             return _html(BLANK_PAGE)
