@@ -19,8 +19,20 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
+from pandium_embed import PandiumUser
+
 # A copy of shared/pandium-success.example.json (Pandium's documented pandium-success payload),
 # kept in the repo so the suite needs nothing outside it.
+# Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
+USER = PandiumUser(
+    "user-1",
+    display_name="Ann Example",
+    full_name="Ann Q. Example",
+    email="ann@example.com",
+    installed_integrations=["4"],
+    auditable_id="admin-7",
+    auditable_display_name="Support Admin",
+)
 SUCCESS_EXAMPLE = Path(__file__).parent / "fixtures" / "pandium-success.example.json"
 
 HS256_HEADER = b'{"alg":"HS256","typ":"JWT"}'

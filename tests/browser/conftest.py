@@ -10,7 +10,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 
+from pandium_embed.mock.harness import MockPandiumServer
+
 from .fakes import LoaderEnv, running_env
+from .mock_host import MockHost, mock_host
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,3 +64,11 @@ def env() -> Iterator[LoaderEnv]:
 def signed_in(env: LoaderEnv, page: Page) -> Page:
     env.sign_in(page.context)
     return page
+
+
+@pytest.fixture
+def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
+    """The real PandiumMiddleware in front of a host page app, framing the real MockPandium.
+    (test_mock_pages.py overrides it with a smaller host of its own.)"""
+    with mock_host(pandium_mock) as host:
+        yield host

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from playwright.sync_api import BrowserContext, Frame, Page
+from playwright.sync_api import BrowserContext, Frame, FrameLocator, Page
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -329,3 +329,8 @@ def message_listeners(page: Page) -> int:
         return sum(1 for listener in listeners["listeners"] if listener["type"] == "message")
     finally:
         session.detach()
+
+
+def frame(page: Page, element_id: str) -> FrameLocator:
+    """The iframe inside <pandium-embed id=element_id>."""
+    return page.frame_locator(f"#{element_id} > iframe")

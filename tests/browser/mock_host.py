@@ -17,18 +17,10 @@ from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
 
+from tests.mock_support import USER
+
 from .fakes import HostPages, connector_token
 
-# Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
-USER = PandiumUser(
-    "user-1",
-    display_name="Ann Example",
-    full_name="Ann Q. Example",
-    email="ann@example.com",
-    installed_integrations=["4"],
-    auditable_id="admin-7",
-    auditable_display_name="Support Admin",
-)
 # on_connected raises for this integration's tenants: the middleware answers 500.
 BROKEN_INTEGRATION = "NetSuite"
 TIMEOUT_MS = 15_000

@@ -4,26 +4,13 @@ another origin (marketplace, install-only, Auth-Only with its consent popup)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import FrameLocator, Page
+from playwright.sync_api import Page
 
-from pandium_embed.mock.harness import MockPandiumServer
 from tests.mock_support import load_success_example, shape
 
-from .fakes import events, wait_for_events
-from .mock_host import MockHost, mock_host
-
-@pytest.fixture
-def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
-    with mock_host(pandium_mock) as host:
-        yield host
-
-
-def frame(page: Page, element_id: str) -> FrameLocator:
-    return page.frame_locator(f"#{element_id} > iframe")
-
+from .fakes import frame, events, wait_for_events
+from .mock_host import MockHost
 
 def content_height(page: Page, element_id: str) -> int:
     handle = page.locator(f"#{element_id} > iframe").element_handle().content_frame()

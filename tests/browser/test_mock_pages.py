@@ -20,21 +20,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, Router
 
-from pandium_embed import PandiumMiddleware, PandiumUser
+from pandium_embed import PandiumMiddleware
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
-from tests.mock_support import load_success_example, shape
+from tests.mock_support import USER, load_success_example, shape
 
-# Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
-USER = PandiumUser(
-    "user-1",
-    display_name="Ann Example",
-    full_name="Ann Q. Example",
-    email="ann@example.com",
-    installed_integrations=["4"],
-    auditable_id="admin-7",
-    auditable_display_name="Support Admin",
-)
 HOST_API_CREDENTIAL = "host-api-credential-for-user-1"
 # A second registered parent that is not this page's: the page posts to it too, and Chromium drops it.
 OTHER_PARENT = "http://127.0.0.1:9"
@@ -69,6 +59,7 @@ class Host:
     mock: MockPandiumServer
 
 
+# Overrides conftest's `host`: these tests need only a page that frames a URL and records messages.
 @pytest.fixture
 def host(pandium_mock: MockPandiumServer) -> Iterator[Host]:
     config = pandium_mock.config(connectors=pandium_mock.connectors)

@@ -4,17 +4,14 @@ messages only from that window on a Pandium origin, and report a blocked or clos
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page
 
-from pandium_embed.mock.harness import MockPandiumServer
 from tests.mock_support import load_success_example, shape
 
 from .fakes import events, message_listeners, wait_for_events, wait_for_raw
-from .mock_host import MockHost, mock_host
+from .mock_host import MockHost
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
 # window.open counted, so "opened once" is read from the page rather than inferred from silence.
@@ -23,12 +20,6 @@ COUNT_OPENS = "(() => { const open = window.open; window.__opens = 0; window.ope
 # user gesture succeed too), so the blocked branch is reached by making window.open return what a
 # blocking browser returns: null. The URLs asked for are kept.
 BLOCK_POPUPS = "window.__asked = []; window.open = (url) => { window.__asked.push(url); return null; };"
-
-
-@pytest.fixture
-def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
-    with mock_host(pandium_mock) as host:
-        yield host
 
 
 def open_popup(page: Page, selector: str) -> Page:

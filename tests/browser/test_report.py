@@ -6,26 +6,15 @@ an event, never an exception."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import FrameLocator, Page, Request, Route
 
-from pandium_embed.mock.harness import MockPandiumServer
 
-from .fakes import events, wait_for_events
-from .mock_host import BROKEN_INTEGRATION, MockHost, mock_host
-
-
-@pytest.fixture
-def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
-    with mock_host(pandium_mock) as host:
-        yield host
-
-
-def frame(page: Page, element_id: str) -> FrameLocator:
-    return page.frame_locator(f"#{element_id} > iframe")
+from .fakes import frame, events, wait_for_events
+from .mock_host import BROKEN_INTEGRATION, MockHost
 
 
 def record_reports(page: Page) -> list[dict[str, Any]]:
