@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: test demo browser redis clean node_modules bench soak screenshots
 
 test: $(STAMP) browser redis node_modules
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

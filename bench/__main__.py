@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import first_event, http_load, inprocess, loader_weight, signing
@@ -54,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
     quick = args.quick or os.environ.get("PANDIUM_BENCH_QUICK") == "1"
-    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
 
     rows: list[Row] = []
     budgets: list[Budget] = []

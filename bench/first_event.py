@@ -83,10 +83,11 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
     from starlette.routing import Route, Router
 
     from pandium_embed import PandiumMiddleware, PandiumUser
-    from pandium_embed.mock.harness import MockPandiumServer
-    from pandium_embed.mock.server import BackgroundServer
+
     # The browser tests' launch settings (tests/browser/conftest.py takes them from here too).
     from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
+    from pandium_embed.mock.harness import MockPandiumServer
+    from pandium_embed.mock.server import BackgroundServer
 
     try:
         executable = chromium_path()
@@ -123,7 +124,9 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
                     run(kind)()
                 log(f"  Chromium: {rounds} alternating rounds")
                 started = time.monotonic()
-                runs = alternate({"embed": run("embed"), "iframe": run("iframe")}, rounds, max_seconds=120, max_rounds=rounds)
+                runs = alternate(
+                    {"embed": run("embed"), "iframe": run("iframe")}, rounds, max_seconds=120, max_rounds=rounds
+                )
                 log(f"  took {time.monotonic() - started:.1f} s")
                 accepted = len(mock.accepted) - accepted_before
                 rejected = len(mock.rejected)

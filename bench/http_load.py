@@ -158,9 +158,7 @@ def measure(
 
             return run
 
-        rps = alternate(
-            {name: runner(name) for name in urls}, rounds, max_seconds=max_seconds, max_rounds=rounds * 2
-        )
+        rps = alternate({name: runner(name) for name in urls}, rounds, max_seconds=max_seconds, max_rounds=rounds * 2)
     return HttpFigures(
         rps=paired(rps["ours"], rps["docs"], min_clean=min(MIN_CLEAN_HTTP_ROUNDS, rounds)),
         per_cpu=paired(per_cpu["ours"], per_cpu["docs"], min_clean=1),

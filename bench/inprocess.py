@@ -135,7 +135,11 @@ def _measure(
             loop.run_until_complete(_batch(app, hello, n))
     log(f"  pass-through: {n} requests per batch, until {rounds} clean alternating rounds")
     passthrough = alternate(
-        {"bare": _timer(loop, bare, hello, n), "noop": _timer(loop, noop, hello, n), "ours": _timer(loop, ours, hello, n)},
+        {
+            "bare": _timer(loop, bare, hello, n),
+            "noop": _timer(loop, noop, hello, n),
+            "ours": _timer(loop, ours, hello, n),
+        },
         rounds,
         max_seconds=max_seconds / 2,
     )

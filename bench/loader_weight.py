@@ -77,7 +77,9 @@ def published(package: str) -> Weight:
             main = _main_file(package_dir)
             data = main.read_bytes()
         except (OSError, subprocess.SubprocessError, ValueError, KeyError, IndexError, tarfile.TarError) as error:
-            return Weight(package, REFERENCES[package], None, f"stated figure (npm pack failed: {type(error).__name__})")
+            return Weight(
+                package, REFERENCES[package], None, f"stated figure (npm pack failed: {type(error).__name__})"
+            )
         relative = main.relative_to(package_dir).as_posix()
         return Weight(f"{package}@{version}", gz_size(data), len(data), f"npm pack, {relative}")
 

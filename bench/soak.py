@@ -144,7 +144,9 @@ def build_request(method: str, path: str, payload: dict[str, Any] | None, host: 
 async def worker(server: UvicornProcess, index: int, deadline: float, max_requests: int, tally: Tally) -> None:
     connection = LoopbackConnection(server.host, server.port)
     host = f"{server.host}:{server.port}"
-    prepared = [(build_request(method, path, payload, host), prefix, flow) for method, path, payload, prefix, flow in REQUESTS]
+    prepared = [
+        (build_request(method, path, payload, host), prefix, flow) for method, path, payload, prefix, flow in REQUESTS
+    ]
     turn = index
     try:
         while time.monotonic() < deadline and tally.requests < max_requests:
@@ -156,7 +158,7 @@ async def worker(server: UvicornProcess, index: int, deadline: float, max_reques
             try:
                 status, headers, content = await connection.request(raw)
                 body = json.loads(content) if flow == "token" and status == 200 else None
-            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as error:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as error:
                 tally.error(f"{flow}: {type(error).__name__}")
                 continue
             verify(tally, flow, prefix, status, headers.get("location", ""), body, sent_at)
@@ -164,14 +166,18 @@ async def worker(server: UvicornProcess, index: int, deadline: float, max_reques
         await connection.close()
 
 
-async def sample_memory(server: UvicornProcess, start: float, deadline: float, samples: list[tuple[float, int]]) -> None:
+async def sample_memory(
+    server: UvicornProcess, start: float, deadline: float, samples: list[tuple[float, int]]
+) -> None:
     while time.monotonic() < deadline:
         samples.append((time.monotonic() - start, server.rss_kib()))
         await asyncio.sleep(SAMPLE_EVERY)
     samples.append((time.monotonic() - start, server.rss_kib()))
 
 
-async def soak(server: UvicornProcess, seconds: float, connections: int, max_requests: int) -> tuple[Tally, list[tuple[float, int]], float]:
+async def soak(
+    server: UvicornProcess, seconds: float, connections: int, max_requests: int
+) -> tuple[Tally, list[tuple[float, int]], float]:
     tally = Tally()
     samples: list[tuple[float, int]] = []
     start = time.monotonic()

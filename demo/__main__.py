@@ -25,9 +25,17 @@ from .users import DEMO_PASSWORD, USERS
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DEMO_PORT", "8000")), help="the demo app's port (DEMO_PORT, default 8000)")
     parser.add_argument(
-        "--mock-port", type=int, default=int(os.environ.get("MOCK_PORT", "8001")), help="the Pandium stand-in's port (MOCK_PORT, default 8001)"
+        "--port",
+        type=int,
+        default=int(os.environ.get("DEMO_PORT", "8000")),
+        help="the demo app's port (DEMO_PORT, default 8000)",
+    )
+    parser.add_argument(
+        "--mock-port",
+        type=int,
+        default=int(os.environ.get("MOCK_PORT", "8001")),
+        help="the Pandium stand-in's port (MOCK_PORT, default 8001)",
     )
     return parser.parse_args(argv)
 
@@ -49,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if os.environ.get("PANDIUM_ORG") and os.environ.get("PANDIUM_SHARED_SECRET"):
             # Real Pandium: PANDIUM_CONNECTORS names your connectors; the demo's own is the fallback.
-            config = PandiumConfig.from_env(**({} if os.environ.get("PANDIUM_CONNECTORS") else {"connectors": CONNECTORS}))
+            config = PandiumConfig.from_env(
+                **({} if os.environ.get("PANDIUM_CONNECTORS") else {"connectors": CONNECTORS})
+            )
             pandium = f"{config.environment} ({', '.join(config.origins)})"
         else:
             secret = secrets.token_urlsafe(32)  # a fresh shared secret per run: nothing to leak

@@ -26,13 +26,9 @@ API_BASE_URLS: Mapping[str, str] = MappingProxyType(
 )
 DEFAULT_TIMEOUT_SECONDS = 10.0
 
-MISSING_HTTPX = (
-    "pandium_embed.api needs httpx: pip install 'pandium-embed[api]' (or pip install 'httpx>=0.27')."
-)
+MISSING_HTTPX = "pandium_embed.api needs httpx: pip install 'pandium-embed[api]' (or pip install 'httpx>=0.27')."
 MISSING_API_KEY = "verify_tenant needs api_key: the Pandium API key of your org (keep it server-side)."
-UNKNOWN_API_ENVIRONMENT = (
-    "verify_tenant has no API URL for environment {got!r}: use one of {known}, or pass base_url."
-)
+UNKNOWN_API_ENVIRONMENT = "verify_tenant has no API URL for environment {got!r}: use one of {known}, or pass base_url."
 BAD_TENANT_ID = "verify_tenant tenant_id must be an integer or 1-128 letters, digits, '-' or '_'."
 API_FAILED = "Pandium's API answered {status} for GET /v2/tenants/<id>{hint}."
 API_UNREACHABLE = "Pandium's API could not be reached ({kind})."

@@ -1,6 +1,6 @@
 """``pandium-embed``: command-line tools. One subcommand per tool; ``mock`` serves MockPandium.
 
-    pandium-embed mock --org acme --parent-origin http://127.0.0.1:8000   # secret from $PANDIUM_SHARED_SECRET
+pandium-embed mock --org acme --parent-origin http://127.0.0.1:8000   # secret from $PANDIUM_SHARED_SECRET
 """
 
 from __future__ import annotations
@@ -79,7 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     mock.add_argument(
-        "--port", type=int, default=DEFAULT_MOCK_PORT, help="port to listen on; 0 picks a free one (default: %(default)s)"
+        "--port",
+        type=int,
+        default=DEFAULT_MOCK_PORT,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
     )
     mock.add_argument("--org", help="your Pandium org name (default: $PANDIUM_ORG, else acme)")
     mock.add_argument(

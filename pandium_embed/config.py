@@ -58,8 +58,7 @@ SEGMENT_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 MISSING_ORG = "PandiumConfig needs org: your Pandium organisation name (set PANDIUM_ORG)."
 MISSING_SECRET = (
-    "PandiumConfig needs secret: the shared secret Pandium issued for your org "
-    "(set PANDIUM_SHARED_SECRET)."
+    "PandiumConfig needs secret: the shared secret Pandium issued for your org (set PANDIUM_SHARED_SECRET)."
 )
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
@@ -157,9 +156,7 @@ class PandiumConfig:
             known = ", ".join(repr(name) for name in ENVIRONMENTS)
             raise ValueError(UNKNOWN_ENVIRONMENT.format(got=self.environment, known=known))
         hosts = PandiumHosts(
-            marketplace=_normalise_base_url(
-                "marketplace_base_url", self.marketplace_base_url or preset.marketplace
-            ),
+            marketplace=_normalise_base_url("marketplace_base_url", self.marketplace_base_url or preset.marketplace),
             install=_normalise_base_url("install_base_url", self.install_base_url or preset.install),
             connect=_normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
         )

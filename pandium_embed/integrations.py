@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["django_user", "litestar_session", "quart_session"]
 
 NOT_A_LITESTAR_SESSION = (
-    "litestar_session needs the CookieBackendConfig or ServerSideSessionConfig your Litestar app uses "
-    "(got a {type})."
+    "litestar_session needs the CookieBackendConfig or ServerSideSessionConfig your Litestar app uses (got a {type})."
 )
 LITESTAR_APP_NEEDED = (
     "litestar_session with a ServerSideSessionConfig needs app=<your Litestar app>: the session data "

@@ -50,7 +50,7 @@ BAD_SUB = "launch_url sub must be a non-empty string: the id of the user in your
 BAD_FLOW = 'launch_url flow must be "marketplace", "install" or "connect".'
 BAD_INTEGRATION_ID = 'launch_url flow="install" needs integration_id: 1-128 letters, digits, "-" or "_".'
 BAD_CONNECTOR = 'launch_url flow="connect" needs connector: one of config.connectors.'
-BAD_TARGET = "launch_url takes integration_id only with flow=\"install\" and connector only with flow=\"connect\"."
+BAD_TARGET = 'launch_url takes integration_id only with flow="install" and connector only with flow="connect".'
 BAD_MAX_AGE = "launch_url max_age must be a whole number of seconds from 1 to {max} (30 days)."
 BAD_BASE_URL = "launch_url base_url must be an absolute http(s) URL like https://app.example.com."
 

@@ -57,11 +57,11 @@ MISSING_CONNECTOR_TOKEN = (
 BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
 BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
 BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
-BAD_ON_CONNECTED = (
-    "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
-)
+BAD_ON_CONNECTED = "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
 BAD_USER_FOR_SUB = "PandiumMiddleware user_for_sub must be a callable taking a sub and returning a PandiumUser or None."
-BAD_TICKET_STORE = "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
+BAD_TICKET_STORE = (
+    "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
+)
 LAUNCH_OPTIONS_WITHOUT_SECRET = (
     "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
 )
@@ -89,7 +89,7 @@ class _Refused(Exception):
 def _is_async_callable(obj: Any) -> bool:
     while isinstance(obj, functools.partial):
         obj = obj.func
-    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))
+    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))  # noqa: B004 -- a callable instance's async __call__
 
 
 async def _call_hook(hook: Callable[..., Any], is_async: bool, *args: Any) -> Any:
@@ -178,9 +178,7 @@ class PandiumMiddleware:
         root_path: str = scope.get("root_path", "")
         if root_path and path.startswith(root_path):
             path = path[len(root_path) :]
-        if not path.startswith(self._prefix) or (
-            len(path) > self._prefix_length and path[self._prefix_length] != "/"
-        ):
+        if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             await self.app(scope, receive, send)
             return
         response = await self._handle(scope, receive, path[self._prefix_length :])
@@ -305,9 +303,7 @@ class PandiumMiddleware:
         xti: dict[str, Any] | None = None
         if flow == "connect":
             assert target is not None and self._connector_token is not None
-            credential = await _call_hook(
-                self._connector_token, self._connector_token_is_async, request, user, target
-            )
+            credential = await _call_hook(self._connector_token, self._connector_token_is_async, request, user, target)
             if not isinstance(credential, str) or not credential:
                 raise TypeError("connector_token must return a non-empty string (a credential for your API).")
             xti = {

@@ -85,16 +85,12 @@ def error_response(
         # The status and reason ride on <html> so the loader, reading this same-origin page from its
         # iframe, can emit pandium:error without any script here (hosts run strict CSPs).
         body = (
-            '<!doctype html>\n<html lang="en" data-pandium-status="{status}" data-pandium-reason="{reason}">'
+            "<!doctype html>\n"
+            f'<html lang="en" data-pandium-status="{status}" data-pandium-reason="{html.escape(reason)}">'
             '<head><meta charset="utf-8"><meta name="robots" content="noindex">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<title>{title}</title></head>"
-            "<body><h1>{title}</h1><p>{message}</p></body></html>\n"
-        ).format(
-            status=status,
-            reason=html.escape(reason),
-            title=html.escape(title),
-            message=html.escape(message),
+            f"<title>{html.escape(title)}</title></head>"
+            f"<body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>\n"
         )
         return Response(body, status_code=status, headers=headers, media_type="text/html")
     payload = {"error": reason, "status": status, "message": message}

@@ -27,10 +27,12 @@ _MAX_DEPTH = 32
 
 BAD_SUB = "PandiumUser.sub must be a non-empty string: the user's unique id in your system."
 BAD_INSTALLED = (
-    "PandiumUser.installed_integrations must be a list of integration ids (strings or integers), "
-    "not a single string."
+    "PandiumUser.installed_integrations must be a list of integration ids (strings or integers), not a single string."
 )
-NOT_JSON = "{field} holds {what}, which cannot go in a token: use JSON values (str, int, float, bool, None, list, dict with str keys)."
+NOT_JSON = (
+    "{field} holds {what}, which cannot go in a token: "
+    "use JSON values (str, int, float, bool, None, list, dict with str keys)."
+)
 NOT_FINITE = "{field} holds a NaN or infinite number, which JSON cannot carry: use a finite number or a string."
 NOT_UTF8 = "{field} holds a string that is not valid Unicode (a lone surrogate): it cannot be encoded as UTF-8."
 INT_TOO_LONG = "{field} holds an integer too long to write as JSON: send it as a string."

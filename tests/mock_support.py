@@ -12,8 +12,8 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from types import TracebackType
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import httpx

@@ -58,8 +58,21 @@ def redis_url() -> Iterator[str]:
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="pandium-embed-redis-") as workdir:
         process = subprocess.Popen(
-            [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", workdir, "--loglevel", "warning"],
+            [
+                executable,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workdir,
+                "--loglevel",
+                "warning",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -67,7 +80,11 @@ def redis_url() -> Iterator[str]:
             deadline = time.monotonic() + START_TIMEOUT_SECONDS
             while not _pong(port):
                 if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read().decode(errors="replace") if process.stderr and process.poll() is not None else ""
+                    error = (
+                        process.stderr.read().decode(errors="replace")
+                        if process.stderr and process.poll() is not None
+                        else ""
+                    )
                     pytest.fail(f"redis-server did not answer PING on 127.0.0.1:{port}. {error}".strip())
                 time.sleep(0.02)
             yield f"redis://127.0.0.1:{port}/0"

@@ -39,9 +39,7 @@ logger = logging.getLogger("pandium_embed.mock")
 
 RESERVED_PREFIX = "/__mock__"
 
-MISSING_SECRET = (
-    "MockPandium needs secret: the same shared secret your app signs tokens with (PANDIUM_SHARED_SECRET)."
-)
+MISSING_SECRET = "MockPandium needs secret: the same shared secret your app signs tokens with (PANDIUM_SHARED_SECRET)."
 BAD_ORG = "MockPandium org must be 1-128 letters, digits, '-' or '_', and not '__mock__' (got {org!r})."
 BAD_PARENT_ORIGIN = (
     "MockPandium parent origins are the origins of the app that frames the pages, like "
@@ -329,9 +327,7 @@ class MockPandium:
         installed = frozenset(str(item) for item in ti.get("ili") or [])
         visible = [integration for integration in self.integrations if integration.id not in hidden_ids]
         now = self._clock()
-        data = self._data(
-            "marketplace", integrations=[self._integration_entry(claims, item, now) for item in visible]
-        )
+        data = self._data("marketplace", integrations=[self._integration_entry(claims, item, now) for item in visible])
         body = pages.marketplace_page(org=self.org, claims=claims, integrations=visible, installed=installed, data=data)
         return self._html(body)
 
@@ -355,7 +351,9 @@ class MockPandium:
                 raise _Refused("unknown-connector")
             claims = self._verify(request, "connect")
             xti = (claims.get("ti") or {}).get("xti") or {}
-            if not all(isinstance(xti.get(key), str) and xti[key] for key in ("connector_name", "integration_name", "token")):
+            if not all(
+                isinstance(xti.get(key), str) and xti[key] for key in ("connector_name", "integration_name", "token")
+            ):
                 raise _Refused("missing-auth-info")
             if xti["connector_name"] != connector.name:
                 raise _Refused("wrong-connector")

@@ -133,24 +133,16 @@ def marketplace_page(
         else '<p class="empty" id="no-integrations">No integrations are available to you yet.</p>'
     )
     main = f'{_install_panel(integration=None, hidden=True)}<p id="status" class="status" role="status"></p>{grid}'
-    return _layout(
-        title=f"{org} integrations", header=_topbar(org=org, claims=claims), main=main, data=data
-    )
+    return _layout(title=f"{org} integrations", header=_topbar(org=org, claims=claims), main=main, data=data)
 
 
-def install_page(
-    *, org: str, claims: Mapping[str, Any], integration: Integration, data: Mapping[str, Any]
-) -> str:
+def install_page(*, org: str, claims: Mapping[str, Any], integration: Integration, data: Mapping[str, Any]) -> str:
     """Install-only: the set-up panel of one integration, open straight away."""
     main = f'{_install_panel(integration=integration, hidden=False)}<p id="status" class="status" role="status"></p>'
-    return _layout(
-        title=f"Install {integration.name}", header=_topbar(org=org, claims=claims), main=main, data=data
-    )
+    return _layout(title=f"Install {integration.name}", header=_topbar(org=org, claims=claims), main=main, data=data)
 
 
-def auth_page(
-    *, claims: Mapping[str, Any], system: str, integration_name: str, data: Mapping[str, Any]
-) -> str:
+def auth_page(*, claims: Mapping[str, Any], system: str, integration_name: str, data: Mapping[str, Any]) -> str:
     """Auth-Only: one "Connect <system>" button that opens the consent popup."""
     main = (
         '<div class="narrow">'

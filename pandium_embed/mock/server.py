@@ -51,7 +51,9 @@ class BackgroundServer:
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(START_TIMEOUT.format(host=self.url_host, port=self.port, seconds=self._start_timeout))
+                raise RuntimeError(
+                    START_TIMEOUT.format(host=self.url_host, port=self.port, seconds=self._start_timeout)
+                )
             time.sleep(0.01)
         return self
 

@@ -58,7 +58,10 @@ REASONS: Mapping[str, str] = {
     "replayed": "This token's jti was already used: tokens are single use.",
     "replay-memory-full": "Too many tokens were accepted in the last minute to remember them all; try again shortly.",
     "missing-sub": "The token's sub is missing or not a non-empty string: it must identify the user.",
-    "bad-ti": "The token's ti is not an object of the documented types (udn, ufn, uem, aid, adn strings; ili a list of ids; xti an object).",
+    "bad-ti": (
+        "The token's ti is not an object of the documented types "
+        "(udn, ufn, uem, aid, adn strings; ili a list of ids; xti an object)."
+    ),
 }
 
 

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
-
 from pandium_embed.mock.harness import MockPandiumServer
 
 from .fakes import LoaderEnv, running_env

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import secrets
 import uuid
 from collections.abc import Iterator, Mapping
@@ -57,7 +58,7 @@ EVENT_NAMES = (
 # nodes added to the document.
 RECORDER_JS = """
 (() => {
-  const names = %s;
+  const names = __NAMES__;
   window.__events = []; window.__raw = []; window.__violations = []; window.__added = [];
   for (const name of names) {
     document.addEventListener("pandium:" + name, (e) => {
@@ -78,7 +79,7 @@ RECORDER_JS = """
     for (const r of records) for (const n of r.addedNodes) window.__added.push(n.nodeName);
   }).observe(document, { childList: true, subtree: true });
 })();
-""" % (list(EVENT_NAMES),)
+""".replace("__NAMES__", json.dumps(list(EVENT_NAMES)))
 
 BLANK_PAGE = "<!doctype html><html lang=en><head><meta charset=utf-8><title>Fake Pandium</title></head><body><p>fake</p></body></html>"
 

@@ -16,7 +16,6 @@ from starlette.requests import Request
 from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
-
 from tests.mock_support import USER
 
 from .fakes import HostPages, connector_token

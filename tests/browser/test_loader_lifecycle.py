@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
 from .fakes import (
-    message_listeners,
     CONNECTOR,
     ORG,
     SLOW_SECONDS,
@@ -17,6 +16,7 @@ from .fakes import (
     events,
     frame_of,
     loaded,
+    message_listeners,
     post,
     wait_for_events,
     wait_for_raw,
@@ -83,7 +83,11 @@ def test_attributes_resolve_to_the_middlewares_routes(env: LoaderEnv, signed_in:
     assert frame_path(page, "i", env) == f"/{ORG}/tenants/create/42"
     assert frame_path(page, "c", env) == f"/{ORG}/{CONNECTOR}/auth"
     xti = [claims["ti"]["xti"] for claims in env.fake.claims if "xti" in claims.get("ti", {})]
-    assert {"connector_name": CONNECTOR, "integration_name": "Great Widgets", "token": "host-api-token-for-user-1"} in xti
+    assert {
+        "connector_name": CONNECTOR,
+        "integration_name": "Great Widgets",
+        "token": "host-api-token-for-user-1",
+    } in xti
     # The segment is encoded: it stays one segment, which the middleware refuses (404).
     src = page.evaluate("() => document.querySelector('#odd > iframe').src")
     assert src == f"{env.host.url}/pandium/install/a%20b%2F..%2Fc"
@@ -101,7 +105,11 @@ def test_a_logged_out_user_gets_pandium_error_401(env: LoaderEnv, page: Page) ->
 
 def test_unknown_connector_and_a_failing_hook_are_reported(env: LoaderEnv, page: Page) -> None:
     env.sign_in(page.context, user="broken")
-    page.goto(env.page(f'<pandium-embed id="n" connector="nope"></pandium-embed><pandium-embed id="s" connector="{CONNECTOR}"></pandium-embed>'))
+    page.goto(
+        env.page(
+            f'<pandium-embed id="n" connector="nope"></pandium-embed><pandium-embed id="s" connector="{CONNECTOR}"></pandium-embed>'
+        )
+    )
     wait_for_events(page, "error", target="n")
     wait_for_events(page, "error", target="s")
     assert events(page, "error", "n")[0]["detail"] == {"status": 404, "reason": "not-found"}
@@ -184,7 +192,9 @@ def test_markup_and_script_in_either_order(env: LoaderEnv, signed_in: Page, orde
         url = env.page("")
     page.goto(url)
     if order == "created-later":
-        page.evaluate("() => { const el = document.createElement('pandium-embed'); el.id = 'a'; document.body.append(el); }")
+        page.evaluate(
+            "() => { const el = document.createElement('pandium-embed'); el.id = 'a'; document.body.append(el); }"
+        )
     frame = loaded(page, "a")
     post(frame, PROBE % order)
     wait_for_events(page, "probe", target="a")
@@ -250,7 +260,9 @@ def test_a_strict_csp_host_page_reports_no_violation(env: LoaderEnv, signed_in: 
     assert page.evaluate("() => window.__violations") == []
     assert console_errors == []
     # A control: the same page does report a violation when something breaks the policy.
-    page.evaluate("() => { const s = document.createElement('div'); s.setAttribute('style', 'color: red'); document.body.append(s); }")
+    page.evaluate(
+        "() => { const s = document.createElement('div'); s.setAttribute('style', 'color: red'); document.body.append(s); }"
+    )
     page.wait_for_function("() => window.__violations.length > 0")
 
 
@@ -259,7 +271,9 @@ def test_under_a_sub_path_the_routes_follow_the_script(env: LoaderEnv, signed_in
     # Only /app/... exists on this server: /pandium/marketplace would be a 404 outside the mount.
     page.goto(env.page('<pandium-embed id="a"></pandium-embed>', root_path="/app", server=env.mounted))
     loaded(page, "a")
-    assert page.evaluate("() => new URL(document.querySelector('#a > iframe').src).pathname") == "/app/pandium/marketplace"
+    assert (
+        page.evaluate("() => new URL(document.querySelector('#a > iframe').src).pathname") == "/app/pandium/marketplace"
+    )
     assert frame_path(page, "a", env) == f"/{ORG}"
 
 

@@ -178,7 +178,7 @@ def test_details_are_frozen_copies_that_reach_no_prototype(env: LoaderEnv, signe
     page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
     own = loaded(page, "a")
     payload = (
-        "Object.assign(JSON.parse('{\"message\": \"pandium-success\", \"webhook_url\": \"https://h/1\", "
+        'Object.assign(JSON.parse(\'{"message": "pandium-success", "webhook_url": "https://h/1", '
         '"tenant": {"__proto__": {"polluted": 1}, "id": 5, "constructor": {"prototype": {"polluted": 2}}, '
         '"prototype": 3, "list": [1, {"__proto__": {"polluted": 4}}], "when": 0}}\'), {})'
     )
@@ -217,10 +217,13 @@ def test_details_are_frozen_copies_that_reach_no_prototype(env: LoaderEnv, signe
         "dataIsSameCopy": True,
     }
     # A listener cannot change what the next listener sees.
-    assert page.evaluate(
-        """() => { const d = window.__events.find((e) => e.type === "pandium:success").detail;
+    assert (
+        page.evaluate(
+            """() => { const d = window.__events.find((e) => e.type === "pandium:success").detail;
         try { d.tenant.id = 9; } catch (e) {} return d.tenant.id; }"""
-    ) == 5
+        )
+        == 5
+    )
 
 
 def test_events_bubble_are_composed_and_not_cancelable(env: LoaderEnv, signed_in: Page) -> None:
@@ -242,7 +245,11 @@ def test_events_bubble_are_composed_and_not_cancelable(env: LoaderEnv, signed_in
         "pandium-save-sync",
         "pandium-custom-thing",
     ]
-    assert events(page, "message")[1]["detail"]["data"] == {"message": "pandium-save-sync", "tenant": {"id": 4}, "extra": 1}
+    assert events(page, "message")[1]["detail"]["data"] == {
+        "message": "pandium-save-sync",
+        "tenant": {"id": 4},
+        "extra": 1,
+    }
 
 
 def test_messages_cannot_forge_the_loaders_own_events(env: LoaderEnv, signed_in: Page) -> None:

@@ -9,8 +9,9 @@ from playwright.sync_api import Page
 
 from tests.mock_support import load_success_example, shape
 
-from .fakes import frame, events, wait_for_events
+from .fakes import events, frame, wait_for_events
 from .mock_host import MockHost
+
 
 def content_height(page: Page, element_id: str) -> int:
     handle = page.locator(f"#{element_id} > iframe").element_handle().content_frame()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from playwright.sync_api import Page
 
 from .fakes import LoaderEnv, events, frame_of, loaded, post, wait_for_events, wait_for_raw

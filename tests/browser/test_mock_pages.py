@@ -83,9 +83,7 @@ def open_embed(page: Page, host: Host, route: str) -> FrameLocator:
 
 
 def wait_for(page: Page, name: str) -> None:
-    page.wait_for_function(
-        "(name) => window.__messages.some((m) => m.data && m.data.message === name)", arg=name
-    )
+    page.wait_for_function("(name) => window.__messages.some((m) => m.data && m.data.message === name)", arg=name)
 
 
 def messages(page: Page, name: str | None = None) -> list[dict[str, Any]]:
@@ -104,7 +102,11 @@ def assert_all_from_the_mock(page: Page, host: Host) -> None:
 
 @pytest.mark.parametrize(
     ("route", "flow"),
-    [("/pandium/marketplace", "marketplace"), ("/pandium/install/2", "install"), ("/pandium/connect/hubspot", "connect")],
+    [
+        ("/pandium/marketplace", "marketplace"),
+        ("/pandium/install/2", "install"),
+        ("/pandium/connect/hubspot", "connect"),
+    ],
 )
 def test_each_page_loads_framed_and_reports_its_height(page: Page, host: Host, route: str, flow: str) -> None:
     open_embed(page, host, route)

@@ -199,7 +199,9 @@ def test_pandium_embed_open_returns_a_handle_that_stops_listening_when_the_popup
     popup.wait_for_load_state()
     assert page.evaluate("() => window.__handle instanceof PandiumEmbed && !window.__handle.isConnected")
     # Options are the element's attributes; false leaves one out.
-    assert page.evaluate("() => [window.__handle.getAttribute('connector'), window.__handle.hasAttribute('report')]") == [
+    assert page.evaluate(
+        "() => [window.__handle.getAttribute('connector'), window.__handle.hasAttribute('report')]"
+    ) == [
         "hubspot",
         False,
     ]

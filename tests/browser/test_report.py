@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import FrameLocator, Page, Request, Route
 
-
-from .fakes import frame, events, wait_for_events
+from .fakes import events, frame, wait_for_events
 from .mock_host import BROKEN_INTEGRATION, MockHost
 
 

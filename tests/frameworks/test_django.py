@@ -22,7 +22,6 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.integrations import django_user
-
 from tests.frameworks.django_site import settings_for
 from tests.frameworks.support import (
     MARKETPLACE,

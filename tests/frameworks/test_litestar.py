@@ -21,7 +21,6 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.integrations import LITESTAR_APP_NEEDED, NOT_A_LITESTAR_SESSION, litestar_session
-
 from tests.frameworks.support import (
     MARKETPLACE,
     MINT_IDS,

@@ -17,7 +17,6 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.integrations import quart_session
-
 from tests.frameworks.support import (
     MARKETPLACE,
     MINT_IDS,

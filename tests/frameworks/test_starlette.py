@@ -18,7 +18,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from pandium_embed import PandiumConfig, PandiumMiddleware
-
 from tests.frameworks.support import (
     MARKETPLACE,
     MINT_IDS,

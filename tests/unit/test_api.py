@@ -55,7 +55,9 @@ async def test_a_tenant_the_mock_created_is_found_with_pandiums_tenant_object(pa
 async def test_string_ids_and_a_shared_client_work_too(pandium_mock: MockPandiumServer) -> None:
     tenant = (await offered_tenant(pandium_mock))["tenant"]
     async with httpx.AsyncClient() as client:
-        found = await verify_tenant(str(tenant["id"]), api_key=pandium_mock.api_key, base_url=pandium_mock.url, client=client)
+        found = await verify_tenant(
+            str(tenant["id"]), api_key=pandium_mock.api_key, base_url=pandium_mock.url, client=client
+        )
     assert found is not None and found["id"] == tenant["id"]
 
 
@@ -117,9 +119,18 @@ async def test_a_browser_report_from_the_mock_page_verifies_end_to_end(pandium_m
         connector_token=lambda request, user, connector: "crm",
         on_connected=on_connected,
     )
-    body = {"type": "pandium-success", "tenant": success["tenant"], "webhook_url": success["webhook_url"], "connector": "hubspot"}
+    body = {
+        "type": "pandium-success",
+        "tenant": success["tenant"],
+        "webhook_url": success["webhook_url"],
+        "connector": "hubspot",
+    }
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
-        response = await http.post("/pandium/events", content=json.dumps(body), headers={"content-type": "application/json", "origin": "http://app.test"})
+        response = await http.post(
+            "/pandium/events",
+            content=json.dumps(body),
+            headers={"content-type": "application/json", "origin": "http://app.test"},
+        )
     assert response.status_code == 204
     event, tenant = verified[0]
     assert event.webhook_url == success["webhook_url"]
@@ -193,7 +204,9 @@ async def test_an_unreachable_api_raises_a_clear_error_without_the_key(caplog: p
         ("11", {"base_url": "http://api.example.test"}, "must be an https:// URL"),
     ],
 )
-async def test_bad_arguments_are_value_errors_before_any_request(tenant_id: Any, options: dict[str, Any], message: str) -> None:
+async def test_bad_arguments_are_value_errors_before_any_request(
+    tenant_id: Any, options: dict[str, Any], message: str
+) -> None:
     mock = transport(200)
     async with httpx.AsyncClient(transport=mock) as client:
         with pytest.raises(ValueError) as raised:

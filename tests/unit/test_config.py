@@ -52,7 +52,9 @@ def test_base_url_overrides_win_one_by_one_and_lose_a_trailing_slash() -> None:
     assert config.hosts.connect == "http://localhost:8001"
 
 
-@pytest.mark.parametrize("url", ["http://localhost:8001", "http://127.0.0.1:9", "http://[::1]:8001", "http://127.8.0.1"])
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8001", "http://127.0.0.1:9", "http://[::1]:8001", "http://127.8.0.1"]
+)
 def test_plain_http_is_allowed_on_loopback(url: str) -> None:
     assert make(marketplace_base_url=url).hosts.marketplace == url
 
@@ -180,7 +182,11 @@ def test_from_env_without_variables_names_them() -> None:
 
 
 def test_from_env_reads_connectors_as_name_equals_integration_pairs() -> None:
-    env = {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_CONNECTORS": "hubspot=HubSpot Sync, gwt=GWT"}
+    env = {
+        "PANDIUM_ORG": "acme",
+        "PANDIUM_SHARED_SECRET": SECRET,
+        "PANDIUM_CONNECTORS": "hubspot=HubSpot Sync, gwt=GWT",
+    }
     assert dict(PandiumConfig.from_env(env).connectors) == {"hubspot": "HubSpot Sync", "gwt": "GWT"}
 
 

@@ -361,7 +361,13 @@ async def test_a_navigation_still_gets_json_from_the_events_route() -> None:
 
 def test_a_non_callable_hook_is_refused_at_construction() -> None:
     with pytest.raises(ValueError) as raised:
-        PandiumMiddleware(bare_app, config=CONFIG, identify=lambda request: ANN, connector_token=lambda *a: "t", on_connected="yes")  # type: ignore[arg-type]
+        PandiumMiddleware(
+            bare_app,
+            config=CONFIG,
+            identify=lambda request: ANN,
+            connector_token=lambda *a: "t",
+            on_connected="yes",  # type: ignore[arg-type]
+        )
     assert str(raised.value) == BAD_ON_CONNECTED
 
 
@@ -382,7 +388,9 @@ def test_repr_masks_the_webhook_url_and_keeps_the_rest() -> None:
     assert "webhook_url='***'" in text
     assert "tenant_id='11'" in text and "source='browser'" in text and "verified=False" in text
     assert str(event) == text
-    assert "webhook_url=None" in repr(ConnectedTenant(kind="save-sync", tenant_id="1", integration_id="1", integration_name="x"))
+    assert "webhook_url=None" in repr(
+        ConnectedTenant(kind="save-sync", tenant_id="1", integration_id="1", integration_name="x")
+    )
 
 
 def test_the_event_is_frozen() -> None:

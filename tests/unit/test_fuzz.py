@@ -83,9 +83,7 @@ def json_verdict(value: Any, depth: int = 0) -> Verdict:
     if isinstance(value, (list, tuple)):
         return _combine(json_verdict(item, depth + 1) for item in value)
     if isinstance(value, Mapping):
-        keys: list[Verdict] = [
-            "bad" if not isinstance(key, str) or _has_surrogate(key) else "ok" for key in value
-        ]
+        keys: list[Verdict] = ["bad" if not isinstance(key, str) or _has_surrogate(key) else "ok" for key in value]
         verdict = _combine([*keys, *(json_verdict(item, depth + 1) for item in value.values())])
         if not isinstance(value, dict) and verdict == "ok":
             return "either"
@@ -230,7 +228,9 @@ not_json = st.one_of(
     st.builds(bytearray, st.binary(max_size=3)),
     st.just(range(3)),
 )
-keys = st.one_of(any_text, st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False), st.tuples(st.integers()))
+keys = st.one_of(
+    any_text, st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False), st.tuples(st.integers())
+)
 values = st.recursive(
     st.one_of(json_leaf, not_json),
     lambda children: st.one_of(
@@ -310,6 +310,7 @@ def test_values_json_cannot_print_are_refused_naming_the_field(meta: Any) -> Non
 @given(user=users)
 def test_every_route_mints_or_refuses_cleanly_for_any_user(user: PandiumUser) -> None:
     """Whatever identify returns, the routes answer 303/200 or a generic 500: no leak, no crash."""
+
     async def identify(request: Request) -> PandiumUser:
         return user
 
@@ -418,9 +419,10 @@ def check_answer(answer: Answer) -> None:
     assert SECRET not in text and CREDENTIAL not in text
     if answer.status == 303:
         location = answer.headers["location"]
-        assert any(location.startswith(f"{base}/acme/") or location.startswith(f"{base}/acme?") for base in (
-            CONFIG.hosts.marketplace, CONFIG.hosts.install, CONFIG.hosts.connect
-        )), location
+        assert any(
+            location.startswith(f"{base}/acme/") or location.startswith(f"{base}/acme?")
+            for base in (CONFIG.hosts.marketplace, CONFIG.hosts.install, CONFIG.hosts.connect)
+        ), location
         assert answer.headers["cache-control"] == "no-store"
         assert answer.body == b""
     elif answer.status == 200 and answer.headers.get("content-type", "").startswith("application/json"):
@@ -502,8 +504,19 @@ HEADER_VALUES = [
 ]
 header_names = st.one_of(
     st.sampled_from(
-        [b"content-type", b"content-length", b"cookie", b"sec-fetch-site", b"sec-fetch-mode", b"accept",
-         b"if-none-match", b"transfer-encoding", b"host", b"origin", b"referer"]
+        [
+            b"content-type",
+            b"content-length",
+            b"cookie",
+            b"sec-fetch-site",
+            b"sec-fetch-mode",
+            b"accept",
+            b"if-none-match",
+            b"transfer-encoding",
+            b"host",
+            b"origin",
+            b"referer",
+        ]
     ),  # fmt: skip
     st.binary(min_size=1, max_size=8).map(bytes.lower),
 )
@@ -511,8 +524,14 @@ header_lists = st.lists(
     st.one_of(
         st.tuples(header_names, st.one_of(st.sampled_from(HEADER_VALUES), st.binary(max_size=24))),
         st.sampled_from(
-            [(b"sec-fetch-site", b"cross-site"), (b"sec-fetch-mode", b"navigate"), (b"content-length", b"\xb2"),
-             (b"content-length", b"99999"), (b"if-none-match", LOADER_ETAG.encode()), (b"accept", b"text/html")]
+            [
+                (b"sec-fetch-site", b"cross-site"),
+                (b"sec-fetch-mode", b"navigate"),
+                (b"content-length", b"\xb2"),
+                (b"content-length", b"99999"),
+                (b"if-none-match", LOADER_ETAG.encode()),
+                (b"accept", b"text/html"),
+            ]
         ),  # fmt: skip
     ),
     max_size=6,
@@ -560,7 +579,9 @@ ROUTE_PAIRS = [
 ]
 requests = st.one_of(
     st.sampled_from(ROUTE_PAIRS),
-    st.sampled_from(ROUTE_PAIRS).flatmap(lambda pair: st.tuples(st.just(pair[0]), path_noise.map(lambda n: pair[1] + n))),
+    st.sampled_from(ROUTE_PAIRS).flatmap(
+        lambda pair: st.tuples(st.just(pair[0]), path_noise.map(lambda n: pair[1] + n))
+    ),
     st.tuples(methods, paths),
 )
 json_content_type = st.sampled_from([[(b"content-type", b"application/json")], []])
@@ -617,7 +638,9 @@ def test_a_failing_hook_gives_a_generic_500_without_a_traceback(
     async def broken_identify(request: Request) -> PandiumUser:
         raise RuntimeError("database down")
 
-    app = PandiumMiddleware(_record_passthrough, config=CONFIG, identify=broken_identify, connector_token=_connector_token)
+    app = PandiumMiddleware(
+        _record_passthrough, config=CONFIG, identify=broken_identify, connector_token=_connector_token
+    )
     answer = asyncio.run(call(app, method, path, [*headers, (b"cookie", SESSION)], [body]))
     if not is_ours(path):
         assert answer.status == PASSTHROUGH_STATUS
@@ -642,7 +665,9 @@ def test_a_failing_hook_on_a_mint_route_is_a_500() -> None:
     async def broken_identify(request: Request) -> PandiumUser:
         raise RuntimeError("database down")
 
-    app = PandiumMiddleware(_record_passthrough, config=CONFIG, identify=broken_identify, connector_token=_connector_token)
+    app = PandiumMiddleware(
+        _record_passthrough, config=CONFIG, identify=broken_identify, connector_token=_connector_token
+    )
     answer = asyncio.run(call(app, "GET", "/pandium/marketplace", [], [b""]))
     assert answer.status == 500
     check_answer(answer)

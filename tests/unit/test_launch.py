@@ -229,8 +229,12 @@ def tampered_links() -> list[str]:
     forged_payload = ticket_of(link("user-2", ticket_id="t-1")).rsplit(".", 2)[0]
     other_secret = launch_url(CONFIG, "user-1", flow="marketplace", max_age=HOUR, launch_secret="x" * 40, now=T0)
     # Signed with the right secret but another salt, e.g. a value some other part of the app signs.
-    other_salt = URLSafeTimedSerializer(LAUNCH_SECRET, salt="session").dumps({"s": "user-1", "f": "marketplace", "t": None, "i": "z", "a": False, "m": HOUR})
-    unsigned_age = URLSafeTimedSerializer(LAUNCH_SECRET, salt=launch_module.LAUNCH_SALT).dumps({"s": "user-1", "m": "forever"})
+    other_salt = URLSafeTimedSerializer(LAUNCH_SECRET, salt="session").dumps(
+        {"s": "user-1", "f": "marketplace", "t": None, "i": "z", "a": False, "m": HOUR}
+    )
+    unsigned_age = URLSafeTimedSerializer(LAUNCH_SECRET, salt=launch_module.LAUNCH_SALT).dumps(
+        {"s": "user-1", "m": "forever"}
+    )
     return [
         f"/pandium/launch/{payload}.{timestamp}.{flipped}",
         f"/pandium/launch/{forged_payload}.{timestamp}.{signature}",
@@ -302,7 +306,11 @@ async def test_an_alone_link_works_without_a_session_through_user_for_sub(user_f
     response = await open_link(app, url)
     assert response.status_code == 303
     claims = claims_of(response)
-    assert (claims["sub"], claims["ti"]["udn"], claims["ti"]["xti"]["token"]) == ("user-9", "looked-up user-9", "crm-user-9")
+    assert (claims["sub"], claims["ti"]["udn"], claims["ti"]["xti"]["token"]) == (
+        "user-9",
+        "looked-up user-9",
+        "crm-user-9",
+    )
     again = await open_link(app, url)
     assert (again.status_code, reason_of(again)) == (410, "link-used")
 
@@ -381,7 +389,11 @@ async def test_no_log_record_carries_the_ticket(caplog: pytest.LogCaptureFixture
         response = await open_link(build(connector_token=failing), url)
     assert response.status_code == 500
     # The test's own HTTP client logs the URL it requests; every other record is the product's.
-    texts = [record.getMessage() + (record.exc_text or "") for record in caplog.records if not record.name.startswith(("httpx", "httpcore"))]
+    texts = [
+        record.getMessage() + (record.exc_text or "")
+        for record in caplog.records
+        if not record.name.startswith(("httpx", "httpcore"))
+    ]
     assert any("/launch/<ticket>" in text for text in texts)
     ticket = ticket_of(url)
     assert not [text for text in texts if ticket[:20] in text or ticket[-20:] in text]

@@ -26,7 +26,10 @@ def test_the_wheel_ships_the_loader_and_serves_it(tmp_path: Path) -> None:
         assert "pandium_embed/_static/pandium-embed.js" in names
         assert "pandium_embed/_static/pandium-embed.d.ts" in names
         assert archive.read("pandium_embed/_static/pandium-embed.js") == (ROOT / "js" / "pandium-embed.js").read_bytes()
-        assert archive.read("pandium_embed/_static/pandium-embed.d.ts") == (ROOT / "js" / "pandium-embed.d.ts").read_bytes()
+        assert (
+            archive.read("pandium_embed/_static/pandium-embed.d.ts")
+            == (ROOT / "js" / "pandium-embed.d.ts").read_bytes()
+        )
         archive.extractall(tmp_path / "site")
 
     # Imported from the unpacked wheel (not this checkout), the loader comes from _static.
@@ -35,7 +38,9 @@ def test_the_wheel_ships_the_loader_and_serves_it(tmp_path: Path) -> None:
         "print(pandium_embed.__file__); print(l.loader_source() == open(l.__file__.rsplit('/', 1)[0] + '/_static/pandium-embed.js').read())"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     location, same = run.stdout.splitlines()
     assert location.startswith(str(tmp_path / "site"))

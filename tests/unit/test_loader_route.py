@@ -174,5 +174,14 @@ def test_the_source_has_the_placeholder_exactly_once() -> None:
     source = SOURCE.read_text(encoding="utf-8")
     assert source.count(CONFIG_PLACEHOLDER) == 1
     # The contract the browser code keeps: no string-prefix origin checks, no markup, no eval.
-    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function", "startsWith", "attachShadow", "<style"):
+    for forbidden in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "eval(",
+        "new Function",
+        "startsWith",
+        "attachShadow",
+        "<style",
+    ):
         assert forbidden not in source, forbidden

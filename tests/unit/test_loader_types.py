@@ -44,8 +44,11 @@ def test_every_expect_error_line_really_errors(tmp_path: Path) -> None:
 def test_without_the_declarations_the_events_are_untyped(tmp_path: Path) -> None:
     # The positive lines rely on the .d.ts: drop it and they no longer compile.
     shutil.copy(JS / "types-test.ts", tmp_path / "types-test.ts")
-    (tmp_path / "pandium-embed.d.ts").write_text("export type PandiumEmbedElement = HTMLElement;\n"
-        "export type PandiumErrorDetail = unknown;\nexport type PandiumSuccessDetail = unknown;\n", encoding="utf-8")
+    (tmp_path / "pandium-embed.d.ts").write_text(
+        "export type PandiumEmbedElement = HTMLElement;\n"
+        "export type PandiumErrorDetail = unknown;\nexport type PandiumSuccessDetail = unknown;\n",
+        encoding="utf-8",
+    )
     shutil.copy(JS / "tsconfig.json", tmp_path / "tsconfig.json")
     result = tsc("-p", str(tmp_path / "tsconfig.json"))
     assert result.returncode != 0

@@ -6,8 +6,8 @@ import functools
 import json
 import logging
 import threading
-from contextlib import asynccontextmanager
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import unquote
 
@@ -378,7 +378,9 @@ async def test_an_oversized_streamed_body_without_content_length_is_413() -> Non
             yield b" " * 4096
 
     app = build(max_body_size=8192)
-    response = await request(app, "POST", "/pandium/token", content=chunks(), headers={"content-type": "application/json"})
+    response = await request(
+        app, "POST", "/pandium/token", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
     assert "8192 bytes" in response.json()["message"]
 
@@ -623,4 +625,3 @@ async def test_lifespan_passes_through_a_wrapped_starlette_app() -> None:
     await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
     assert events == ["startup", "shutdown"]
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-

@@ -95,9 +95,24 @@ def csp(response: httpx.Response) -> dict[str, str]:
 # (case, token factory, clock offset, expected reason)
 PAGE_REJECTIONS: list[tuple[str, Any, int, str]] = [
     ("bad signature", lambda c: mint(c.replace_secret), 0, "bad-signature"),
-    ("alg none", lambda c: forge(claims(), secret=SECRET, header=b'{"alg":"none","typ":"JWT"}').rsplit(".", 1)[0] + ".", 0, "bad-alg"),
-    ("alg HS512", lambda c: forge(claims(), secret=SECRET, header=b'{"alg":"HS512","typ":"JWT"}', digest=hashlib.sha512), 0, "bad-alg"),
-    ("header reordered", lambda c: forge(claims(), secret=SECRET, header=b'{"typ":"JWT","alg":"HS256"}'), 0, "bad-header"),
+    (
+        "alg none",
+        lambda c: forge(claims(), secret=SECRET, header=b'{"alg":"none","typ":"JWT"}').rsplit(".", 1)[0] + ".",
+        0,
+        "bad-alg",
+    ),
+    (
+        "alg HS512",
+        lambda c: forge(claims(), secret=SECRET, header=b'{"alg":"HS512","typ":"JWT"}', digest=hashlib.sha512),
+        0,
+        "bad-alg",
+    ),
+    (
+        "header reordered",
+        lambda c: forge(claims(), secret=SECRET, header=b'{"typ":"JWT","alg":"HS256"}'),
+        0,
+        "bad-header",
+    ),
     ("older than 60 s", lambda c: mint(c.config), 61, "expired"),
     ("iat in the future", lambda c: mint(c.config, now=NOW + 6), 0, "future-iat"),
     ("missing sub", lambda c: forge({"iat": NOW, "jti": "j"}, secret=SECRET), 0, "missing-sub"),
@@ -114,7 +129,9 @@ class _Configs:
         self.replace_secret = PandiumConfig("acme", OTHER_SECRET)
 
 
-@pytest.mark.parametrize(("factory", "offset", "expected"), [r[1:] for r in PAGE_REJECTIONS], ids=[r[0] for r in PAGE_REJECTIONS])
+@pytest.mark.parametrize(
+    ("factory", "offset", "expected"), [r[1:] for r in PAGE_REJECTIONS], ids=[r[0] for r in PAGE_REJECTIONS]
+)
 @pytest.mark.parametrize("path", ["/acme", "/acme/tenants/create/1", "/acme/hubspot/auth"])
 def test_each_rejection_renders_its_reason_and_is_recorded(
     client: AsgiClient,
@@ -137,7 +154,12 @@ def test_each_rejection_renders_its_reason_and_is_recorded(
     assert token not in response.text and SECRET not in response.text
     assert mock.accepted == []
     [record] = mock.rejected
-    assert (record.reason, record.message, record.path, record.at) == (expected, PAGE_REASONS[expected], path, NOW + offset)
+    assert (record.reason, record.message, record.path, record.at) == (
+        expected,
+        PAGE_REASONS[expected],
+        path,
+        NOW + offset,
+    )
 
 
 def test_a_replayed_token_is_refused_the_second_time(
@@ -152,7 +174,8 @@ def test_a_replayed_token_is_refused_the_second_time(
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"), [("", "missing-token"), ("?tenant=", "missing-token"), ("?tenant=a&tenant=b", "duplicate-token")]
+    ("query", "expected"),
+    [("", "missing-token"), ("?tenant=", "missing-token"), ("?tenant=a&tenant=b", "duplicate-token")],
 )
 def test_missing_or_duplicate_token(client: AsgiClient, mock: MockPandium, query: str, expected: str) -> None:
     response = client.get("/acme" + query)
@@ -199,16 +222,17 @@ def test_accepts_tokens_from_a_config_pointed_at_it(
     assert "Ann Example" in response.text
 
 
-def test_marketplace_shows_who_is_signed_in_and_the_integrations(
-    client: AsgiClient, config: PandiumConfig
-) -> None:
+def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: AsgiClient, config: PandiumConfig) -> None:
     response = client.get(marketplace_url(config, mint(config)))
     assert '<strong id="viewer">Ann Example</strong>' in response.text
     assert "ann@example.com" in response.text
     data = page_data(response.text)
     assert data["page"] == "marketplace" and data["parentOrigins"] == [PARENT]
     assert [(i["id"], i["name"]) for i in data["integrations"]] == [
-        ("1", "HubSpot"), ("2", "Salesforce"), ("3", "NetSuite"), ("4", "Shopify")
+        ("1", "HubSpot"),
+        ("2", "Salesforce"),
+        ("3", "NetSuite"),
+        ("4", "Shopify"),
     ]
     for integration in DEFAULT_INTEGRATIONS:
         assert f'id="install-{integration.id}" data-install' in response.text
@@ -222,16 +246,16 @@ def test_viewer_falls_back_to_full_name_then_sub(client: AsgiClient, config: Pan
     assert '<strong id="viewer">u-9</strong>' in bare.text
 
 
-def test_marketplace_honours_hidden_and_installed_integrations(
-    client: AsgiClient, config: PandiumConfig
-) -> None:
+def test_marketplace_honours_hidden_and_installed_integrations(client: AsgiClient, config: PandiumConfig) -> None:
     user = PandiumUser("u", installed_integrations=[2], extra={"hidden_integrations": ["3", 4]})
     response = client.get(marketplace_url(config, mint(config, user)))
 
     assert [i["id"] for i in page_data(response.text)["integrations"]] == ["1", "2"]
     assert 'id="integration-3"' not in response.text and 'id="integration-4"' not in response.text
     assert '<span class="badge" id="installed-2">Installed</span>' in response.text
-    assert 'id="install-2" data-install data-integration-id="2" aria-label="Install Salesforce" hidden>' in response.text
+    assert (
+        'id="install-2" data-install data-integration-id="2" aria-label="Install Salesforce" hidden>' in response.text
+    )
     assert '<span class="badge" id="installed-1" hidden>Installed</span>' in response.text
     assert 'aria-label="Install HubSpot">Install</button>' in response.text
 
@@ -308,9 +332,7 @@ def test_wrong_method_and_unknown_paths(client: AsgiClient) -> None:
 # -- the Auth-Only success payload ---------------------------------------------------------------
 
 
-def test_auth_page_success_message_has_the_documented_shape(
-    client: AsgiClient, config: PandiumConfig
-) -> None:
+def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, config: PandiumConfig) -> None:
     user = PandiumUser(
         "user-7",
         display_name="Pandium Test",
@@ -372,9 +394,7 @@ def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:
         ("/__mock__/consent/nope?state=" + "a" * 24, 404, "unknown-connector"),
     ],
 )
-def test_consent_popup_refusals(
-    client: AsgiClient, mock: MockPandium, path: str, status: int, expected: str
-) -> None:
+def test_consent_popup_refusals(client: AsgiClient, mock: MockPandium, path: str, status: int, expected: str) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert mock.rejected[-1].reason == expected
@@ -384,9 +404,7 @@ def test_consent_popup_refusals(
 # -- headers, escaping, data ---------------------------------------------------------------------
 
 
-def test_csp_frame_ancestors_lists_the_parent_origins(
-    clock: Clock, config: PandiumConfig
-) -> None:
+def test_csp_frame_ancestors_lists_the_parent_origins(clock: Clock, config: PandiumConfig) -> None:
     mock = MockPandium(
         org="acme", secret=SECRET, clock=clock, parent_origins=["http://127.0.0.1:8000/", "HTTPS://App.Example.com:443"]
     )
@@ -443,7 +461,10 @@ def test_token_fields_holding_markup_are_escaped(
     # The data block still carries the exact values to the script.
     data = page_data(response.text)
     if flow == "marketplace":
-        assert data["integrations"][0]["tenant"]["connected_users"]["pandium"]["attributes"]["jwt"]["display_name"] == MARKUP
+        assert (
+            data["integrations"][0]["tenant"]["connected_users"]["pandium"]["attributes"]["jwt"]["display_name"]
+            == MARKUP
+        )
     else:
         assert data["success"]["tenant"]["integration"]["name"] == MARKUP
 
@@ -484,10 +505,21 @@ def test_records_endpoint(client: AsgiClient, mock: MockPandium, config: Pandium
         "flow": "marketplace",
         "path": "/acme",
         "at": NOW,
-        "claims": {"iat": NOW, "jti": "jti-good", "sub": "user-1", "ti": {"udn": "Ann Example", "uem": "ann@example.com"}},
+        "claims": {
+            "iat": NOW,
+            "jti": "jti-good",
+            "sub": "user-1",
+            "ti": {"udn": "Ann Example", "uem": "ann@example.com"},
+        },
     }
     assert records["rejected"] == [
-        {"flow": "marketplace", "path": "/acme", "at": NOW, "reason": "bad-signature", "message": PAGE_REASONS["bad-signature"]}
+        {
+            "flow": "marketplace",
+            "path": "/acme",
+            "at": NOW,
+            "reason": "bad-signature",
+            "message": PAGE_REASONS["bad-signature"],
+        }
     ]
     assert good not in response.text and bad not in response.text and SECRET not in response.text
 
@@ -529,12 +561,19 @@ def test_logs_name_the_reason_never_the_token(
 def test_repr_never_shows_the_secret() -> None:
     mock = MockPandium(org="acme", secret=SECRET, parent_origins=[PARENT])
     assert SECRET not in repr(mock)
-    assert repr(mock) == "MockPandium(org='acme', parent_origins=('http://127.0.0.1:8000',), integrations=4, connectors=1)"
+    assert (
+        repr(mock) == "MockPandium(org='acme', parent_origins=('http://127.0.0.1:8000',), integrations=4, connectors=1)"
+    )
 
 
 def test_defaults() -> None:
     mock = MockPandium(org="acme", secret=SECRET)
-    assert [(i.id, i.name) for i in mock.integrations] == [("1", "HubSpot"), ("2", "Salesforce"), ("3", "NetSuite"), ("4", "Shopify")]
+    assert [(i.id, i.name) for i in mock.integrations] == [
+        ("1", "HubSpot"),
+        ("2", "Salesforce"),
+        ("3", "NetSuite"),
+        ("4", "Shopify"),
+    ]
     assert mock.connectors == DEFAULT_CONNECTORS
     assert mock.connector_integrations == {"hubspot": "HubSpot"}
     assert mock.parent_origins == ()
@@ -554,8 +593,14 @@ def test_defaults() -> None:
         ({"parent_origins": ["ftp://app.test"]}, BAD_PARENT_ORIGIN.format(origin="ftp://app.test")),
         ({"parent_origins": ["http://user@app.test"]}, BAD_PARENT_ORIGIN.format(origin="http://user@app.test")),
         ({"parent_origins": ["http://app.test:99999"]}, BAD_PARENT_ORIGIN.format(origin="http://app.test:99999")),
-        ({"parent_origins": ["http://127.0.0.1:8000?x=1"]}, BAD_PARENT_ORIGIN.format(origin="http://127.0.0.1:8000?x=1")),
-        ({"integrations": [Integration("1", "A"), Integration("1", "B")]}, BAD_INTEGRATION.format(item=Integration("1", "B"))),
+        (
+            {"parent_origins": ["http://127.0.0.1:8000?x=1"]},
+            BAD_PARENT_ORIGIN.format(origin="http://127.0.0.1:8000?x=1"),
+        ),
+        (
+            {"integrations": [Integration("1", "A"), Integration("1", "B")]},
+            BAD_INTEGRATION.format(item=Integration("1", "B")),
+        ),
         ({"integrations": [Integration("a b", "A")]}, BAD_INTEGRATION.format(item=Integration("a b", "A"))),
         ({"integrations": ["1"]}, BAD_INTEGRATION.format(item="1")),
         ({"connectors": [Connector("x", "")]}, BAD_CONNECTOR.format(item=Connector("x", ""))),

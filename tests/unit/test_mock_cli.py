@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.types import ASGIApp
 
 from pandium_embed.cli import BAD_PORT, BLANK_SECRET, CANNOT_LISTEN, MISSING_SECRET, main
 from pandium_embed.mock import Connector, Integration, MockPandium
 from pandium_embed.mock.app import BAD_PARENT_ORIGIN
-from starlette.types import ASGIApp
 
 SCRIPT = Path(sys.executable).parent / "pandium-embed"
 SECRET = "cli-tests-shared-secret-0123456789abcdef"
@@ -58,8 +58,17 @@ def test_mock_help_names_every_flag() -> None:
         (("mock", "--parent-origin", PARENT, "--integration", "nope"), SECRET, "expected ID=NAME"),
         ((), SECRET, "the following arguments are required: COMMAND"),
     ],
-    ids=["missing secret", "empty secret", "padded secret", "wildcard parent", "bad port", "bad org",
-         "no parent", "bad integration", "no command"],
+    ids=[
+        "missing secret",
+        "empty secret",
+        "padded secret",
+        "wildcard parent",
+        "bad port",
+        "bad org",
+        "no parent",
+        "bad integration",
+        "no command",
+    ],
 )
 def test_bad_settings_exit_2_with_a_clear_error_and_no_traceback(
     args: tuple[str, ...], secret: str | None, message: str
@@ -114,12 +123,23 @@ def test_mock_prints_the_urls_it_serves_and_never_the_secret() -> None:
 
 def test_mock_takes_org_and_secret_from_the_environment_and_flags_win() -> None:
     _, out, _, served = run_main(
-        "mock", "--port", "0", "--parent-origin", PARENT, "--org", "globex",
+        "mock",
+        "--port",
+        "0",
+        "--parent-origin",
+        PARENT,
+        "--org",
+        "globex",
         environ={"PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_ORG": "initech"},
     )
     assert isinstance(served.app, MockPandium) and served.app.org == "globex"
     _, _, _, served = run_main(
-        "mock", "--port", "0", "--parent-origin", PARENT, environ={"PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_ORG": "initech"}
+        "mock",
+        "--port",
+        "0",
+        "--parent-origin",
+        PARENT,
+        environ={"PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_ORG": "initech"},
     )
     assert isinstance(served.app, MockPandium) and served.app.org == "initech"
     code, _, _, served = run_main("mock", "--port", "0", "--parent-origin", PARENT, "--secret", SECRET, environ={})
@@ -128,8 +148,19 @@ def test_mock_takes_org_and_secret_from_the_environment_and_flags_win() -> None:
 
 def test_mock_catalog_flags() -> None:
     _, out, _, served = run_main(
-        "mock", "--port", "0", "--parent-origin", PARENT, "--parent-origin", "http://localhost:3000",
-        "--integration", "7=Zendesk", "--integration", "8=Jira", "--connector", "zendesk=Zendesk,7",
+        "mock",
+        "--port",
+        "0",
+        "--parent-origin",
+        PARENT,
+        "--parent-origin",
+        "http://localhost:3000",
+        "--integration",
+        "7=Zendesk",
+        "--integration",
+        "8=Jira",
+        "--connector",
+        "zendesk=Zendesk,7",
     )
     app = served.app
     assert isinstance(app, MockPandium)
@@ -141,7 +172,9 @@ def test_mock_catalog_flags() -> None:
 
 def test_short_secret_warns_but_serves() -> None:
     secret = "dev-secret-x7"
-    code, out, err, served = run_main("mock", "--port", "0", "--parent-origin", PARENT, environ={"PANDIUM_SHARED_SECRET": secret})
+    code, out, err, served = run_main(
+        "mock", "--port", "0", "--parent-origin", PARENT, environ={"PANDIUM_SHARED_SECRET": secret}
+    )
     assert code == 0 and served.app is not None
     assert "shorter than 32 bytes" in err
     assert secret not in err and secret not in out

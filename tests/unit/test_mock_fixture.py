@@ -37,7 +37,9 @@ def test_fixture_serves_a_mock_that_a_config_reaches_unchanged(pandium_mock: Moc
 
 
 def test_fixture_records_rejections(pandium_mock: MockPandiumServer) -> None:
-    stranger = PandiumConfig("acme", "a-secret-the-mock-does-not-know-0123456789", marketplace_base_url=pandium_mock.url)
+    stranger = PandiumConfig(
+        "acme", "a-secret-the-mock-does-not-know-0123456789", marketplace_base_url=pandium_mock.url
+    )
     response = get(marketplace_url(stranger, mint_token(stranger, PandiumUser("u"))))
     assert response.status_code == 401
     assert [r.reason for r in pandium_mock.rejected] == ["bad-signature"]
@@ -67,7 +69,11 @@ def test_config_overrides(pandium_mock: MockPandiumServer) -> None:
 class TestOptions:
     @pytest.fixture
     def pandium_mock_options(self) -> dict[str, Any]:
-        return {"org": "globex", "integrations": [Integration("9", "Zendesk")], "parent_origins": ["http://127.0.0.1:9"]}
+        return {
+            "org": "globex",
+            "integrations": [Integration("9", "Zendesk")],
+            "parent_origins": ["http://127.0.0.1:9"],
+        }
 
     def test_options_reach_the_mock(self, pandium_mock: MockPandiumServer) -> None:
         assert pandium_mock.org == "globex"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from pandium_embed import PandiumConfig, PandiumUser, mint_token
-from pandium_embed.tokens import build_claims
 from pandium_embed.mock import REASONS, JtiMemory, TokenRejected, verify_token
+from pandium_embed.tokens import build_claims
 from tests.mock_support import HS256_HEADER, b64
 from tests.mock_support import forge as _forge
 

@@ -59,7 +59,9 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             assert link.startswith("https://app.example.com/pandium/launch/")
             path = link.removeprefix("https://app.example.com")
             with quiet_httpx():
-                async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+                async with httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://app.test"
+                ) as http:
                     first = await http.get(path, headers=NAVIGATE)
                     second = await http.get(path, headers=NAVIGATE)
             assert first.status_code == 303
@@ -74,8 +76,15 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             tenant = page_data(page.text)["integrations"][0]["tenant"]
             headers = {"content-type": "application/json", "origin": "http://app.test", "x-signed-in": "1"}
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
-                real = await http.post("/pandium/events", content=json.dumps({"type": "pandium-save-sync", "tenant": tenant}), headers=headers)
-                made_up = {"type": "pandium-save-sync", "tenant": {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}}}
+                real = await http.post(
+                    "/pandium/events",
+                    content=json.dumps({"type": "pandium-save-sync", "tenant": tenant}),
+                    headers=headers,
+                )
+                made_up = {
+                    "type": "pandium-save-sync",
+                    "tenant": {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
+                }
                 forged = await http.post("/pandium/events", content=json.dumps(made_up), headers=headers)
             assert (real.status_code, forged.status_code) == (204, 204)
             assert saved == [("user-7", tenant)]

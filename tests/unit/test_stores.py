@@ -159,6 +159,7 @@ async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_oth
     clock = Clock()
     client = redis_asyncio.Redis.from_url(redis_url)
     try:
+
         def instance(user: Any) -> PandiumMiddleware:
             return PandiumMiddleware(
                 bare_app,

@@ -79,9 +79,7 @@ def test_the_header_is_exactly_pandiums_and_the_payload_is_compact() -> None:
 def test_golden_token_is_stable_for_a_fixed_clock_and_jti() -> None:
     first = mint_token(CONFIG, PandiumUser("u"), now=NOW, jti=JTI)
     assert first == mint_token(CONFIG, PandiumUser("u"), now=NOW, jti=JTI)
-    assert first == jwt.encode(
-        {"iat": NOW, "jti": JTI, "sub": "u"}, SECRET, algorithm="HS256", headers={"typ": "JWT"}
-    )
+    assert first == jwt.encode({"iat": NOW, "jti": JTI, "sub": "u"}, SECRET, algorithm="HS256", headers={"typ": "JWT"})
 
 
 def test_a_token_signed_with_another_secret_does_not_verify() -> None:
