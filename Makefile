@@ -4,12 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo browser redis clean node_modules bench soak screenshots
+.PHONY: test demo docs browser redis clean node_modules bench soak screenshots
 
 test: $(STAMP) browser redis node_modules
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m mypy
+	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/docs-site
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(STAMP): pyproject.toml
@@ -32,6 +33,10 @@ browser:
 redis:
 	@scripts/ensure-redis.sh
 
+# The docs site (mkdocs.yml, docs/) into site/. --strict makes a broken link, anchor or snippet an error.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 # The demo needs only the [demo] extra, but shares the venv with the tests.
 demo: $(STAMP)
 	$(BIN)/python -m demo $(DEMO_ARGS)
@@ -41,7 +46,7 @@ screenshots: $(STAMP) browser
 	$(BIN)/python -m demo.screenshots
 
 clean:
-	rm -rf $(VENV) node_modules dist build .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) node_modules dist build site .pytest_cache .mypy_cache .hypothesis
 
 # Benchmarks and the soak (bench/): figures go to docs/BENCHMARKS.md; the exit code checks the budgets.
 BENCH_STAMP := $(VENV)/.bench-installed

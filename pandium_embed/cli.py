@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
 import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +18,7 @@ from starlette.types import ASGIApp
 
 from .config import RECOMMENDED_SECRET_BYTES, is_loopback_host
 from .mock.app import RESERVED_PREFIX, MockPandium
-from .mock.catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
+from .mock.catalog import DEFAULT_INTEGRATIONS, Connector, Integration
 
 __all__ = ["build_parser", "main"]
 
@@ -43,6 +44,15 @@ PUBLIC_HOST = (
     "accepted tokens at {prefix}/records."
 )
 BAD_PAIR = "expected {form}, got {value!r}"
+CONNECTOR_FORM = "NAME=INTEGRATION_NAME[,INTEGRATION_ID] (e.g. gwt=GWT,5)"
+
+# The CLI shows the connector the docs' examples use (`<pandium-embed connector="gwt">`), on an integration
+# of its own, so what a newcomer pastes from the docs works against it unchanged.
+CLI_INTEGRATIONS: tuple[Integration, ...] = (
+    *DEFAULT_INTEGRATIONS,
+    Integration("5", "GWT", description="Send Great Widgets orders to your account."),
+)
+CLI_CONNECTORS: tuple[Connector, ...] = (Connector("gwt", "GWT", integration_id="5"),)
 
 
 def _integration(value: str) -> Integration:
@@ -53,13 +63,13 @@ def _integration(value: str) -> Integration:
 
 
 def _connector(value: str) -> Connector:
+    # The integration name is what PandiumConfig.connectors maps the connector to; the mock's page
+    # shows it as the system to connect.
     name, sep, rest = value.partition("=")
-    system, _, integration_id = rest.partition(",")
-    if not sep or not name or not system:
-        raise argparse.ArgumentTypeError(
-            BAD_PAIR.format(form="NAME=SYSTEM[,INTEGRATION_ID] (e.g. hubspot=HubSpot,1)", value=value)
-        )
-    return Connector(name, system, integration_id=integration_id or "1")
+    integration_name, _, integration_id = rest.partition(",")
+    if not sep or not name or not integration_name:
+        raise argparse.ArgumentTypeError(BAD_PAIR.format(form=CONNECTOR_FORM, value=value))
+    return Connector(name, integration_name, integration_id=integration_id or "1")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,15 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         type=_integration,
         metavar="ID=NAME",
-        help="an integration to show (repeatable; default: 1=HubSpot 2=Salesforce 3=NetSuite 4=Shopify)",
+        help="an integration to show (repeatable; default: 1=HubSpot 2=Salesforce 3=NetSuite 4=Shopify 5=GWT)",
     )
     mock.add_argument(
         "--connector",
         dest="connectors",
         action="append",
         type=_connector,
-        metavar="NAME=SYSTEM[,ID]",
-        help="an Auth-Only connector and its integration id (repeatable; default: hubspot=HubSpot,1)",
+        metavar="NAME=INTEGRATION_NAME[,ID]",
+        help=(
+            "an Auth-Only connector: its name, its integration name (as in PANDIUM_CONNECTORS) and the "
+            "integration id its tenants report (repeatable; default: gwt=GWT,5)"
+        ),
     )
     # Each subcommand carries its own parser, so its errors print its own usage line.
     mock.set_defaults(run=_run_mock, parser=mock)
@@ -164,8 +177,8 @@ def _run_mock(
             org=org,
             secret=secret,
             parent_origins=args.parent_origins,
-            integrations=args.integrations or DEFAULT_INTEGRATIONS,
-            connectors=args.connectors or DEFAULT_CONNECTORS,
+            integrations=args.integrations or CLI_INTEGRATIONS,
+            connectors=args.connectors or CLI_CONNECTORS,
         )
     except ValueError as error:
         # The messages name the bad setting, never the secret.
@@ -189,9 +202,7 @@ def _run_mock(
         *(f"  Auth-Only           {base}/{org}/{connector.name}/auth?tenant=<jwt>" for connector in app.connectors),
         f"  Records             {base}{RESERVED_PREFIX}/records",
         f"  Framed by           {' '.join(app.parent_origins)}",
-        "Point your app at it:",
-        f"  PANDIUM_ORG={org} PANDIUM_MARKETPLACE_BASE_URL={base} PANDIUM_INSTALL_BASE_URL={base} "
-        f"PANDIUM_CONNECT_BASE_URL={base}",
+        *_settings_lines(org, base, app.connectors),
     ]
     print("\n".join(lines), file=out, flush=True)
     try:
@@ -199,6 +210,22 @@ def _run_mock(
     finally:
         sock.close()
     return 0
+
+
+def _settings_lines(org: str, base: str, connectors: Sequence[Connector]) -> list[str]:
+    """Shell lines a user pastes into the terminal that starts their app (PandiumConfig.from_env reads them)."""
+    urls = " ".join(f"PANDIUM_{kind}_BASE_URL={base}" for kind in ("MARKETPLACE", "INSTALL", "CONNECT"))
+    lines = [
+        "Point your app at it (paste into the shell that starts it):",
+        f"  export PANDIUM_ORG={shlex.quote(org)} {urls}",
+    ]
+    if connectors:
+        value = ",".join(f"{connector.name}={connector.system}" for connector in connectors)
+        lines += [
+            "For <pandium-embed connector=...> (your PandiumMiddleware needs a connector_token hook then):",
+            f"  export PANDIUM_CONNECTORS={shlex.quote(value)}",
+        ]
+    return lines
 
 
 def main(

@@ -65,6 +65,18 @@ BAD_TICKET_STORE = (
 LAUNCH_OPTIONS_WITHOUT_SECRET = (
     "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
 )
+# Logged instead of Starlette's "SessionMiddleware must be installed to access request.session", which
+# misleads when the middleware *is* installed, only inside this one.
+MIDDLEWARE_ORDER = (
+    "pandium_embed: {method} {route}: request.{attribute} is missing because {middleware} does not wrap "
+    "PandiumMiddleware. {middleware} must be outside PandiumMiddleware: list it before PandiumMiddleware "
+    "in middleware=[...], or with add_middleware() add PandiumMiddleware first and {middleware} after it; "
+    "answered 500"
+)
+UNKNOWN_CONNECTOR = (
+    "pandium_embed: no connector %r in PandiumConfig.connectors (configured: %s); answered 404. Add it to "
+    "connectors (PANDIUM_CONNECTORS=name=Integration Name) or fix the connector the page asks for."
+)
 ALONE_WITHOUT_USER_FOR_SUB = (
     "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
     "user_for_sub hook; it was treated as a link for the signed-in user only."
@@ -193,11 +205,15 @@ class PandiumMiddleware:
             return await self._dispatch(scope, receive, headers, route)
         except _Refused as refused:
             return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
-        except Exception:
+        except Exception as error:
             # A hook (or our own code) failed: say so in the log, never in the body. The route is
             # logged only for our fixed routes: a launch path carries the ticket, a credential.
             logged_route = "/launch/<ticket>" if route.startswith("/launch/") else route
-            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged_route)
+            hint = _middleware_order_hint(scope, error)
+            if hint is not None:
+                logger.error(MIDDLEWARE_ORDER.format(method=scope.get("method"), route=logged_route, **hint))
+            else:
+                logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged_route)
             return error_response("server-error", as_html=as_html)
 
     async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str) -> Response:
@@ -262,6 +278,7 @@ class PandiumMiddleware:
         except LaunchRefused as refused:
             raise _Refused(refused.reason) from None
         if launch.flow == "connect" and launch.target not in self.config.connectors:
+            _log_unknown_connector(str(launch.target), self.config)
             raise _Refused("not-found")
         if launch.flow == "install" and not (launch.target and SEGMENT_PATTERN.fullmatch(launch.target)):
             raise _Refused("link-invalid")
@@ -376,6 +393,35 @@ class PandiumMiddleware:
         )
 
 
+# The scope keys Starlette's Request properties read, and the middleware that puts each there.
+_SCOPE_MIDDLEWARE = {
+    "session": "SessionMiddleware",
+    "user": "AuthenticationMiddleware",
+    "auth": "AuthenticationMiddleware",
+}
+
+
+def _middleware_order_hint(scope: Scope, error: Exception) -> dict[str, str] | None:
+    """``{"attribute", "middleware"}`` when a hook failed only because a middleware sits inside ours.
+
+    Starlette's ``request.session`` asserts ``"session" in scope`` (a ``KeyError`` under ``python -O``).
+    """
+    if isinstance(error, AssertionError):
+        attribute = next((key for key in _SCOPE_MIDDLEWARE if f"access request.{key}" in str(error)), None)
+    elif isinstance(error, KeyError) and error.args and error.args[0] in _SCOPE_MIDDLEWARE:
+        attribute = error.args[0]
+    else:
+        return None
+    if attribute is None or attribute in scope:
+        return None
+    return {"attribute": attribute, "middleware": _SCOPE_MIDDLEWARE[attribute]}
+
+
+def _log_unknown_connector(connector: str, config: PandiumConfig) -> None:
+    # INFO, not WARNING: anyone can ask for any path. The name is cut short; connector names are no secret.
+    logger.info(UNKNOWN_CONNECTOR, connector[:64], ", ".join(sorted(config.connectors)) or "none")
+
+
 class _JSONBody:
     __slots__ = ("raw", "value")
 
@@ -452,6 +498,7 @@ def _match_mint_route(route: str, config: PandiumConfig) -> tuple[Flow, str | No
         connector = route[len("/connect/") :]
         if connector in config.connectors:
             return "connect", connector
+        _log_unknown_connector(connector, config)
         return None
     return None
 
@@ -477,5 +524,7 @@ def _parse_token_request(value: Any, config: PandiumConfig) -> tuple[Flow, str |
         return "install", integration_id
     connector = value.get("connector")
     if not isinstance(connector, str) or connector not in config.connectors:
+        if isinstance(connector, str):
+            _log_unknown_connector(connector, config)
         raise _Refused("not-found", 'The connect flow needs "connector": one of the configured connectors.')
     return "connect", connector

@@ -105,7 +105,7 @@ async def test_starlette_pandium_outside_the_auth_middleware_cannot_see_the_user
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # The wrong order: PandiumMiddleware wrapping the whole app sees the raw scope, with no user in it.
-    # Starlette's request.user says so loudly; the middleware answers 500 and logs why.
+    # Starlette's request.user raises; the middleware answers 500 and logs which middleware must wrap which.
     async def identify(request: Request) -> None:
         request.user  # noqa: B018 - touching it is the point
 
@@ -117,7 +117,7 @@ async def test_starlette_pandium_outside_the_auth_middleware_cannot_see_the_user
     async with client(app) as http:
         response = await http.get("/pandium/marketplace")
     assert response.status_code == 500
-    assert "AuthenticationMiddleware must be installed" in caplog.text
+    assert "AuthenticationMiddleware must be outside PandiumMiddleware" in caplog.text
     assert "AuthenticationMiddleware" not in response.text
 
 
@@ -169,7 +169,7 @@ async def test_fastapi_session_middleware_inside_pandium_leaves_identify_without
     async with client(app) as http:
         response = await http.get("/pandium/marketplace")
     assert response.status_code == 500
-    assert "SessionMiddleware must be installed" in caplog.text
+    assert "SessionMiddleware must be outside PandiumMiddleware" in caplog.text
 
 
 async def test_fastapi_add_middleware_in_reverse_order_works(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from starlette.types import ASGIApp
 
+from pandium_embed import PandiumConfig
 from pandium_embed.cli import BAD_PORT, BLANK_SECRET, CANNOT_LISTEN, MISSING_SECRET, main
 from pandium_embed.mock import Connector, Integration, MockPandium
 from pandium_embed.mock.app import BAD_PARENT_ORIGIN
@@ -110,7 +111,7 @@ def test_mock_prints_the_urls_it_serves_and_never_the_secret() -> None:
         f"MockPandium for org 'acme' at {base}",
         f"{base}/acme?tenant=<jwt>",
         f"{base}/acme/tenants/create/<integration_id>?tenant=<jwt>",
-        f"{base}/acme/hubspot/auth?tenant=<jwt>",
+        f"{base}/acme/gwt/auth?tenant=<jwt>",
         f"{base}/__mock__/records",
         f"PANDIUM_MARKETPLACE_BASE_URL={base}",
     ):
@@ -193,3 +194,60 @@ def test_a_busy_port_is_a_clear_error(busy_port: int) -> None:
     assert code == 1
     assert err.startswith(CANNOT_LISTEN.split("{error}")[0].format(host="127.0.0.1", port=busy_port))
     assert served.app is None and out == ""
+
+
+def exported(out: str) -> dict[str, str]:
+    """What the printed ``export`` lines set, as a shell reads them."""
+    exports = "\n".join(line for line in out.splitlines() if line.strip().startswith("export "))
+    script = f"{exports}\nenv -0"
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env={}, check=True)
+    variables = dict(item.split("=", 1) for item in result.stdout.split("\0") if "=" in item)
+    return {key: value for key, value in variables.items() if key.startswith("PANDIUM_")}
+
+
+def test_the_printed_settings_paste_into_a_shell_and_configure_the_app() -> None:
+    _, out, _, served = run_main("mock", "--port", "0", "--parent-origin", PARENT)
+    base = f"http://127.0.0.1:{served.address[1]}"
+    assert isinstance(served.app, MockPandium)
+
+    settings = exported(out)
+    assert settings == {
+        "PANDIUM_ORG": "acme",
+        "PANDIUM_MARKETPLACE_BASE_URL": base,
+        "PANDIUM_INSTALL_BASE_URL": base,
+        "PANDIUM_CONNECT_BASE_URL": base,
+        "PANDIUM_CONNECTORS": "gwt=GWT",
+    }
+    # The docs' example connector, ready for PandiumConfig.from_env, and named as the mock names it.
+    config = PandiumConfig.from_env({**settings, "PANDIUM_SHARED_SECRET": SECRET})
+    assert dict(config.connectors) == served.app.connector_integrations == {"gwt": "GWT"}
+    assert config.origins == (base,)
+
+
+def test_integration_names_with_spaces_are_quoted_for_the_shell() -> None:
+    _, out, _, _ = run_main(
+        "mock",
+        "--port",
+        "0",
+        "--parent-origin",
+        PARENT,
+        "--connector",
+        "hubspot=HubSpot Sync,1",
+        "--connector",
+        "gwt=GWT,2",
+    )
+    assert "PANDIUM_CONNECTORS='hubspot=HubSpot Sync,gwt=GWT'" in out
+    settings = exported(out)
+    assert dict(PandiumConfig.from_env({**settings, "PANDIUM_SHARED_SECRET": SECRET}).connectors) == {
+        "hubspot": "HubSpot Sync",
+        "gwt": "GWT",
+    }
+
+
+def test_the_connector_flag_names_the_integration_name() -> None:
+    result = run_script("mock", "--help")
+    assert "NAME=INTEGRATION_NAME[,ID]" in result.stdout
+    assert "SYSTEM" not in result.stdout
+    bad = run_script("mock", "--parent-origin", PARENT, "--connector", "gwt", secret=SECRET)
+    assert bad.returncode == 2
+    assert "expected NAME=INTEGRATION_NAME[,INTEGRATION_ID] (e.g. gwt=GWT,5), got 'gwt'" in bad.stderr
