@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -14,7 +11,8 @@ import httpx
 import jwt
 import pytest
 
-RECIPES = Path(__file__).resolve().parents[2] / "docs" / "recipes"
+from tests.docs_support import RECIPES, run_file
+
 SECRET = "framework-recipes-shared-secret-0123456789"
 # One value that every framework's session accepts: Litestar wants 16, 24 or 32 bytes, given as hex.
 SESSION_SECRET_KEY = "5e551011" * 8
@@ -35,16 +33,8 @@ MINT_IDS = ["marketplace", "install", "token"]
 
 
 def load_recipe(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """Run docs/recipes/<name>.py afresh, as the README shows it, with the Pandium env set."""
-    for key, value in RECIPE_ENV.items():
-        monkeypatch.setenv(key, value)
-    spec = importlib.util.spec_from_file_location(f"pandium_recipe_{name}", RECIPES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered while the test runs: frameworks look their app's module up by name.
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+    """Run docs/recipes/<name>.py afresh, as the docs show it, with the Pandium env set."""
+    return run_file(RECIPES / f"{name}.py", monkeypatch, env=RECIPE_ENV)
 
 
 @asynccontextmanager

@@ -1,8 +1,9 @@
-"""The README's "Beyond the glue" example, run as written against MockPandium and a real redis-server."""
+"""docs/examples/beyond_the_glue.py, run as written against MockPandium and a real redis-server."""
 
 from __future__ import annotations
 
 import json
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -11,10 +12,10 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
+from tests.docs_support import EXAMPLES, run_file
 from tests.mock_support import page_data, quiet_httpx
 from tests.redis_support import redis_url  # noqa: F401 - the session fixture
 from tests.unit.test_middleware import bare_app
-from tests.unit.test_readme import python_block_after
 
 SECRET = "readme-beyond-secret-0123456789abcdefghij"
 LAUNCH_SECRET = "readme-beyond-launch-secret-0123456789abcdef"
@@ -44,18 +45,16 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
         def identify(request: Request) -> PandiumUser | None:
             return PandiumUser("user-7") if request.headers.get("x-signed-in") else None
 
-        namespace: dict[str, Any] = {
-            "app": bare_app,
-            "identify": identify,
-            "save_connection": save_connection,
-            "load_user": lambda sub: PandiumUser(sub, display_name="Loaded"),
-        }
-        snippet = python_block_after("## Beyond the glue: reporting, verification, launch links")
-        exec(compile(snippet, "README.md", "exec"), namespace)
-        app = namespace["app"]
+        yourapp = ModuleType("yourapp")  # what the example imports from the reader's own app
+        yourapp.app = bare_app  # type: ignore[attr-defined]
+        yourapp.identify = identify  # type: ignore[attr-defined]
+        yourapp.save_connection = save_connection  # type: ignore[attr-defined]
+        yourapp.load_user = lambda sub: PandiumUser(sub, display_name="Loaded")  # type: ignore[attr-defined]
+        example = run_file(EXAMPLES / "beyond_the_glue.py", monkeypatch, modules={"yourapp": yourapp})
+        app = example.app
         try:
             # The emailed link: absolute, works once without a session.
-            link: str = namespace["link"]
+            link: str = example.link
             assert link.startswith("https://app.example.com/pandium/launch/")
             path = link.removeprefix("https://app.example.com")
             with quiet_httpx():
@@ -69,7 +68,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             assert second.status_code == 410
 
             # A tenant the mock's marketplace offered, reported by the browser, verified, saved.
-            config = namespace["config"]
+            config = example.config
             with quiet_httpx():
                 async with httpx.AsyncClient() as http:
                     page = await http.get(marketplace_url(config, mint_token(config, PandiumUser("user-7"))))

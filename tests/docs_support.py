@@ -1,0 +1,45 @@
+"""The docs' code: every block on the site and in the README is a file under docs/ that a test runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+EXAMPLES = DOCS / "examples"
+RECIPES = DOCS / "recipes"
+README = ROOT / "README.md"
+# Fenced blocks in Markdown: ```lang\n...``` (the closing fence at the start of a line).
+FENCE = re.compile(r"^```([\w+-]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+def run_file(
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    env: dict[str, str] | None = None,
+    modules: dict[str, ModuleType] | None = None,
+) -> ModuleType:
+    """Run a docs file afresh as a module, as a reader would, with ``env`` set and ``modules`` importable."""
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    for name, module in (modules or {}).items():
+        monkeypatch.setitem(sys.modules, name, module)
+    spec = importlib.util.spec_from_file_location(f"pandium_docs_{path.parent.name}_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered while the test runs: frameworks look their app's module up by name.
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def code_blocks(markdown: str) -> list[tuple[str, str]]:
+    """``(language, text)`` of each fenced block."""
+    return [(match.group(1), match.group(2)) for match in FENCE.finditer(markdown)]
