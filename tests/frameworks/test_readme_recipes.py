@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.frameworks.support import RECIPES
+from tests.docs_support import RECIPES
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # README marker -> the recipe file it shows.
