@@ -1,0 +1,116 @@
+"""The Frontend page's markup and scripts (docs/examples/*.html, *.js) do what the page says, run as
+written in Chromium against the real middleware."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from pandium_embed.mock import Connector
+from tests.docs_support import EXAMPLES
+
+from .fakes import LoaderEnv, events, loaded, post
+from .mock_host import MockHost
+
+
+def example(name: str) -> str:
+    return (EXAMPLES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def pandium_mock_options() -> dict[str, Any]:
+    # The docs' connector, on the mock's HubSpot integration.
+    return {"connectors": [Connector("gwt", "GWT", integration_id="1")]}
+
+
+def test_the_script_tag_and_element_load_the_marketplace(signed_in: Page, env: LoaderEnv) -> None:
+    # loader="": the example's own script tag is the only one on the page.
+    signed_in.goto(env.page(example("element.html"), loader=""))
+    signed_in.wait_for_function("() => window.__events.some((e) => e.type === 'pandium:load')")
+    assert signed_in.locator("pandium-embed > iframe").get_attribute("src") == f"{env.host.url}/pandium/marketplace"
+    assert env.fake.claims[-1]["sub"] == "user-1"
+
+
+EVENTS_PAGE = (
+    '<pandium-embed id="c" connector="gwt"></pandium-embed>'
+    "<script>window.saveConnection = (id, url) => { window.__saved = [id, url]; };</script>"
+    f"<script>{example('events.js')}</script>"
+)
+
+
+def test_the_events_example_saves_a_connection(signed_in: Page, env: LoaderEnv) -> None:
+    signed_in.goto(env.page(EVENTS_PAGE))
+    post(loaded(signed_in, "c"), "{message: 'pandium-success', tenant: {id: 11}, webhook_url: 'https://hook.test/1'}")
+    signed_in.wait_for_function("() => window.__saved !== undefined")
+    assert signed_in.evaluate("() => window.__saved") == [11, "https://hook.test/1"]
+
+
+def test_the_events_example_sends_a_signed_out_user_to_login(browser: Browser, env: LoaderEnv) -> None:
+    context = browser.new_context()  # no session cookie
+    try:
+        page = context.new_page()
+        page.goto(env.page(EVENTS_PAGE))
+        page.wait_for_url(f"{env.host.url}/login")
+    finally:
+        context.close()
+
+
+def complete_consent(popup: Page) -> None:
+    """What the user does in Pandium's Auth-Only window: connect, then approve in the consent window."""
+    popup.wait_for_load_state()
+    with popup.expect_popup() as consent_info:
+        popup.get_by_role("button", name="Connect GWT").click()
+    consent = consent_info.value
+    consent.wait_for_load_state()
+    with consent.expect_event("close"):
+        consent.get_by_role("button", name="Approve").click()
+
+
+def test_the_popup_markup_connects_and_reports(page: Page, host: MockHost) -> None:
+    host.open(page, example("popup.html"))
+    with page.expect_popup() as info:
+        page.get_by_role("button", name="Connect Great Widgets").click()
+    popup = info.value
+    complete_consent(popup)
+    [(sub, event)] = host.reports.wait_for(1)
+    assert (sub, event.kind, event.connector) == ("user-1", "success", "gwt")
+    assert [record.flow for record in host.mock.accepted] == ["connect"]
+
+
+def test_the_popup_open_example_refreshes_on_success_and_close(page: Page, host: MockHost) -> None:
+    host.open(
+        page,
+        '<button id="connect" class="btn">Connect</button>'
+        "<script>window.__calls = [];"
+        " function refreshConnections(id) { window.__calls.push(['refresh', id === undefined ? null : id]); }"
+        " function showPopupHelp() { window.__calls.push(['help']); }</script>"
+        f"<script>{example('popup_open.js')}</script>",
+    )
+    with page.expect_popup() as info:
+        page.locator("#connect").click()
+    popup = info.value
+    complete_consent(popup)
+    page.wait_for_function("() => window.__calls.length === 1")
+    [(_, event)] = host.reports.wait_for(1)
+    assert page.evaluate("() => window.__calls") == [["refresh", int(event.tenant_id)]]
+    popup.close()
+    page.wait_for_function("() => window.__calls.length === 2")
+    assert page.evaluate("() => window.__calls")[1] == ["refresh", None]
+    # The handle is detached: the page-level recorder hears nothing.
+    assert events(page) == []
+
+
+def test_the_popup_open_example_explains_a_blocked_popup(page: Page, host: MockHost) -> None:
+    host.open(
+        page,
+        '<button id="connect">Connect</button>'
+        "<script>window.__calls = []; function refreshConnections() {}"
+        " function showPopupHelp() { window.__calls.push('help'); }"
+        " window.open = () => null;</script>"  # what a browser's popup blocker answers
+        f"<script>{example('popup_open.js')}</script>",
+    )
+    page.locator("#connect").click()
+    page.wait_for_function("() => window.__calls.length === 1")
+    assert page.evaluate("() => window.__calls") == ["help"]
