@@ -152,7 +152,7 @@ make soak                       # 60 s soak; PANDIUM_SOAK_SECONDS=10 make soak f
 .venv/bin/python -m bench.profile mint  # pyinstrument profile of the in-process mint route
 ```
 
-Budgets (shared/DESIGN.md, "Performance budgets"), checked by `make bench`'s exit code:
+The budgets, checked by `make bench`'s exit code:
 pass-through overhead ≤ 3% over the no-op wrapper; mint route ≥ 1.2x the docs-style endpoint
 in-process and ≥ 1.0x over HTTP; the served loader ≤ 3 KB (3072 bytes) gzipped.
 

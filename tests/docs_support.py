@@ -15,8 +15,8 @@ DOCS = ROOT / "docs"
 EXAMPLES = DOCS / "examples"
 RECIPES = DOCS / "recipes"
 README = ROOT / "README.md"
-# Fenced blocks in Markdown: ```lang\n...``` (the closing fence at the start of a line).
-FENCE = re.compile(r"^```([\w+-]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+# Fenced blocks in Markdown: ```lang\n...```, also indented (inside a content tab).
+FENCE = re.compile(r"^[ \t]*```([\w+-]*)\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE)
 
 
 def run_file(

@@ -1,5 +1,5 @@
 """The tenant objects the stand-in's pages post, in the shape of Pandium's documented example
-(shared/pandium-success.example.json), filled from the accepted token's claims."""
+(tests/fixtures/pandium-success.example.json), filled from the accepted token's claims."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.middleware import MIDDLEWARE_ORDER, UNKNOWN_CONNECTOR
+from tests.docs_support import EXAMPLES
 from tests.unit.test_middleware import CONFIG, build, request
 
 pytestmark = pytest.mark.anyio
@@ -170,3 +171,7 @@ async def test_a_long_connector_name_is_cut_short(caplog: pytest.LogCaptureFixtu
     assert (await request(build(), "GET", "/pandium/connect/" + "x" * 5000)).status_code == 404
     [record] = unknown_connector_lines(caplog)
     assert len(record.getMessage()) < 400
+
+
+def test_the_troubleshooting_page_quotes_the_line_as_logged() -> None:
+    assert (EXAMPLES / "session_order.log").read_text(encoding="utf-8") == SESSION_ORDER + "\n"
