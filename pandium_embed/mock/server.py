@@ -39,13 +39,16 @@ class BackgroundServer:
 
     @property
     def origin(self) -> str:
+        """The browser origin, e.g. ``http://127.0.0.1:54321``: what the stand-in must let frame it."""
         return f"http://{self.url_host}:{self.port}"
 
     @property
     def url(self) -> str:
+        """The base URL to open pages under (the server is mounted at ``/``)."""
         return self.origin
 
     def start(self) -> BackgroundServer:
+        """Start serving; returns once uvicorn accepts connections (``RuntimeError`` after ``start_timeout``)."""
         self._thread.start()
         deadline = time.monotonic() + self._start_timeout
         while not self._server.started:
@@ -58,6 +61,7 @@ class BackgroundServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and close the socket; the ``with`` block does this on exit."""
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(timeout=10)
