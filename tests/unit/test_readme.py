@@ -1,87 +1,87 @@
-"""The README's quick starts are code a new user pastes: run them exactly as written."""
+"""The README is a pitch, an install line, one example and links: short, and every code block in it is
+a docs file that a test runs (docs/examples/, docs/recipes/), byte for byte."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-from pathlib import Path
-from typing import Any
+import shlex
+import subprocess
+import tomllib
 
-import httpx
-import jwt
-import pytest
-from itsdangerous import TimestampSigner
-from starlette.middleware.sessions import SessionMiddleware
+from tests.docs_support import EXAMPLES, README, RECIPES, ROOT, code_blocks
 
-pytest_plugins = ["pytester"]
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-SECRET = "readme-test-secret-0123456789abcdefghij"
-SESSION_KEY = "session-signing-key"
+MAX_README_BYTES = 12 * 1024
+# Extras for the project's own work, not for users' apps.
+INTERNAL_EXTRAS = {"demo", "docs", "test", "bench"}
 
 
-def python_block_after(heading: str) -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text.split(heading, 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match, f"no python block under {heading!r}"
-    return match.group(1)
+def readme() -> str:
+    return README.read_text(encoding="utf-8")
 
 
-def session_cookie(data: dict[str, Any]) -> str:
-    """A cookie exactly as Starlette's SessionMiddleware signs it."""
-    payload = base64.b64encode(json.dumps(data).encode("utf-8"))
-    return TimestampSigner(SESSION_KEY).sign(payload).decode("utf-8")
+def docs_files() -> dict[str, str]:
+    return {
+        f"{path.parent.name}/{path.name}": path.read_text(encoding="utf-8")
+        for folder in (EXAMPLES, RECIPES)
+        for path in folder.iterdir()
+        if path.is_file()
+    }
 
 
-@pytest.mark.anyio
-async def test_the_backend_quick_start_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    snippet = python_block_after("## Quick start: backend")
-    assert len(snippet.strip().splitlines()) <= 15
-    monkeypatch.setenv("PANDIUM_ORG", "acme")
-    monkeypatch.setenv("PANDIUM_SHARED_SECRET", SECRET)
-    namespace: dict[str, Any] = {}
-    exec(compile(snippet, str(README), "exec"), namespace)
-    app = SessionMiddleware(namespace["app"], secret_key=SESSION_KEY)
-
-    user = {"id": "user-7", "name": "Ann", "email": "ann@example.test"}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
-        anonymous = await http.get("/pandium/marketplace")
-        http.cookies.set("session", session_cookie({"user": user}))
-        signed_in = await http.get("/pandium/marketplace")
-
-    assert anonymous.status_code == 401
-    assert signed_in.status_code == 303
-    location = signed_in.headers["location"]
-    assert location.startswith("https://imp.sandbox.pandium.com/acme?tenant=")
-    claims = jwt.decode(location.split("tenant=")[1], SECRET, algorithms=["HS256"])
-    assert (claims["sub"], claims["ti"]["udn"], claims["ti"]["uem"]) == ("user-7", "Ann", "ann@example.test")
+def test_the_readme_is_short() -> None:
+    assert len(README.read_bytes()) <= MAX_README_BYTES
 
 
-def test_the_mint_without_middleware_snippet_runs_as_written() -> None:
-    from pandium_embed import PandiumConfig, PandiumUser
-
-    config = PandiumConfig("acme", SECRET)
-    namespace: dict[str, Any] = {"config": config, "PandiumUser": PandiumUser}
-    exec(compile(python_block_after("To mint without the middleware"), str(README), "exec"), namespace)
-    url: str = namespace["url"]
-    assert url.startswith("https://imp.sandbox.pandium.com/acme?tenant=")
-    assert jwt.decode(url.split("tenant=")[1], SECRET, algorithms=["HS256"])["sub"] == "user-1"
+def test_every_readme_code_block_is_a_tested_docs_file() -> None:
+    files = docs_files()
+    blocks = code_blocks(readme())
+    assert len(blocks) >= 5
+    for language, text in blocks:
+        assert text in files.values(), f"a ```{language} block in README.md is not a file in docs/examples/:\n{text}"
 
 
-def test_the_readme_shows_the_screenshots_the_script_writes() -> None:
-    text = README.read_text(encoding="utf-8")
-    script = (README.parent / "demo" / "screenshots.py").read_text(encoding="utf-8")
-    shown = re.findall(r"\(docs/screenshots/([\w-]+)\.png\)", text)
-    assert shown == ["marketplace", "auth-only-popup", "event-panel"]
-    for name in shown:
-        assert f'"{name}.png"' in script or f'"{name}"' in script
-        assert (README.parent / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000
+def test_the_quick_start_shows_the_session_order_for_fastapi_and_starlette() -> None:
+    shown = [text for _, text in code_blocks(readme())]
+    for name in ("quickstart_fastapi.py", "quickstart_starlette.py", "element.html", "quickstart.sh"):
+        assert (EXAMPLES / name).read_text(encoding="utf-8") in shown, name
 
 
-def test_the_mock_fixture_example_passes_as_a_users_own_test(pytester: pytest.Pytester) -> None:
-    # A fresh pytest run in a temporary directory: the fixture must come from the installed plugin.
-    pytester.makepyfile(test_user_suite=python_block_after("## Testing your integration with MockPandium"))
-    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
+def test_the_install_line_is_the_one_the_quick_start_runs() -> None:
+    install = (EXAMPLES / "install.sh").read_text(encoding="utf-8").strip()
+    assert (EXAMPLES / "quickstart.sh").read_text(encoding="utf-8").startswith(install + " ")
+
+
+def test_every_user_extra_is_named_and_explained() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    for extra in set(extras) - INTERNAL_EXTRAS:
+        assert re.search(rf"^- `\[{extra}\]` \(", readme(), re.MULTILINE), f"README does not explain [{extra}]"
+
+
+def test_the_links_point_at_files_that_exist() -> None:
+    for target in re.findall(r"\]\(((?!https?://)[^)#]+)", readme()):
+        assert (ROOT / target).exists(), target
+
+
+def test_contributing_holds_the_two_commands() -> None:
+    contributing = readme().split("\n## Contributing\n", 1)[1]
+    assert "make demo" in contributing and "make test" in contributing
+    assert "make demo" not in readme().split("\n## Contributing\n", 1)[0]
+
+
+def test_the_readme_shows_one_screenshot_the_script_writes() -> None:
+    shown = re.findall(r"\(docs/screenshots/([\w-]+)\.png\)", readme())
+    assert shown == ["marketplace"]
+    script = (ROOT / "demo" / "screenshots.py").read_text(encoding="utf-8")
+    assert '"marketplace.png"' in script or '"marketplace"' in script
+    assert (ROOT / "docs" / "screenshots" / "marketplace.png").stat().st_size > 10_000
+
+
+def test_the_contributing_commands_are_make_targets_that_set_themselves_up() -> None:
+    lines = (EXAMPLES / "contributing.sh").read_text(encoding="utf-8").splitlines()
+    targets = [shlex.split(line, comments=True) for line in lines]
+    assert [argv[:2] for argv in targets] == [["make", "demo"], ["make", "test"]]
+    for argv in targets:
+        # A dry run: the target exists, and its recipe starts from the set-up (the venv stamp).
+        plan = subprocess.run([*argv, "-n", "-B"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert plan.returncode == 0, plan.stderr
+        assert "-m venv" in plan.stdout
