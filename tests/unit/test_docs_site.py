@@ -117,3 +117,21 @@ def test_the_errors_table_matches_the_middlewares_answers() -> None:
     assert len(rows) >= 8
     for status, reason in rows:
         assert ERRORS[reason][0] == int(status), reason
+
+
+def test_each_troubleshooting_entry_says_what_why_fix_and_how_to_confirm() -> None:
+    text = (DOCS / "troubleshooting.md").read_text(encoding="utf-8")
+    entries = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL))
+    # The symptoms a newcomer met, each keyed by what they see.
+    for symptom in (
+        "A browser error page in the frame",
+        "A 500 and a log line about `SessionMiddleware`",
+        "Frames with no events",
+        "An element that never appears",
+        "The popup opens, but no events arrive",
+        "A 401 after sign-out",
+    ):
+        assert symptom in entries, symptom
+    for title, body in entries.items():
+        labels = re.findall(r"^\*\*(What you see|Why|The fix|How to confirm)\.\*\*", body, re.MULTILINE)
+        assert labels == ["What you see", "Why", "The fix", "How to confirm"], title
