@@ -267,11 +267,12 @@ class PandiumMiddleware:
             raise _Refused("link-invalid")
         request = Request(scope, receive)
         user = await self._launch_user(request, launch)
-        # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
-        # does not use the link up.
+        url, _ = await self._mint(request, user, launch.flow, launch.target)
+        # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
+        # without a session, a failing hook or oversized claims do not use the link up. Concurrent
+        # visits may each mint, but only the one that wins the claim sees its token.
         if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
             raise _Refused("link-used")
-        url, _ = await self._mint(request, user, launch.flow, launch.target)
         return redirect_response(url)
 
     async def _launch_user(self, request: Request, launch: LaunchTicket) -> PandiumUser:
