@@ -57,7 +57,7 @@ def _httpx() -> Any:
 
 def _api_base_url(environment: str, base_url: str | None) -> str:
     if base_url is not None:
-        return _normalise_base_url("base_url", base_url)
+        return _normalise_base_url("verify_tenant base_url", base_url)
     preset = API_BASE_URLS.get(environment)
     if preset is None:
         known = ", ".join(repr(name) for name in API_BASE_URLS)
