@@ -208,6 +208,9 @@ class PandiumMiddleware:
         if route == "/token":
             _allow(method, "POST")
             _refuse_cross_site(headers)
+            # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
+            # CORS responses is same-site, so only this app's own pages may ask.
+            _require_same_origin(scope, headers)
             body = await self._read_json_body(receive, headers)
             request = Request(scope, _replay(body.raw, receive))
             user = await self._require_user(request)
@@ -408,7 +411,7 @@ def _own_origin(scope: Scope, headers: Headers) -> str | None:
 
 
 def _require_same_origin(scope: Scope, headers: Headers) -> None:
-    # Reports must come from this app's own pages. Browsers send Origin on every POST fetch; behind a
+    # POST /token and /events answer only this app's own pages. Browsers send Origin on every POST fetch; behind a
     # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
     # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
     if headers.get("sec-fetch-site") == "same-origin":
