@@ -333,8 +333,9 @@ def test_wrong_method_and_unknown_paths(client: AsgiClient) -> None:
 
 
 def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, config: PandiumConfig) -> None:
+    # The sub of the JWT example in Pandium's "Customizing the JWT" doc; its tenant's username is that sub.
     user = PandiumUser(
-        "user-7",
+        "test-pandium-com",
         display_name="Pandium Test",
         full_name="Important Person",
         email="test@pandium.com",
@@ -372,6 +373,14 @@ def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, 
     assert data["system"] == "HubSpot"
     assert data["consentUrl"] == f"/__mock__/consent/hubspot?state={data['state']}"
     assert '<button type="button" class="primary" id="connect">Connect HubSpot</button>' in response.text
+
+
+def test_the_tenants_username_is_the_tokens_sub_lower_cased_not_the_email(
+    client: AsgiClient, config: PandiumConfig
+) -> None:
+    user = PandiumUser("User-7", email="ann@example.test")
+    success = page_data(client.get(connect_url(config, "hubspot", mint(config, user, xti=AUTH_XTI))).text)["success"]
+    assert success["tenant"]["connected_users"]["pandium"]["username"] == "user-7"
 
 
 def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:
