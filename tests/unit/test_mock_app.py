@@ -115,6 +115,8 @@ PAGE_REJECTIONS: list[tuple[str, Any, int, str]] = [
     ),
     ("older than 60 s", lambda c: mint(c.config), 61, "expired"),
     ("iat in the future", lambda c: mint(c.config, now=NOW + 6), 0, "future-iat"),
+    ("exp passed", lambda c: forge(claims(exp=NOW - 30), secret=SECRET), 0, "past-exp"),
+    ("nbf in the future", lambda c: forge(claims(nbf=NOW + 30), secret=SECRET), 0, "future-nbf"),
     ("missing sub", lambda c: forge({"iat": NOW, "jti": "j"}, secret=SECRET), 0, "missing-sub"),
     ("not three parts", lambda c: "abc.def", 0, "malformed"),
     ("bad base64", lambda c: "e$J.abc.def", 0, "bad-encoding"),
