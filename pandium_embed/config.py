@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
-from joserfc.jwk import OctKey
+from .net import BAD_BASE_URL, normalise_base_url, origin_of
+from .validate import is_positive_int, is_segment, secret_bytes
 
-__all__ = ["ENVIRONMENTS", "PandiumConfig", "PandiumHosts"]
+# BAD_BASE_URL is the message a bad base URL raises here (it lives with the check, in net).
+__all__ = ["BAD_BASE_URL", "ENVIRONMENTS", "PandiumConfig", "PandiumHosts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +52,12 @@ DEFAULT_MAX_URL_LENGTH = 8 * 1024
 TOKEN_LIFETIME_SECONDS = 60
 RECOMMENDED_SECRET_BYTES = 32
 
-# Names that end up as one path segment of a Pandium URL and of our own routes.
-SEGMENT_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
-
 MISSING_ORG = "PandiumConfig needs org: your Pandium organisation name (set PANDIUM_ORG)."
 MISSING_SECRET = (
     "PandiumConfig needs secret: the shared secret Pandium issued for your org (set PANDIUM_SHARED_SECRET)."
 )
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
-BAD_BASE_URL = (
-    "PandiumConfig {name} must be an https:// URL with a host and no query, fragment or "
-    "credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost); got {url!r}."
-)
 BAD_PREFIX = "PandiumConfig prefix must start with '/', not end with '/', and hold no '?' or '#'; got {prefix!r}."
 BAD_CONNECTOR = (
     "PandiumConfig connectors maps connector names to integration names; connector names must be "
@@ -80,49 +72,6 @@ SHORT_SECRET = (
     "The Pandium shared secret is shorter than {n} bytes; use the full secret Pandium issued. "
     "A short HS256 secret can be brute-forced."
 )
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for localhost and loopback IP literals: the only hosts where plain http is allowed."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _normalise_base_url(name: str, url: str) -> str:
-    if not isinstance(url, str):
-        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
-    if (
-        not host
-        or not secure
-        or parts.query
-        or parts.fragment
-        or parts.username is not None
-        or parts.password is not None
-        or "\\" in url
-    ):
-        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
-    # A trailing slash would make "<base>/<org>" a double slash.
-    return url.rstrip("/")
-
-
-def origin_of(url: str) -> str:
-    """The browser origin (scheme://host[:port]) of an absolute URL, lower-cased, default port dropped."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    port = parts.port
-    if port is None or (scheme, port) in {("https", 443), ("http", 80)}:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,7 +96,7 @@ class PandiumConfig:
     def __post_init__(self) -> None:
         if not self.org or not isinstance(self.org, str):
             raise ValueError(MISSING_ORG)
-        if not SEGMENT_PATTERN.fullmatch(self.org):
+        if not is_segment(self.org):
             raise ValueError(BAD_ORG.format(length=len(self.org)))
         if not self.secret or not isinstance(self.secret, (str, bytes)):
             raise ValueError(MISSING_SECRET)
@@ -156,9 +105,9 @@ class PandiumConfig:
             known = ", ".join(repr(name) for name in ENVIRONMENTS)
             raise ValueError(UNKNOWN_ENVIRONMENT.format(got=self.environment, known=known))
         hosts = PandiumHosts(
-            marketplace=_normalise_base_url("marketplace_base_url", self.marketplace_base_url or preset.marketplace),
-            install=_normalise_base_url("install_base_url", self.install_base_url or preset.install),
-            connect=_normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
+            marketplace=normalise_base_url("marketplace_base_url", self.marketplace_base_url or preset.marketplace),
+            install=normalise_base_url("install_base_url", self.install_base_url or preset.install),
+            connect=normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
         )
         if (
             not isinstance(self.prefix, str)
@@ -171,33 +120,21 @@ class PandiumConfig:
         if not isinstance(self.connectors, Mapping):
             raise ValueError(BAD_CONNECTOR.format(name=type(self.connectors).__name__))
         for connector, integration in self.connectors.items():
-            if not (isinstance(connector, str) and SEGMENT_PATTERN.fullmatch(connector)):
+            if not is_segment(connector):
                 raise ValueError(BAD_CONNECTOR.format(name=connector))
             if not (isinstance(integration, str) and integration):
                 raise ValueError(BAD_CONNECTOR.format(name=connector))
-        if (
-            isinstance(self.max_url_length, bool)
-            or not isinstance(self.max_url_length, int)
-            or self.max_url_length <= 0
-        ):
+        if not is_positive_int(self.max_url_length):
             raise ValueError(BAD_MAX_URL_LENGTH.format(got=self.max_url_length))
 
-        secret_bytes = self.secret.encode("utf-8") if isinstance(self.secret, str) else self.secret
-        if len(secret_bytes) < RECOMMENDED_SECRET_BYTES:
+        if len(secret_bytes(self.secret)) < RECOMMENDED_SECRET_BYTES:
             warnings.warn(SHORT_SECRET.format(n=RECOMMENDED_SECRET_BYTES), UserWarning, stacklevel=3)
-        with warnings.catch_warnings():
-            # joserfc warns about keys under 112 bits; the warning above already says it better.
-            warnings.simplefilter("ignore")
-            key = OctKey.import_key(secret_bytes)
 
-        # Derived once per config, never per token.
         object.__setattr__(self, "connectors", MappingProxyType(dict(self.connectors)))
         object.__setattr__(self, "hosts", hosts)
-        object.__setattr__(self, "signing_key", key)
 
     # Set in __post_init__; declared for type checkers.
     hosts: PandiumHosts = field(init=False, repr=False)
-    signing_key: OctKey = field(init=False, repr=False)
 
     @property
     def origins(self) -> tuple[str, ...]:

@@ -68,6 +68,7 @@ def test_the_ticket_is_signed_with_the_launch_secret_not_pandiums() -> None:
         ("u", {"flow": "install"}, launch_module.BAD_INTEGRATION_ID),
         ("u", {"flow": "install", "integration_id": "../x"}, launch_module.BAD_INTEGRATION_ID),
         ("u", {"flow": "install", "integration_id": True}, launch_module.BAD_INTEGRATION_ID),
+        ("u", {"flow": "install", "integration_id": -1}, launch_module.BAD_INTEGRATION_ID),
         ("u", {"flow": "connect"}, launch_module.BAD_CONNECTOR),
         ("u", {"flow": "connect", "connector": "nope"}, launch_module.BAD_CONNECTOR),
         ("u", {"flow": "marketplace", "connector": "gwt"}, launch_module.BAD_TARGET),

@@ -298,6 +298,7 @@ async def test_wrong_method_is_405_with_allow(method: str, path: str, allow: str
         (b'{"flow": "install"}', {"content-type": "application/json"}, 400, "bad-request"),
         (b'{"flow": "install", "integration_id": "../x"}', {"content-type": "application/json"}, 400, "bad-request"),
         (b'{"flow": "install", "integration_id": true}', {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "install", "integration_id": -1}', {"content-type": "application/json"}, 400, "bad-request"),
         (b'{"flow": "connect", "connector": "nope"}', {"content-type": "application/json"}, 404, "not-found"),
         (b'{"flow": "connect"}', {"content-type": "application/json"}, 404, "not-found"),
         (b'{"flow": "marketplace"}', {"content-type": "text/plain"}, 415, "unsupported-media-type"),
