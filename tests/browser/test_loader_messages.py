@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Dialog, Page
+from playwright.sync_api import Dialog, Page
 
-from .fakes import LoaderEnv, events, frame_of, loaded, post, wait_for_events, wait_for_raw
+from tests.support.loader_bed import LoaderEnv
+from tests.support.page import console_messages, events, frame_of, loaded, post, wait_for_events, wait_for_raw
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
 
@@ -97,13 +98,7 @@ def test_opaque_origins_are_never_trusted(env: LoaderEnv, signed_in: Page) -> No
 
 def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
-    warnings: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "warning":
-            warnings.append(message.text)
-
-    page.on("console", on_console)
+    warnings = console_messages(page, "warning")
     page.goto(
         env.page(
             '<pandium-embed id="a" src="/same-origin"></pandium-embed>'

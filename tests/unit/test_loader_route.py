@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
 import re
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.loader import CONFIG_PLACEHOLDER, render_loader
+from tests.support.asgi import sync_client
 
 SOURCE = Path(__file__).resolve().parents[2] / "js" / "pandium-embed.js"
 SECRET = "loader-route-test-secret-0123456789abcdef"
@@ -35,17 +34,8 @@ def make_app(config: PandiumConfig) -> PandiumMiddleware:
 
 def fetch(
     config: PandiumConfig, method: str, path: str, headers: dict[str, str] | None = None, root_path: str = ""
-) -> httpx.Response:
-    """One request through httpx.ASGITransport, on an event loop of its own in a worker thread:
-    the browser tests' Playwright (sync API) keeps a loop running in the main thread all session."""
-
-    async def request() -> httpx.Response:
-        transport = httpx.ASGITransport(app=make_app(config), root_path=root_path)
-        async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as http:
-            return await http.request(method, path, headers=headers)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, request()).result()
+) -> httpx2.Response:
+    return sync_client(make_app(config), root_path=root_path).request(method, path, headers=headers)
 
 
 def baked(body: str) -> Any:
