@@ -1,14 +1,43 @@
 // Builds js/dist/ from js/src/: `npm run build` (or `make js`). `node js/build.mjs <dir>` writes the same
 // files to <dir> instead; tests/unit/test_loader_build.py uses that to prove js/dist/ is a fresh build.
+// `node js/build.mjs <dir> --without popup,report` writes only the classic script, built without the
+// source lines marked `// @feature <name>` (one line) or between `// @feature <name>` and `// @end <name>`
+// lines: `make bench` prices each feature in bytes that way.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const js = dirname(fileURLToPath(import.meta.url));
 const dist = join(js, "dist");
-const out = resolve(process.argv[2] ?? dist);
+const [target, flag, names] = process.argv.slice(2);
+const out = resolve(target ?? dist);
+const without = flag == "--without" ? new Set(names.split(",")) : null;
+
+/** The source with the marked parts of the named features taken out. */
+function strip(source) {
+  let skipping = null;
+  return source
+    .split("\n")
+    .filter((line) => {
+      const marker = /^(.*?)\/\/ @(feature|end) ([a-z-]+)$/.exec(line);
+      if (skipping) {
+        if (marker?.[2] == "end" && marker[3] == skipping) skipping = null;
+        return false;
+      }
+      if (!marker || !without.has(marker[3])) return true;
+      if (marker[1].trim() == "") skipping = marker[3];
+      return false;
+    })
+    .join("\n");
+}
+const features = {
+  name: "features",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => ({ contents: strip(readFileSync(args.path, "utf8")), loader: "ts" }));
+  },
+};
 
 const shared = {
   bundle: true,
@@ -22,6 +51,15 @@ const shared = {
   write: false,
   logLevel: "warning",
 };
+
+if (without) {
+  const [file] = (
+    await esbuild.build({ ...shared, entryPoints: { "pandium-embed": join(js, "src/pandium-embed.ts") }, format: "iife", plugins: [features] })
+  ).outputFiles;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "pandium-embed.js"), file.contents);
+  process.exit(0);
+}
 
 const builds = await Promise.all([
   // The classic script the middleware serves (with its config substituted) and the wheel ships. Its map

@@ -27,9 +27,9 @@ def loader_source() -> str:
     return in_tree.read_text(encoding="utf-8")
 
 
-def render_loader(config: PandiumConfig) -> tuple[bytes, str]:
-    """The loader for ``config`` and its strong ETag."""
-    source = loader_source()
+def render_loader(config: PandiumConfig, *, source: str | None = None) -> tuple[bytes, str]:
+    """The loader for ``config`` and its strong ETag; ``source`` is another build of it (``make bench``)."""
+    source = loader_source() if source is None else source
     if source.count(CONFIG_PLACEHOLDER) != 1:
         raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
     settings = json.dumps({"origins": list(config.origins), "prefix": config.prefix}, separators=(",", ":"))

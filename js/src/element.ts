@@ -44,6 +44,7 @@ function numberAttribute(element: Element, name: string, fallback: number): numb
 export class PandiumEmbed extends Base {
   static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode"];
 
+  // @feature popup
   /**
    * For a button of your own: call it in the click handler. Opens the popup and returns a detached
    * `<pandium-embed>` that emits the events (they do not reach `document`: listen on it). Only the
@@ -57,6 +58,7 @@ export class PandiumEmbed extends Base {
     element.open();
     return element;
   }
+  // @end popup
 
   // Read afresh at each start and each open(): normalised with `new URL(x).origin`.
   #origins = new Set<string>();
@@ -90,6 +92,7 @@ export class PandiumEmbed extends Base {
     if (this.isConnected) this.#start();
   }
 
+  // @feature popup
   /**
    * Open the route in a popup window; call it from a user gesture (a click), or the browser blocks it
    * (`pandium:error {status: 0, reason: "popup-blocked"}`). If this element's popup is still open,
@@ -116,6 +119,7 @@ export class PandiumEmbed extends Base {
   close(): void {
     this.#popup?.close();
   }
+  // @end popup
 
   /** The trusted origins and the URL to load, read from the attributes and the config. */
   #prepare(): string | undefined {
@@ -156,7 +160,7 @@ export class PandiumEmbed extends Base {
   #start(): void {
     const src = this.#prepare();
     this.#started = true;
-    if (this.getAttribute("mode") == "popup") return this.#startButton();
+    if (this.getAttribute("mode") == "popup") return this.#startButton(); // @feature popup
     if (!src) return;
     this.#height ||= Math.ceil(this.#clamp(Default.FrameHeight));
     const frame = document.createElement("iframe");
@@ -181,6 +185,7 @@ export class PandiumEmbed extends Base {
     this.appendChild((this.#frame = frame));
   }
 
+  // @feature popup
   /** Pop-out mode: a popup needs a user gesture, so a click in the element (its button, or yours) opens it. */
   #startButton(): void {
     this.addEventListener("click", this.#onClick);
@@ -193,12 +198,13 @@ export class PandiumEmbed extends Base {
     if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", place);
     else place();
   }
+  // @end popup
 
   #stop(): void {
     // Stops listening to the popup, but does not close it: the user may still be using it.
-    this.#forgetPopup(false);
+    this.#forgetPopup(false); // @feature popup
     removeEventListener("message", this.#onMessage);
-    this.removeEventListener("click", this.#onClick);
+    this.removeEventListener("click", this.#onClick); // @feature popup
     clearTimeout(this.#loadTimer);
     cancelAnimationFrame(this.#resizeFrame);
     this.#resizeFrame = 0;
@@ -208,16 +214,18 @@ export class PandiumEmbed extends Base {
     this.#frame = this.#button = undefined;
   }
 
+  // @feature popup
   #forgetPopup(closed: boolean): void {
     clearInterval(this.#popupPoll);
     this.#popup = undefined;
     if (!this.#frame) removeEventListener("message", this.#onMessage);
     if (closed) this.#emit("close", {});
   }
+  // @end popup
 
   // One function each per element: adding the listener for both the frame and the popup registers it
   // once, and removing it removes it.
-  #onClick = () => this.open();
+  #onClick = () => this.open(); // @feature popup
 
   /** The message-acceptance path: each rule in order; a message failing one is ignored. */
   #onMessage = (event: MessageEvent): void => {
@@ -245,13 +253,16 @@ export class PandiumEmbed extends Base {
     const detail = lifecycle
       ? lifecycle(copy)
       : type != Wire.Height && !OWN_EVENTS.includes(type) && copy;
+    // @feature report
     if (this.hasAttribute("report") && REPORTED.includes(type)) {
       this.#report({ type: data.message, connector: this.getAttribute("connector"), ...detail });
     }
+    // @end report
     if (detail) this.#emit(type, detail);
     this.#emit("message", { type: data.message, data: copy });
   };
 
+  // @feature report
   /**
    * `<pandium-embed report>`: forward to `<prefix>/events`. `mode: "same-origin"` makes the browser
    * itself refuse any other origin; credentials default to same-origin. Never throws: the async
@@ -271,6 +282,7 @@ export class PandiumEmbed extends Base {
       () => failed(0),
     );
   }
+  // @end report
 
   /**
    * The frame's `load` fires for error pages too: `pandium:load` means "navigation finished", never

@@ -50,3 +50,23 @@ def test_the_source_maps_carry_the_readable_source() -> None:
         assert "../src/element.ts" in source_map["sources"]
         element = source_map["sourcesContent"][source_map["sources"].index("../src/element.ts")]
         assert element == (ROOT / "js" / "src" / "element.ts").read_text(encoding="utf-8")
+
+
+def test_each_marked_feature_can_be_left_out_for_make_bench(tmp_path: Path) -> None:
+    # make bench prices each `// @feature <name>` part by building without it: that build must still be
+    # valid JavaScript, smaller, and free of the feature's code.
+    full = (DIST / "pandium-embed.js").read_text(encoding="utf-8")
+    for feature, gone in (("popup", "popup-blocked"), ("report", "report-failed")):
+        out = tmp_path / feature
+        build = subprocess.run(
+            ["node", str(ROOT / "js" / "build.mjs"), str(out), "--without", feature],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert build.returncode == 0, build.stdout + build.stderr
+        without = (out / "pandium-embed.js").read_text(encoding="utf-8")
+        subprocess.run(["node", "--check", str(out / "pandium-embed.js")], check=True, capture_output=True)
+        assert gone in full and gone not in without
+        assert len(without) < len(full)
