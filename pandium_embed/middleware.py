@@ -2,33 +2,43 @@
 
 Everything outside the prefix (and every non-HTTP scope) goes straight to the wrapped app. Inside
 the prefix the middleware answers itself, never passing the request on: the prefix is ours.
+Below: the route table's types, the middleware (its table, built once, then the handlers); the
+request guards live in ``guards``, the flows in ``flows``.
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
-import json
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeAlias
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig, origin_of
-from .events import MAX_EVENT_BODY_SIZE, ConnectedTenant, EventRejected, parse_event
-from .launch import LaunchRefused, LaunchTicket, check_launch_secret, read_ticket
+from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
+from .events import MAX_EVENT_BODY_SIZE, ConnectedTenant, parse_event
+from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
+from .guards import (
+    allow,
+    read_json_body,
+    refuse_cross_site,
+    refuse_cross_site_unless_a_navigation,
+    replay,
+    require_same_origin,
+)
+from .hooks import Hook
+from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
-from .responses import MINT_HEADERS, error_response, json_response, redirect_response, wants_html
+from .responses import MINT_HEADERS, Refused, error_response, json_response, redirect_response, wants_html
 from .stores import MemoryTicketStore, TicketStore
 from .tokens import PandiumUser, mint_token
-from .urls import connect_url, install_url, marketplace_url
+from .validate import is_positive_int
 
 __all__ = [
     "AnyASGIApp",
@@ -77,42 +87,54 @@ UNKNOWN_CONNECTOR = (
     "pandium_embed: no connector %r in PandiumConfig.connectors (configured: %s); answered 404. Add it to "
     "connectors (PANDIUM_CONNECTORS=name=Integration Name) or fix the connector the page asks for."
 )
+# The scope keys Starlette's Request properties read, and the middleware that puts each there.
+_SCOPE_MIDDLEWARE = {
+    "session": "SessionMiddleware",
+    "user": "AuthenticationMiddleware",
+    "auth": "AuthenticationMiddleware",
+}
 ALONE_WITHOUT_USER_FOR_SUB = (
     "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
     "user_for_sub hook; it was treated as a link for the signed-in user only."
 )
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024
-Flow = Literal["marketplace", "install", "connect"]
-_FLOWS = ("marketplace", "install", "connect")
-_JSON_ROUTES = frozenset({"/token", "/events"})
+
+# What POST /token answers when its body names a flow or target that check_target refuses.
+_TOKEN_REFUSALS = {
+    "flow": ("bad-request", 'The "flow" field must be "marketplace", "install" or "connect".'),
+    "integration_id": ("bad-request", 'The install flow needs "integration_id": 1-128 letters, digits, "-" or "_".'),
+    "connector": ("not-found", 'The connect flow needs "connector": one of the configured connectors.'),
+}
 
 
-class _Refused(Exception):
-    """Ends a request under the prefix with one of responses.ERRORS."""
+@dataclass
+class _Call:
+    """One request to a route: the ASGI call, its headers, the rest of the path after the route's
+    entry (a prefixed route's argument) and, for a mint route, its checked target."""
 
-    def __init__(self, reason: str, detail: str | None = None, headers: dict[str, str] | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
-        self.headers = headers
-
-
-def _is_async_callable(obj: Any) -> bool:
-    while isinstance(obj, functools.partial):
-        obj = obj.func
-    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))  # noqa: B004 -- a callable instance's async __call__
+    scope: Scope
+    receive: Receive
+    headers: Headers
+    rest: str = ""
+    target: str | None = None
 
 
-async def _call_hook(hook: Callable[..., Any], is_async: bool, *args: Any) -> Any:
-    # Sync hooks usually touch a database or a session store: keep them off the event loop (and out of
-    # Django's async-unsafe checks), as Starlette does for sync endpoints.
-    if is_async:
-        return await hook(*args)
-    result = await run_in_threadpool(hook, *args)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
+@dataclass(frozen=True)
+class _Route:
+    """An entry of the route table.
+
+    ``json_only``: answers JSON, errors included, even to a navigation (its callers use fetch()).
+    ``flow``: a mint route; its target (the rest of the path) is checked before the method, so an
+    unknown integration or connector is a 404 whatever the method.
+    ``redact_as``: the rest of the path is a credential; a log line shows this name instead.
+    """
+
+    methods: tuple[str, ...]
+    handler: Callable[[_Call], Awaitable[Response]] = field(repr=False)
+    json_only: bool = False
+    flow: Flow | None = None
+    redact_as: str | None = None
 
 
 class PandiumMiddleware:
@@ -161,25 +183,41 @@ class PandiumMiddleware:
         if launch_secret is None and (ticket_store is not None or user_for_sub is not None):
             raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
         self._launch_secret = None if launch_secret is None else check_launch_secret(launch_secret, config)
-        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+        if not is_positive_int(max_body_size):
             raise ValueError(BAD_BODY_LIMIT)
         self.app = app
         self.config = config
-        self._identify = identify
-        self._identify_is_async = _is_async_callable(identify)
-        self._connector_token = connector_token
-        self._connector_token_is_async = _is_async_callable(connector_token)
-        self._on_connected = on_connected
-        self._on_connected_is_async = _is_async_callable(on_connected)
+        self._identify = Hook(identify)
+        self._connector_token = None if connector_token is None else Hook(connector_token)
+        self._on_connected = None if on_connected is None else Hook(on_connected)
         self._ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
-        self._user_for_sub = user_for_sub
-        self._user_for_sub_is_async = _is_async_callable(user_for_sub)
+        self._user_for_sub = None if user_for_sub is None else Hook(user_for_sub)
         self._max_body_size = max_body_size
         self._clock = clock
         self._new_jti = new_jti
         self._prefix = config.prefix
         self._prefix_length = len(config.prefix)
         self._loader_body, self._loader_etag = render_loader(config)
+
+        # The route table, built once: paths below the prefix. Adding a route is one entry here and
+        # one handler below.
+        self._exact: dict[str, _Route] = {
+            "/embed.js": _Route(("GET", "HEAD"), self._serve_loader),
+            "/marketplace": self._mint_route("marketplace"),
+            "/token": _Route(("POST",), self._token, json_only=True),
+        }
+        # Matched in order by how the path starts; the rest of the path is the handler's argument.
+        self._prefixed: list[tuple[str, _Route]] = [
+            ("/install/", self._mint_route("install")),
+            ("/connect/", self._mint_route("connect")),
+        ]
+        # Optional features: without their setting the route does not exist (a plain 404).
+        if self._on_connected is not None:
+            report = functools.partial(self._report_event, self._on_connected)
+            self._exact["/events"] = _Route(("POST",), report, json_only=True)
+        if self._launch_secret is not None:
+            launch = functools.partial(self._launch, self._launch_secret)
+            self._prefixed.append(("/launch/", _Route(("GET",), launch, redact_as="<ticket>")))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -196,194 +234,129 @@ class PandiumMiddleware:
         response = await self._handle(scope, receive, path[self._prefix_length :])
         await response(scope, receive, send)
 
-    async def _handle(self, scope: Scope, receive: Receive, route: str) -> Response:
+    # --- the table -----------------------------------------------------------------------------
+
+    def _match(self, path: str) -> tuple[_Route, str] | None:
+        """The route for a path below the prefix and the rest of the path after its entry."""
+        route = self._exact.get(path)
+        if route is not None:
+            return route, ""
+        for start, prefixed in self._prefixed:
+            if path.startswith(start):
+                return prefixed, path[len(start) :]
+        return None
+
+    async def _handle(self, scope: Scope, receive: Receive, path: str) -> Response:
         headers = Headers(scope=scope)
-        as_html = wants_html(headers)
-        # POST routes are called by fetch(): they always answer JSON.
-        as_html = as_html and route not in _JSON_ROUTES
+        matched = self._match(path)
+        as_html = wants_html(headers) and not (matched is not None and matched[0].json_only)
         try:
-            return await self._dispatch(scope, receive, headers, route)
-        except _Refused as refused:
+            if matched is None:
+                raise Refused("not-found")
+            route, rest = matched
+            call = _Call(scope, receive, headers, rest)
+            if route.flow is not None:
+                call.target = self._path_target(route.flow, rest)
+            allow(scope["method"], route.methods)
+            return await route.handler(call)
+        except Refused as refused:
             return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
         except Exception as error:
-            # A hook (or our own code) failed: say so in the log, never in the body. The route is
-            # logged only for our fixed routes: a launch path carries the ticket, a credential.
-            logged_route = "/launch/<ticket>" if route.startswith("/launch/") else route
+            # A hook (or our own code) failed: say so in the log, never in the body. A credential in
+            # the path (a launch ticket) is logged by its name only.
+            logged = path
+            if matched is not None and matched[0].redact_as is not None:
+                logged = path[: len(path) - len(matched[1])] + matched[0].redact_as
             hint = _middleware_order_hint(scope, error)
             if hint is not None:
-                logger.error(MIDDLEWARE_ORDER.format(method=scope.get("method"), route=logged_route, **hint))
+                logger.error(MIDDLEWARE_ORDER.format(method=scope.get("method"), route=logged, **hint))
             else:
-                logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged_route)
+                logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged)
             return error_response("server-error", as_html=as_html)
 
-    async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str) -> Response:
-        method: str = scope["method"]
-        if route == "/embed.js":
-            _allow(method, "GET", "HEAD")
-            return self._serve_loader(headers)
-        if route == "/token":
-            _allow(method, "POST")
-            _refuse_cross_site(headers)
-            body = await self._read_json_body(receive, headers)
-            request = Request(scope, _replay(body.raw, receive))
-            user = await self._require_user(request)
-            flow, target = _parse_token_request(body.value, self.config)
-            url, issued_at = await self._mint(request, user, flow, target)
-            return json_response(
-                {"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS},
-                headers=MINT_HEADERS,
-            )
-        if route == "/events":
-            return await self._report_event(scope, receive, headers, method)
-        if route.startswith("/launch/"):
-            return await self._launch(scope, receive, headers, method, route[len("/launch/") :])
-
-        flow_and_target = _match_mint_route(route, self.config)
-        if flow_and_target is None:
-            raise _Refused("not-found")
-        _allow(method, "GET")
-        _refuse_cross_site(headers)
-        request = Request(scope, receive)
-        user = await self._require_user(request)
-        url, _ = await self._mint(request, user, *flow_and_target)
-        return redirect_response(url)
-
-    async def _report_event(self, scope: Scope, receive: Receive, headers: Headers, method: str) -> Response:
-        if self._on_connected is None:
-            # No hook: the feature is off and the route does not exist.
-            raise _Refused("not-found")
-        _allow(method, "POST")
-        _refuse_cross_site(headers)
-        _require_same_origin(scope, headers)
-        body = await self._read_json_body(receive, headers, limit=MAX_EVENT_BODY_SIZE)
-        request = Request(scope, _replay(body.raw, receive))
-        user = await self._require_user(request)
+    def _path_target(self, flow: Flow, rest: str) -> str | None:
+        # One plain segment or a configured connector: no path tricks reach the redirect.
         try:
-            event = parse_event(body.value, connectors=self.config.connectors)
-        except EventRejected as rejected:
-            raise _Refused("bad-request", str(rejected)) from None
-        await _call_hook(self._on_connected, self._on_connected_is_async, request, user, event)
+            return check_target(self.config, flow, rest if FLOWS[flow].target else None)[1]
+        except TargetRefused as refused:
+            self._log_unknown_connector(refused, rest)
+            raise Refused("not-found") from None
+
+    # --- the handlers ---------------------------------------------------------------------------
+
+    def _mint_route(self, flow: Flow) -> _Route:
+        """``GET``: mint a token for the signed-in user and redirect to ``flow``'s page."""
+
+        async def redirect(call: _Call) -> Response:
+            refuse_cross_site(call.headers)
+            request = Request(call.scope, call.receive)
+            user = await self._require_user(request)
+            url, _ = await self._mint(request, user, flow, call.target)
+            return redirect_response(url)
+
+        return _Route(("GET",), redirect, flow=flow)
+
+    async def _token(self, call: _Call) -> Response:
+        refuse_cross_site(call.headers)
+        # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
+        # CORS responses is same-site, so only this app's own pages may ask.
+        require_same_origin(call.scope, call.headers)
+        body = await read_json_body(call.receive, call.headers, limit=self._max_body_size)
+        request = Request(call.scope, replay(body.raw, call.receive))
+        user = await self._require_user(request)
+        flow, target = self._token_target(body.value)
+        url, issued_at = await self._mint(request, user, flow, target)
+        return json_response({"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS}, headers=MINT_HEADERS)
+
+    def _token_target(self, value: Any) -> tuple[Flow, str | None]:
+        """The flow and target a POST /token body asks for: {"flow": ..., "integration_id"?, "connector"?}."""
+        if not isinstance(value, dict):
+            raise Refused("bad-request", 'The body must be a JSON object like {"flow": "marketplace"}.')
+        flow = value.get("flow")
+        spec = FLOWS[flow] if is_flow(flow) else None
+        target = value.get(spec.target) if spec is not None and spec.target is not None else None
+        try:
+            return check_target(self.config, flow, target)
+        except TargetRefused as refused:
+            self._log_unknown_connector(refused, target)
+            raise Refused(*_TOKEN_REFUSALS[refused.reason]) from None
+
+    async def _report_event(self, on_connected: Hook, call: _Call) -> Response:
+        refuse_cross_site(call.headers)
+        require_same_origin(call.scope, call.headers)
+        body = await read_json_body(call.receive, call.headers, limit=MAX_EVENT_BODY_SIZE)
+        request = Request(call.scope, replay(body.raw, call.receive))
+        user = await self._require_user(request)
+        event = parse_event(body.value, connectors=self.config.connectors)
+        await on_connected(request, user, event)
         return Response(status_code=204, headers=dict(MINT_HEADERS))
 
-    async def _launch(self, scope: Scope, receive: Receive, headers: Headers, method: str, ticket: str) -> Response:
-        if self._launch_secret is None:
-            raise _Refused("not-found")
-        _allow(method, "GET")
-        # A link clicked in a webmail is a cross-site navigation, and that is what launch links are for;
-        # a cross-site frame, fetch or image is not.
-        if headers.get("sec-fetch-site") == "cross-site" and headers.get("sec-fetch-dest", "document") != "document":
-            raise _Refused("cross-site")
+    async def _launch(self, launch_secret: bytes, call: _Call) -> Response:
+        refuse_cross_site_unless_a_navigation(call.headers)
+        launch = read_ticket(call.rest, launch_secret=launch_secret, now=self._clock)
         try:
-            launch = read_ticket(ticket, launch_secret=self._launch_secret, now=self._clock)
-        except LaunchRefused as refused:
-            raise _Refused(refused.reason) from None
-        if launch.flow == "connect" and launch.target not in self.config.connectors:
-            _log_unknown_connector(str(launch.target), self.config)
-            raise _Refused("not-found")
-        if launch.flow == "install" and not (launch.target and SEGMENT_PATTERN.fullmatch(launch.target)):
-            raise _Refused("link-invalid")
-        request = Request(scope, receive)
+            flow, target = check_target(self.config, launch.flow, launch.target)
+        except TargetRefused as refused:
+            # A connector removed from the config since the link was made is simply gone.
+            self._log_unknown_connector(refused, launch.target)
+            raise Refused("not-found" if refused.reason == "connector" else "link-invalid") from None
+        request = Request(call.scope, call.receive)
         user = await self._launch_user(request, launch)
-        # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
-        # does not use the link up.
+        url, _ = await self._mint(request, user, flow, target)
+        # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
+        # without a session, a failing hook or oversized claims do not use the link up. Concurrent
+        # visits may each mint, but only the one that wins the claim sees its token.
         if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
-            raise _Refused("link-used")
-        url, _ = await self._mint(request, user, launch.flow, launch.target)
+            raise Refused("link-used")
         return redirect_response(url)
 
-    async def _launch_user(self, request: Request, launch: LaunchTicket) -> PandiumUser:
-        if launch.alone and self._user_for_sub is not None:
-            user = await _call_hook(self._user_for_sub, self._user_for_sub_is_async, launch.sub)
-            if user is None:
-                raise _Refused("wrong-user", "The account this link was made for no longer exists.")
-            if not isinstance(user, PandiumUser):
-                raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
-            return user
-        if launch.alone:
-            # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
-            logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
-        user = await self._require_user(request)
-        if user.sub != launch.sub:
-            raise _Refused("wrong-user")
-        return user
-
-    async def _require_user(self, request: Request) -> PandiumUser:
-        user = await _call_hook(self._identify, self._identify_is_async, request)
-        if user is None:
-            raise _Refused("not-signed-in")
-        if not isinstance(user, PandiumUser):
-            raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
-        return user
-
-    async def _mint(self, request: Request, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
-        now = self._clock()
-        xti: dict[str, Any] | None = None
-        if flow == "connect":
-            assert target is not None and self._connector_token is not None
-            credential = await _call_hook(self._connector_token, self._connector_token_is_async, request, user, target)
-            if not isinstance(credential, str) or not credential:
-                raise TypeError("connector_token must return a non-empty string (a credential for your API).")
-            xti = {
-                "connector_name": target,
-                "integration_name": self.config.connectors[target],
-                "token": credential,
-            }
-        try:
-            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
-            if flow == "marketplace":
-                url = marketplace_url(self.config, token)
-            elif flow == "install":
-                assert target is not None
-                url = install_url(self.config, target, token)
-            else:
-                assert target is not None
-                url = connect_url(self.config, target, token)
-        except ValueError as error:
-            # The message names the field or the size, never a value: safe to log.
-            logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
-            raise _Refused("server-error") from None
-        return url, int(now)
-
-    async def _read_json_body(self, receive: Receive, headers: Headers, *, limit: int | None = None) -> _JSONBody:
-        max_size = self._max_body_size if limit is None else limit
-        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        # Requiring JSON also forces a CORS preflight for any cross-origin caller.
-        if content_type != "application/json":
-            raise _Refused("unsupported-media-type")
-        declared = headers.get("content-length")
-        if declared is not None:
-            # isdigit() alone accepts '²' and other Unicode digits, which int() then refuses.
-            if not (declared.isascii() and declared.isdigit()):
-                raise _Refused("bad-request", "The Content-Length header is not a number.")
-            if int(declared) > max_size:
-                raise _Refused("too-large", f"The request body is over {max_size} bytes.")
-        chunks: list[bytes] = []
-        size = 0
-        more_body = True
-        while more_body:
-            message = await receive()
-            if message["type"] != "http.request":
-                raise _Refused("bad-request", "The client went away before sending the body.")
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > max_size:
-                raise _Refused("too-large", f"The request body is over {max_size} bytes.")
-            chunks.append(chunk)
-            more_body = message.get("more_body", False)
-        raw = b"".join(chunks)
-        try:
-            value = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise _Refused("bad-request", "The request body is not valid JSON.") from None
-        return _JSONBody(raw, value)
-
-    def _serve_loader(self, headers: Headers) -> Response:
+    async def _serve_loader(self, call: _Call) -> Response:
         cache_headers = {
             "ETag": self._loader_etag,
             "Cache-Control": "public, max-age=300",
             "X-Content-Type-Options": "nosniff",
         }
-        if_none_match = headers.get("if-none-match", "")
+        if_none_match = call.headers.get("if-none-match", "")
         if self._loader_etag in {tag.strip() for tag in if_none_match.split(",")}:
             return Response(status_code=304, headers=cache_headers)
         return Response(
@@ -392,13 +365,64 @@ class PandiumMiddleware:
             media_type="text/javascript; charset=utf-8",
         )
 
+    # --- what the handlers share ------------------------------------------------------------------
 
-# The scope keys Starlette's Request properties read, and the middleware that puts each there.
-_SCOPE_MIDDLEWARE = {
-    "session": "SessionMiddleware",
-    "user": "AuthenticationMiddleware",
-    "auth": "AuthenticationMiddleware",
-}
+    def _log_unknown_connector(self, refused: TargetRefused, connector: object) -> None:
+        # A typo'd connector is the commonest 404: name the configured ones. INFO, not WARNING, since
+        # anyone can ask for any path; the name is cut short, and connector names are no secret.
+        if refused.reason == "connector" and isinstance(connector, str) and connector:
+            configured = ", ".join(sorted(self.config.connectors)) or "none"
+            logger.info(UNKNOWN_CONNECTOR, connector[:64], configured)
+
+    async def _launch_user(self, request: Request, launch: LaunchTicket) -> PandiumUser:
+        if launch.alone and self._user_for_sub is not None:
+            user = await self._user_for_sub(launch.sub)
+            if user is None:
+                raise Refused("wrong-user", "The account this link was made for no longer exists.")
+            if not isinstance(user, PandiumUser):
+                raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
+            return user
+        if launch.alone:
+            # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
+            logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
+        user = await self._require_user(request)
+        if user.sub != launch.sub:
+            raise Refused("wrong-user")
+        return user
+
+    async def _require_user(self, request: Request) -> PandiumUser:
+        user = await self._identify(request)
+        if user is None:
+            raise Refused("not-signed-in")
+        if not isinstance(user, PandiumUser):
+            raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
+        return user
+
+    async def _mint(self, request: Request, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
+        now = self._clock()
+        xti = None if flow != "connect" else await self._auth_only_xti(request, user, target)
+        try:
+            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
+            url = flow_url(self.config, flow, target, token)
+        except ValueError as error:
+            # The message names the field or the size, never a value: safe to log.
+            logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
+            raise Refused("server-error") from None
+        return url, int(now)
+
+    async def _auth_only_xti(self, request: Request, user: PandiumUser, connector: str | None) -> dict[str, Any]:
+        """What an Auth-Only token carries in ``xti``: the connector and a credential for the host's API."""
+        # Both are set whenever a connector is configured (checked in __init__ and by check_target).
+        if connector is None or self._connector_token is None:
+            raise Refused("not-found")
+        credential = await self._connector_token(request, user, connector)
+        if not isinstance(credential, str) or not credential:
+            raise TypeError("connector_token must return a non-empty string (a credential for your API).")
+        return {
+            "connector_name": connector,
+            "integration_name": self.config.connectors[connector],
+            "token": credential,
+        }
 
 
 def _middleware_order_hint(scope: Scope, error: Exception) -> dict[str, str] | None:
@@ -415,116 +439,3 @@ def _middleware_order_hint(scope: Scope, error: Exception) -> dict[str, str] | N
     if attribute is None or attribute in scope:
         return None
     return {"attribute": attribute, "middleware": _SCOPE_MIDDLEWARE[attribute]}
-
-
-def _log_unknown_connector(connector: str, config: PandiumConfig) -> None:
-    # INFO, not WARNING: anyone can ask for any path. The name is cut short; connector names are no secret.
-    logger.info(UNKNOWN_CONNECTOR, connector[:64], ", ".join(sorted(config.connectors)) or "none")
-
-
-class _JSONBody:
-    __slots__ = ("raw", "value")
-
-    def __init__(self, raw: bytes, value: Any) -> None:
-        self.raw = raw
-        self.value = value
-
-
-def _allow(method: str, *allowed: str) -> None:
-    if method not in allowed:
-        raise _Refused("method-not-allowed", headers={"Allow": ", ".join(allowed)})
-
-
-def _refuse_cross_site(headers: Headers) -> None:
-    # Browsers send Sec-Fetch-Site on every request; "cross-site" means another site is trying to
-    # mint a token for our signed-in user (a framed or linked attack). Same-site and none are fine.
-    if headers.get("sec-fetch-site") == "cross-site":
-        raise _Refused("cross-site")
-
-
-def _own_origin(scope: Scope, headers: Headers) -> str | None:
-    host = headers.get("host")
-    if not host:
-        return None
-    try:
-        return origin_of(f"{scope.get('scheme', 'http')}://{host}")
-    except ValueError:
-        return None
-
-
-def _require_same_origin(scope: Scope, headers: Headers) -> None:
-    # Reports must come from this app's own pages. Browsers send Origin on every POST fetch; behind a
-    # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
-    # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
-    if headers.get("sec-fetch-site") == "same-origin":
-        return
-    origin = headers.get("origin")
-    own = _own_origin(scope, headers)
-    if origin is None or own is None or origin == "null":
-        raise _Refused("cross-origin")
-    try:
-        same = origin_of(origin) == own
-    except ValueError:
-        same = False
-    if not same:
-        raise _Refused("cross-origin")
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that hands the already-read body to the hooks' Request once more."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-def _match_mint_route(route: str, config: PandiumConfig) -> tuple[Flow, str | None] | None:
-    """Map a path below the prefix to a flow. Anything not exactly one of ours is None (404)."""
-    if route == "/marketplace":
-        return "marketplace", None
-    if route.startswith("/install/"):
-        integration_id = route[len("/install/") :]
-        # One plain segment only: no '/', '..', '%', backslash or non-ASCII can reach the redirect.
-        if SEGMENT_PATTERN.fullmatch(integration_id):
-            return "install", integration_id
-        return None
-    if route.startswith("/connect/"):
-        connector = route[len("/connect/") :]
-        if connector in config.connectors:
-            return "connect", connector
-        _log_unknown_connector(connector, config)
-        return None
-    return None
-
-
-def _parse_token_request(value: Any, config: PandiumConfig) -> tuple[Flow, str | None]:
-    """Validate the JSON body of POST /token: {"flow": ..., "integration_id"?: ..., "connector"?: ...}."""
-    if not isinstance(value, dict):
-        raise _Refused("bad-request", 'The body must be a JSON object like {"flow": "marketplace"}.')
-    flow = value.get("flow")
-    if flow not in _FLOWS:
-        raise _Refused("bad-request", 'The "flow" field must be "marketplace", "install" or "connect".')
-    if flow == "marketplace":
-        return "marketplace", None
-    if flow == "install":
-        integration_id = value.get("integration_id")
-        if isinstance(integration_id, int) and not isinstance(integration_id, bool):
-            integration_id = str(integration_id)
-        if not isinstance(integration_id, str) or not SEGMENT_PATTERN.fullmatch(integration_id):
-            raise _Refused(
-                "bad-request",
-                'The install flow needs "integration_id": 1-128 letters, digits, "-" or "_".',
-            )
-        return "install", integration_id
-    connector = value.get("connector")
-    if not isinstance(connector, str) or connector not in config.connectors:
-        if isinstance(connector, str):
-            _log_unknown_connector(connector, config)
-        raise _Refused("not-found", 'The connect flow needs "connector": one of the configured connectors.')
-    return "connect", connector

@@ -10,13 +10,16 @@ LAUNCH_SECRET = os.environ["LAUNCH_SECRET"]  # its own random secret, never PAND
 
 
 async def on_connected(request, user, event: ConnectedTenant):
-    # The event came from the browser: confirm it with Pandium before acting on it.
+    # The event came from the browser, where anyone can post any tenant id (they are small sequential
+    # integers): ask Pandium whether the tenant exists *and* belongs to this user, before saving it.
     tenant = await verify_tenant(
         event.tenant_id,
         api_key=os.environ["PANDIUM_API_KEY"],
+        sub=user.sub,
         environment=config.environment,
         base_url=os.environ.get("PANDIUM_API_URL"),
     )
+    # And that it is the integration the page said it was.
     if tenant is not None and str(tenant["integration"]["id"]) == event.integration_id:
         await save_connection(user.sub, tenant)
 

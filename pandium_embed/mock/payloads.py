@@ -79,7 +79,9 @@ def tenant_payload(
                 # Stable per user, like a real Keycloak account id.
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pandium-mock:{org}:{sub}")),
                 "email": email,
-                "username": _slug(email or sub),
+                # Pandium records the token's sub here (its Keycloak stores usernames lower-cased):
+                # this is what verify_tenant checks a tenant's owner against.
+                "username": sub.lower(),
                 "first_name": None,
                 "last_name": None,
                 "email_verified": True,

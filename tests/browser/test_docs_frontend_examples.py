@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from pandium_embed.mock import Connector
-from tests.docs_support import EXAMPLES
-
-from .fakes import LoaderEnv, events, loaded, post
-from .mock_host import MockHost
+from tests.support.docs import EXAMPLES
+from tests.support.loader_bed import LoaderEnv
+from tests.support.mock_host import MockHost
+from tests.support.page import events, loaded, post
 
 
 def example(name: str) -> str:

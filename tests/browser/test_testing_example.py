@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.docs_support import EXAMPLES
+from tests.support.docs import EXAMPLES
 
 pytest_plugins = ["pytester"]
 

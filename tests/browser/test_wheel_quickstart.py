@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.docs_support import EXAMPLES, ROOT
+from tests.support.docs import EXAMPLES, ROOT
 
 ROOT_PYTHON = sys.executable
 # What the reader's own login view does; the quick start's identify reads exactly this.

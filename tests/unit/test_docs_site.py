@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pandium_embed.responses import ERRORS
-from tests.docs_support import DOCS, EXAMPLES, README, RECIPES, ROOT, code_blocks
+from tests.support.docs import DOCS, EXAMPLES, README, RECIPES, ROOT, code_blocks
 
 # Written by `make bench` (bench/report.py): its one block lists the Makefile's bench commands.
 GENERATED_PAGES = {"BENCHMARKS.md"}

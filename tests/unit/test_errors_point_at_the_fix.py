@@ -15,15 +15,26 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.middleware import MIDDLEWARE_ORDER, UNKNOWN_CONNECTOR
-from tests.docs_support import EXAMPLES
-from tests.unit.test_middleware import CONFIG, build, request
+from tests.support.asgi import APP_URL, asgi_client, pandium_app
+from tests.support.docs import EXAMPLES
 
 pytestmark = pytest.mark.anyio
 
 SESSION_KEY = "errors-test-session-key"
+CONFIG = PandiumConfig("acme", "errors-test-secret-0123456789abcdefghij", connectors={"gwt": "GWT"})
 SESSION_ORDER = MIDDLEWARE_ORDER.format(
     method="GET", route="/marketplace", attribute="session", middleware="SessionMiddleware"
 )
+
+
+def build(*, config: PandiumConfig = CONFIG, identify: Any = None) -> PandiumMiddleware:
+    return pandium_app(config=config, user=PandiumUser("user-1"), identify=identify)
+
+
+async def request(app: Any, method: str, path: str, body: Any = None) -> Any:
+    # As the app's own page sends it: POST /token answers only same-origin callers.
+    async with asgi_client(app) as http:
+        return await http.request(method, path, json=body, headers={"origin": APP_URL})
 
 
 def reads_session(request: Request) -> PandiumUser | None:

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from pandium_embed import ConnectedTenant, PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.cli import main
 from pandium_embed.mock import MockPandium
-from tests.docs_support import EXAMPLES, run_file
+from tests.support.docs import EXAMPLES, run_file
 
 pytest_plugins = ["pytester"]
 

@@ -8,7 +8,7 @@ import shlex
 import subprocess
 import tomllib
 
-from tests.docs_support import EXAMPLES, README, RECIPES, ROOT, code_blocks
+from tests.support.docs import EXAMPLES, README, RECIPES, ROOT, code_blocks
 
 MAX_README_BYTES = 12 * 1024
 # Extras for the project's own work, not for users' apps.
