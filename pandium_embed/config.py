@@ -8,12 +8,27 @@ from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
-from .net import BAD_BASE_URL, normalise_base_url, origin_of
+from .net import (
+    BAD_BASE_URL,
+    BASE_URL_UNSAFE_CHARACTERS,
+    BASE_URL_WITH_PATH,
+    is_loopback_host,
+    normalise_base_url,
+    origin_of,
+)
 from .validate import is_positive_int, is_segment, secret_bytes
 
-# BAD_BASE_URL is the message a bad base URL raises here (it lives with the check, in net).
-__all__ = ["BAD_BASE_URL", "ENVIRONMENTS", "PandiumConfig", "PandiumHosts"]
+# The base-URL messages are raised here; they live with the check, in net.
+__all__ = [
+    "BAD_BASE_URL",
+    "BASE_URL_UNSAFE_CHARACTERS",
+    "BASE_URL_WITH_PATH",
+    "ENVIRONMENTS",
+    "PandiumConfig",
+    "PandiumHosts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +73,10 @@ MISSING_SECRET = (
 )
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
+LOOPBACK_IN_PRODUCTION = (
+    "{setting} points at this machine (localhost or a loopback address) while environment is "
+    "'production': an override left over from local testing? Unset it, or use environment 'sandbox'."
+)
 BAD_PREFIX = "PandiumConfig prefix must start with '/', not end with '/', and hold no '?' or '#'; got {prefix!r}."
 BAD_CONNECTOR = (
     "PandiumConfig connectors maps connector names to integration names; connector names must be "
@@ -71,6 +90,16 @@ BAD_CONNECTORS_ENV = (
 SHORT_SECRET = (
     "The Pandium shared secret is shorter than {n} bytes; use the full secret Pandium issued. "
     "A short HS256 secret can be brute-forced."
+)
+
+
+# The base URL of each flow (PandiumHosts field), as the environment variable from_env reads.
+_BASE_URL_VARIABLES: Mapping[str, str] = MappingProxyType(
+    {
+        "marketplace": "PANDIUM_MARKETPLACE_BASE_URL",
+        "install": "PANDIUM_INSTALL_BASE_URL",
+        "connect": "PANDIUM_CONNECT_BASE_URL",
+    }
 )
 
 
@@ -104,11 +133,15 @@ class PandiumConfig:
         if preset is None:
             known = ", ".join(repr(name) for name in ENVIRONMENTS)
             raise ValueError(UNKNOWN_ENVIRONMENT.format(got=self.environment, known=known))
-        hosts = PandiumHosts(
-            marketplace=normalise_base_url("marketplace_base_url", self.marketplace_base_url or preset.marketplace),
-            install=normalise_base_url("install_base_url", self.install_base_url or preset.install),
-            connect=normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
-        )
+        urls: dict[str, str] = {}
+        for flow, variable in _BASE_URL_VARIABLES.items():
+            setting = f"PandiumConfig {flow}_base_url ({variable})"
+            url = normalise_base_url(setting, getattr(self, f"{flow}_base_url") or getattr(preset, flow))
+            # Users' browsers are sent there: in production, "this machine" is every user's own.
+            if self.environment == "production" and is_loopback_host(urlsplit(url).hostname or ""):
+                raise ValueError(LOOPBACK_IN_PRODUCTION.format(setting=setting))
+            urls[flow] = url
+        hosts = PandiumHosts(**urls)
         if (
             not isinstance(self.prefix, str)
             or not self.prefix.startswith("/")
@@ -155,10 +188,9 @@ class PandiumConfig:
             "org": env.get("PANDIUM_ORG", ""),
             "secret": env.get("PANDIUM_SHARED_SECRET", ""),
             "environment": env.get("PANDIUM_ENV") or "sandbox",
-            "marketplace_base_url": env.get("PANDIUM_MARKETPLACE_BASE_URL") or None,
-            "install_base_url": env.get("PANDIUM_INSTALL_BASE_URL") or None,
-            "connect_base_url": env.get("PANDIUM_CONNECT_BASE_URL") or None,
         }
+        for flow, variable in _BASE_URL_VARIABLES.items():
+            values[f"{flow}_base_url"] = env.get(variable) or None
         connectors = env.get("PANDIUM_CONNECTORS")
         if connectors:
             values["connectors"] = _parse_connectors(connectors)

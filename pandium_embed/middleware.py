@@ -275,6 +275,9 @@ class PandiumMiddleware:
 
     async def _token(self, call: _Call) -> Response:
         refuse_cross_site(call.headers)
+        # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed CORS
+        # responses is same-site, so only this app's own pages may ask.
+        require_same_origin(call.scope, call.headers)
         body = await read_json_body(call.receive, call.headers, limit=self._max_body_size)
         request = Request(call.scope, replay(body.raw, call.receive))
         user = await self._require_user(request)
@@ -314,11 +317,12 @@ class PandiumMiddleware:
             raise Refused("not-found" if refused.reason == "connector" else "link-invalid") from None
         request = Request(call.scope, call.receive)
         user = await self._launch_user(request, launch)
-        # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
-        # does not use the link up.
+        url, _ = await self._mint(request, user, flow, target)
+        # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
+        # without a session, a failing hook or oversized claims do not use the link up. Concurrent
+        # visits may each mint, but only the one that wins the claim sees its token.
         if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
             raise Refused("link-used")
-        url, _ = await self._mint(request, user, flow, target)
         return redirect_response(url)
 
     async def _serve_loader(self, call: _Call) -> Response:

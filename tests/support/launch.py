@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import jwt
+from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumMiddleware, PandiumUser, launch_url
 from pandium_embed.stores import TicketStore
@@ -35,7 +38,7 @@ class Clock:
 def launch_app(
     *,
     user: PandiumUser | None = ANN,
-    clock: Clock | None = None,
+    clock: Callable[[], float] | None = None,
     store: TicketStore | None = None,
     user_for_sub: Callable[..., Any] | None = None,
     config: PandiumConfig = CONFIG,
@@ -63,6 +66,17 @@ async def open_link(app: Any, url: str, headers: dict[str, str] | None = None) -
     """Open ``url`` as a browser navigation would (or with ``headers``)."""
     async with asgi_client(app) as http:
         return await http.get(url, headers=headers if headers is not None else NAVIGATE)
+
+
+async def open_at_once(apps: list[PandiumMiddleware], url: str, times: int) -> list[httpx.Response]:
+    """``times`` requests for ``url`` in flight together, spread over ``apps`` (one instance each)."""
+    return await asyncio.gather(*(open_link(apps[i % len(apps)], url) for i in range(times)))
+
+
+def slow_crm_token(request: Request, user: PandiumUser, connector: str) -> str:
+    # A sync hook runs in a worker thread: concurrent requests really overlap between mint and claim.
+    time.sleep(0.01)
+    return "crm"
 
 
 def claims_of(response: httpx.Response) -> dict[str, Any]:

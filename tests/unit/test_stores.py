@@ -6,6 +6,7 @@ import asyncio
 import builtins
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,7 +16,19 @@ from redis import asyncio as redis_asyncio
 
 from pandium_embed import MemoryTicketStore, PandiumMiddleware, PandiumUser, RedisTicketStore, TicketStore
 from pandium_embed import stores as stores_module
-from tests.support.launch import ANN, BOB, HOUR, T0, Clock, launch_app, link, open_link, reason_of
+from tests.support.launch import (
+    ANN,
+    BOB,
+    HOUR,
+    T0,
+    Clock,
+    launch_app,
+    link,
+    open_at_once,
+    open_link,
+    reason_of,
+    slow_crm_token,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -142,6 +155,28 @@ async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(r
     assert first.status_code == 303
     assert (second.status_code, reason_of(second)) == (410, "link-used")
     assert (again_first.status_code, reason_of(again_first)) == (410, "link-used")
+
+
+async def test_thirty_simultaneous_opens_across_three_instances_sharing_redis_give_exactly_one_303(
+    redis_url: str,
+) -> None:
+    prefix = fresh_prefix()
+    clients = [redis_asyncio.Redis.from_url(redis_url) for _ in range(3)]
+    try:
+        instances = [
+            launch_app(
+                store=RedisTicketStore(client, key_prefix=prefix, clock=time.time),
+                clock=time.time,
+                connector_token=slow_crm_token,
+            )
+            for client in clients
+        ]
+        responses = await open_at_once(instances, link(flow="connect", connector="gwt", now=time.time()), 30)
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert sorted(response.status_code for response in responses) == [303] + [410] * 29
+    assert {reason_of(response) for response in responses if response.status_code == 410} == {"link-used"}
 
 
 async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_other(redis_url: str) -> None:
