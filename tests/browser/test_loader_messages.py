@@ -1,4 +1,4 @@
-"""HOSTILE 1-9: which messages reach <pandium-embed> as events, and how.
+"""Hostile messages: which messages reach <pandium-embed> as events, and how.
 
 Each "no event" is proven against the raw message tap (the window saw the message, so the loader's
 listener ran on it too) followed by a positive control that does produce an event.
