@@ -20,12 +20,13 @@ from .net import (
 )
 from .validate import is_positive_int, is_segment, secret_bytes
 
-# The base-URL messages are raised here; they live with the check, in net.
+# The base-URL messages raised here live with the check, in net.
 __all__ = [
     "BAD_BASE_URL",
     "BASE_URL_UNSAFE_CHARACTERS",
     "BASE_URL_WITH_PATH",
     "ENVIRONMENTS",
+    "LOOPBACK_IN_PRODUCTION",
     "PandiumConfig",
     "PandiumHosts",
 ]

@@ -62,7 +62,7 @@ def _own_origin(scope: Scope, headers: Headers) -> str | None:
 
 
 def require_same_origin(scope: Scope, headers: Headers) -> None:
-    # POST /token and /events answer only this app's own pages. Browsers send Origin on every POST fetch; behind a
+    # Only this app's own pages may call. Browsers send Origin on every POST fetch; behind a
     # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
     # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
     if headers.get("sec-fetch-site") == "same-origin":

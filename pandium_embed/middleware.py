@@ -275,8 +275,8 @@ class PandiumMiddleware:
 
     async def _token(self, call: _Call) -> Response:
         refuse_cross_site(call.headers)
-        # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed CORS
-        # responses is same-site, so only this app's own pages may ask.
+        # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
+        # CORS responses is same-site, so only this app's own pages may ask.
         require_same_origin(call.scope, call.headers)
         body = await read_json_body(call.receive, call.headers, limit=self._max_body_size)
         request = Request(call.scope, replay(body.raw, call.receive))

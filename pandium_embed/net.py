@@ -29,6 +29,9 @@ BASE_URL_WITH_PATH = (
     "the flow's path are added to it."
 )
 
+# What a DNS name (or an IPv4 literal) looks like: dot-separated labels of ASCII letters, digits, '-'.
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+
 
 def is_loopback_host(host: str) -> bool:
     """True for localhost and loopback IP literals: the only hosts where plain http is allowed."""
@@ -40,12 +43,17 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-# What a DNS name (or an IPv4 literal) looks like: dot-separated labels of ASCII letters, digits, '-'.
-_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def normalise_base_url(setting: str, url: str) -> str:
-    """``url`` without a trailing slash, or ``ValueError`` naming ``setting`` (never the value)."""
+    """``url`` as a base URL (https, or http on loopback; a plain host, no path, query, fragment or
+    credentials), without its trailing slash; ``ValueError`` naming ``setting`` (never the value) otherwise."""
     if not isinstance(url, str):
         raise ValueError(BAD_BASE_URL.format(setting=setting))
     # urlsplit silently drops tabs and newlines and strips C0 and spaces at the ends, so check the
@@ -73,14 +81,6 @@ def normalise_base_url(setting: str, url: str) -> str:
         raise ValueError(BASE_URL_WITH_PATH.format(setting=setting))
     # A trailing slash would make "<base>/<org>" a double slash.
     return url.rstrip("/")
-
-
-def _is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def origin_of(url: str) -> str:

@@ -68,17 +68,6 @@ async def open_link(app: Any, url: str, headers: dict[str, str] | None = None) -
         return await http.get(url, headers=headers if headers is not None else NAVIGATE)
 
 
-async def open_at_once(apps: list[PandiumMiddleware], url: str, times: int) -> list[httpx.Response]:
-    """``times`` requests for ``url`` in flight together, spread over ``apps`` (one instance each)."""
-    return await asyncio.gather(*(open_link(apps[i % len(apps)], url) for i in range(times)))
-
-
-def slow_crm_token(request: Request, user: PandiumUser, connector: str) -> str:
-    # A sync hook runs in a worker thread: concurrent requests really overlap between mint and claim.
-    time.sleep(0.01)
-    return "crm"
-
-
 def claims_of(response: httpx.Response) -> dict[str, Any]:
     token = response.headers["location"].partition("?tenant=")[2]
     claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})
@@ -94,3 +83,14 @@ def reason_of(response: httpx.Response) -> str:
 
 def ticket_of(url: str) -> str:
     return url.rsplit("/", 1)[1]
+
+
+async def open_at_once(apps: list[PandiumMiddleware], url: str, times: int) -> list[httpx.Response]:
+    """``times`` requests for ``url`` in flight together, spread over ``apps`` (one instance each)."""
+    return await asyncio.gather(*(open_link(apps[i % len(apps)], url) for i in range(times)))
+
+
+def slow_crm_token(request: Request, user: PandiumUser, connector: str) -> str:
+    # A sync hook runs in a worker thread: the 30 requests really overlap between mint and claim.
+    time.sleep(0.01)
+    return "crm"

@@ -32,7 +32,7 @@ from pandium_embed.mock.server import BackgroundServer
 ORG = "acme"
 CONNECTOR = "gwt"
 SECRET = secrets.token_urlsafe(32)
-LOADER_SOURCE = (Path(__file__).resolve().parents[2] / "js" / "pandium-embed.js").read_text(encoding="utf-8")
+LOADER_SOURCE = (Path(__file__).resolve().parents[2] / "js" / "dist" / "pandium-embed.js").read_text(encoding="utf-8")
 SLOW_SECONDS = 2.0
 
 # Every pandium:* name the tests listen for (events cannot be listened to by prefix).

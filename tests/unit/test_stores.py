@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -135,15 +135,25 @@ async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: s
     assert "hunter2" not in repr(secret_store)
 
 
+def instance_on(
+    client: redis_asyncio.Redis,
+    prefix: str,
+    *,
+    user: PandiumUser = ANN,
+    clock: Callable[[], float] = time.time,
+    connector_token: Callable[..., str] = lambda request, who, connector: "crm",
+) -> PandiumMiddleware:
+    """One instance of the app, its launch links single use through the redis-server it shares."""
+    store = RedisTicketStore(client, key_prefix=prefix, clock=clock)
+    return launch_app(user=user, store=store, clock=clock, connector_token=connector_token)
+
+
 async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(redis_url: str) -> None:
     prefix = fresh_prefix()
     clock = Clock()
     clients = [redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)]
     try:
-        instances = [
-            launch_app(user=ANN, store=RedisTicketStore(client, key_prefix=prefix, clock=clock), clock=clock)
-            for client in clients
-        ]
+        instances = [instance_on(client, prefix, clock=clock) for client in clients]
         url = link(max_age=HOUR)
         clock.now = T0 + 60
         first = await open_link(instances[0], url)
@@ -163,14 +173,7 @@ async def test_thirty_simultaneous_opens_across_three_instances_sharing_redis_gi
     prefix = fresh_prefix()
     clients = [redis_asyncio.Redis.from_url(redis_url) for _ in range(3)]
     try:
-        instances = [
-            launch_app(
-                store=RedisTicketStore(client, key_prefix=prefix, clock=time.time),
-                clock=time.time,
-                connector_token=slow_crm_token,
-            )
-            for client in clients
-        ]
+        instances = [instance_on(client, prefix, connector_token=slow_crm_token) for client in clients]
         responses = await open_at_once(instances, link(flow="connect", connector="gwt", now=time.time()), 30)
     finally:
         for client in clients:
@@ -184,13 +187,9 @@ async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_oth
     clock = Clock()
     client = redis_asyncio.Redis.from_url(redis_url)
     try:
-
-        def instance(user: PandiumUser) -> PandiumMiddleware:
-            return launch_app(user=user, store=RedisTicketStore(client, key_prefix=prefix, clock=clock), clock=clock)
-
         url = link("user-1")
-        as_bob = await open_link(instance(BOB), url)
-        as_ann = await open_link(instance(ANN), url)
+        as_bob = await open_link(instance_on(client, prefix, user=BOB, clock=clock), url)
+        as_ann = await open_link(instance_on(client, prefix, user=ANN, clock=clock), url)
     finally:
         await client.aclose()
     assert as_bob.status_code == 403
