@@ -95,7 +95,7 @@ def csp(response: httpx2.Response) -> dict[str, str]:
     return {name: rest for name, _, rest in (d.partition(" ") for d in directives)}
 
 
-# -- HOSTILE 23 through the page -------------------------------------------------------------------
+# -- hostile tokens through the page ---------------------------------------------------------------
 
 # (case, token factory, clock offset, expected reason)
 PAGE_REJECTIONS: list[tuple[str, Any, int, str]] = [
