@@ -224,7 +224,7 @@ def test_accepts_tokens_from_a_config_pointed_at_it(
 
 def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: AsgiClient, config: PandiumConfig) -> None:
     response = client.get(marketplace_url(config, mint(config)))
-    assert '<strong id="viewer">Ann Example</strong>' in response.text
+    assert '<strong id="viewer" data-testid="signed-in-as">Ann Example</strong>' in response.text
     assert "ann@example.com" in response.text
     data = page_data(response.text)
     assert data["page"] == "marketplace" and data["parentOrigins"] == [PARENT]
@@ -235,7 +235,7 @@ def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: AsgiCli
         ("4", "Shopify"),
     ]
     for integration in DEFAULT_INTEGRATIONS:
-        assert f'id="install-{integration.id}" data-install' in response.text
+        assert f'id="install-{integration.id}" data-testid="install" data-install' in response.text
         assert f'aria-label="Install {integration.name}">Install</button>' in response.text
 
 
