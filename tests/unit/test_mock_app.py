@@ -254,9 +254,10 @@ def test_marketplace_honours_hidden_and_installed_integrations(client: AsgiClien
     assert 'id="integration-3"' not in response.text and 'id="integration-4"' not in response.text
     assert '<span class="badge" id="installed-2" data-testid="installed">Installed</span>' in response.text
     assert (
-        'id="install-2" data-install data-integration-id="2" aria-label="Install Salesforce" hidden>' in response.text
+        'id="install-2" data-testid="install" data-install data-integration-id="2" aria-label="Install Salesforce" hidden>'
+        in response.text
     )
-    assert '<span class="badge" id="installed-1" hidden>Installed</span>' in response.text
+    assert '<span class="badge" id="installed-1" data-testid="installed" hidden>Installed</span>' in response.text
     assert 'aria-label="Install HubSpot">Install</button>' in response.text
 
 
@@ -371,7 +372,10 @@ def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, 
     assert json.loads(pandium["attributes"]["jwt"]["extra_tenant_info"])["token"] == "host-api-credential"
     assert data["system"] == "HubSpot"
     assert data["consentUrl"] == f"/__mock__/consent/hubspot?state={data['state']}"
-    assert '<button type="button" class="primary" id="connect" data-testid="connect">Connect HubSpot</button>' in response.text
+    assert (
+        '<button type="button" class="primary" id="connect" data-testid="connect">Connect HubSpot</button>'
+        in response.text
+    )
 
 
 def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:
