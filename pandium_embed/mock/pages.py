@@ -96,9 +96,11 @@ def _topbar(*, org: str, claims: Mapping[str, Any]) -> str:
 def _install_panel(*, integration: Integration | None, hidden: bool) -> str:
     title = f"Install {integration.name}" if integration else "Install"
     hidden_attr = " hidden" if hidden else ""
+    # Which integration the panel sets up (mock.js updates it on the marketplace).
+    id_attr = f' data-integration-id="{_h(integration.id)}"' if integration else ""
     return (
         f'<section id="install-panel" data-testid="install-panel" class="panel" role="dialog"'
-        f' aria-labelledby="install-title"{hidden_attr}>'
+        f' aria-labelledby="install-title"{id_attr}{hidden_attr}>'
         f'<h2 id="install-title">{_h(title)}</h2>'
         '<p class="muted">Choose how often to sync, then save to create the connection.</p>'
         '<label for="schedule">Sync schedule'

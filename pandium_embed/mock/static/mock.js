@@ -65,6 +65,7 @@
         current = integration(button.getAttribute("data-integration-id"));
         if (!current) return;
         byId("install-title").textContent = "Install " + current.name;
+        panel.setAttribute("data-integration-id", current.id);
         say("");
         panel.hidden = false;
         byId("save").focus();
