@@ -254,8 +254,8 @@ def test_marketplace_honours_hidden_and_installed_integrations(client: AsgiClien
     assert 'id="integration-3"' not in response.text and 'id="integration-4"' not in response.text
     assert '<span class="badge" id="installed-2" data-testid="installed">Installed</span>' in response.text
     assert (
-        'id="install-2" data-testid="install" data-install data-integration-id="2" aria-label="Install Salesforce" hidden>'
-        in response.text
+        'id="install-2" data-testid="install" data-install data-integration-id="2"'
+        ' aria-label="Install Salesforce" hidden>' in response.text
     )
     assert '<span class="badge" id="installed-1" data-testid="installed" hidden>Installed</span>' in response.text
     assert 'aria-label="Install HubSpot">Install</button>' in response.text
