@@ -83,7 +83,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
                 )
                 made_up = {
                     "type": "pandium-save-sync",
-                    "tenant": {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
+                    "tenant": {"id": 424242, "name": "made-up", "integration": {"id": 1, "name": "HubSpot"}},
                 }
                 forged = await http.post("/pandium/events", content=json.dumps(made_up), headers=headers)
             assert (real.status_code, forged.status_code) == (204, 204)
