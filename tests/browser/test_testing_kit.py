@@ -73,8 +73,14 @@ def restyled_app() -> Iterator[str]:
     """The sample host app framing a restyled MockPandium; yields the app's URL."""
     mock = MockPandium(org="acme", secret=SECRET)
     with BackgroundServer(Restyled(mock), url_host="localhost") as pandium:
-        urls = {f"{flow}_base_url": pandium.url for flow in ("marketplace", "install", "connect")}
-        config = PandiumConfig("acme", SECRET, connectors=mock.connector_integrations, **urls)
+        config = PandiumConfig(
+            "acme",
+            SECRET,
+            marketplace_base_url=pandium.url,
+            install_base_url=pandium.url,
+            connect_base_url=pandium.url,
+            connectors=mock.connector_integrations,
+        )
         with BackgroundServer(create_app(config)) as app:
             mock.add_parent_origin(app.origin)
             yield app.url
