@@ -3,8 +3,10 @@ host app's suites (pytest-playwright, a bare sync_playwright() script) run as a 
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,12 +20,15 @@ import pandium_embed.testing
 from examples.sample_host.app import create_app
 from pandium_embed import PandiumConfig
 from pandium_embed.mock import MockPandium
+from pandium_embed.mock.browser import CHROMIUM_ARGS
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
 from pandium_embed.testing import NO_EVENT, NOT_THIS_INTEGRATION, WRONG_PAGE, NoPandiumEvent, PandiumFrame
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample_host"
+NODE_SUITE = SAMPLE / "node"
+NODE_BIN = ROOT / "node_modules" / ".bin"
 SECRET = "testing-kit-shared-secret-0123456789abcdef"
 
 # A restyle: other words on every button and label, no classes, no stylesheet. Element ids stay, because
@@ -183,3 +188,54 @@ def test_the_bare_sync_playwright_script_runs() -> None:
     result = run("-m", "examples.sample_host.without_pytest", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == "Installed NetSuite for Ann Example\n"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_the_sample_host_node_suite_passes_under_playwright_test(tmp_path: Path) -> None:
+    # playwright.config.ts starts `pandium-embed mock` and the app as web servers on the ports given.
+    assert (NODE_BIN / "playwright").is_file(), "@playwright/test is not installed: run `make node_modules`."
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CI": "1",
+        "PANDIUM_MOCK_PORT": str(free_port()),
+        "APP_PORT": str(free_port()),
+    }
+    command = [str(NODE_BIN / "playwright"), "test", "-c", str(NODE_SUITE / "playwright.config.ts")]
+    result = subprocess.run(
+        [*command, "--reporter=line", "--output", str(tmp_path / "test-results")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert re.search(r"\b8 passed\b", result.stdout), result.stdout[-4000:]
+
+
+def test_the_node_suite_and_page_objects_type_check() -> None:
+    result = subprocess.run(
+        [str(NODE_BIN / "tsc"), "-p", str(NODE_SUITE / "tsconfig.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = json.loads((NODE_SUITE / "tsconfig.json").read_text(encoding="utf-8"))
+    assert config["compilerOptions"]["strict"] is True
+    assert "../../../js/testing/index.ts" in config["files"]
+
+
+def test_the_node_recipe_launches_chromium_as_the_python_suite_does() -> None:
+    recipe = (NODE_SUITE / "playwright.config.ts").read_text(encoding="utf-8")
+    [args] = re.findall(r"args: (\[.*?\])", recipe)
+    assert json.loads(args) == CHROMIUM_ARGS
+    assert 'process.env.PANDIUM_EMBED_CHROMIUM ?? "/usr/bin/chromium"' in recipe
