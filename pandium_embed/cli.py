@@ -188,6 +188,7 @@ def _run_mock(
         f"  Install-only        {base}/{org}/tenants/create/<integration_id>?tenant=<jwt>   (ids: {ids})",
         *(f"  Auth-Only           {base}/{org}/{connector.name}/auth?tenant=<jwt>" for connector in app.connectors),
         f"  Records             {base}{RESERVED_PREFIX}/records",
+        f"  Scenario            {base}{RESERVED_PREFIX}/scenario   (POST JSON to misbehave, DELETE to reset)",
         f"  Framed by           {' '.join(app.parent_origins)}",
         "Point your app at it:",
         f"  PANDIUM_ORG={org} PANDIUM_MARKETPLACE_BASE_URL={base} PANDIUM_INSTALL_BASE_URL={base} "

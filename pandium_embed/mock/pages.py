@@ -1,8 +1,17 @@
 """Server-rendered HTML of the stand-in's pages.
 
 The ``data-testid`` attributes are the supported surface for tests (``pandium_embed.testing`` and
-``js/testing`` use nothing else); element ids, classes and texts may change with the look of the pages.
-``data-testid="pandium-page"`` carries ``data-page`` (marketplace, install, auth, consent, error).
+``js/testing`` use nothing else); element ids, classes and texts may change with the look of the pages:
+
+- ``pandium-page``, with ``data-page``: marketplace, install, auth, consent or error;
+- ``signed-in-as``: the viewer's name;
+- ``integration`` (a marketplace card, with ``data-integration-id``), its ``install`` button and
+  ``installed`` badge;
+- ``install-panel`` (with ``data-integration-id``), its ``save`` and ``cancel`` buttons;
+- ``status``: what happened, with ``data-outcome``: saved, cancelled, waiting, connected, denied or
+  popup-blocked;
+- ``connect`` (Auth-Only), ``approve`` and ``deny`` (the consent popup);
+- ``refusal``, with ``data-reason``: a refused page's reason code.
 
 Every value that comes from a token or from configuration goes through ``html.escape``; the data the
 page script needs travels as JSON in a ``<script type="application/json">`` block, never as
