@@ -35,7 +35,7 @@ SUCCESS: dict[str, Any] = {
 }
 SAVE_SYNC: dict[str, Any] = {
     "type": "pandium-save-sync",
-    "tenant": {"id": "t-12", "integration": {"id": "crm", "name": "CRM Sync"}},
+    "tenant": {"id": "t-12", "name": "crm-sync-ann", "integration": {"id": "crm", "name": "CRM Sync"}},
 }
 
 # What SUCCESS becomes: ids as strings, the connector kept because it is configured.
@@ -113,7 +113,7 @@ async def test_a_save_sync_report_has_no_webhook_even_if_the_page_sends_one() ->
         "crm",
         "CRM Sync",
     )
-    assert (event.webhook_url, event.connector, event.tenant_name) == (None, None, None)
+    assert (event.webhook_url, event.connector, event.tenant_name) == (None, None, "crm-sync-ann")
 
 
 async def test_pandiums_whole_success_message_is_accepted_and_only_the_needed_fields_kept() -> None:
