@@ -26,7 +26,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `pandium-embed mock --port ${mockPort} --org acme --parent-origin ${appUrl}`,
+      command: `pandium-embed mock --port ${mockPort} --org acme --parent-origin ${appUrl} --connector hubspot=HubSpot,1`,
       url: `${mockUrl}/__mock__/records`,
       env: { PANDIUM_SHARED_SECRET: secret },
       reuseExistingServer: !process.env.CI,
