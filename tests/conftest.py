@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,11 @@ def no_secrets_in_logs() -> Iterator[None]:
         root.setLevel(previous_level)
     leaked = leaks_in(handler.texts, _SECRETS)
     assert not leaked, f"{len(leaked)} log record(s) carried a token, a tenant= URL or a secret"
+
+
+@pytest.fixture(scope="session")
+def npm_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch project with the packed npm package (js/) and React installed offline (tests/npm_support.py)."""
+    from tests.npm_support import scratch_project
+
+    return scratch_project(tmp_path_factory.mktemp("npm"))

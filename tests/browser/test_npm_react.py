@@ -1,0 +1,96 @@
+"""The npm package as a React app uses it: js/ packed (`npm pack`), installed offline into a scratch
+project, bundled with esbuild, rendered under <StrictMode> against the real middleware and MockPandium."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from pandium_embed.loader import browser_settings
+from tests.npm_support import bundle
+
+from .fakes import frame, message_listeners
+from .mock_host import TIMEOUT_MS, MockHost
+
+APP = Path(__file__).with_name("react_app.jsx")
+
+
+@pytest.fixture(scope="module")
+def app_bundle(npm_project: Path) -> bytes:
+    return bundle(npm_project, APP, "react-app.js")
+
+
+@pytest.fixture
+def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
+    host.pages.assets["react-app.js"] = app_bundle
+    settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
+    host.pages.pages["react"] = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>react</title>"
+        f'<meta name="pandium-embed" content="{settings}">'
+        '<script type="module" src="/assets/react-app.js"></script></head><body><div id="root"></div></body></html>',
+        {},
+    )
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{host.server.url}/p/react")
+    yield page
+
+
+def calls(page: Page, callback: str | None = None, element_id: str | None = None) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = page.evaluate("() => window.__calls")
+    return [c for c in found if callback in (None, c["callback"]) and element_id in (None, c["id"])]
+
+
+def wait_for_calls(page: Page, callback: str, element_id: str, count: int = 1) -> list[dict[str, Any]]:
+    page.wait_for_function(
+        "([callback, id, count]) => window.__calls.filter((c) => c.callback === callback && c.id === id).length >= count",
+        arg=[callback, element_id, count],
+    )
+    return calls(page, callback, element_id)
+
+
+def test_under_strict_mode_each_element_mints_once_and_each_callback_fires_once(
+    react_page: Page, host: MockHost
+) -> None:
+    page = react_page
+    wait_for_calls(page, "onResize", "a")
+    wait_for_calls(page, "onResize", "b")
+    # Two elements, two mints: StrictMode's second render and second effects minted nothing.
+    assert sorted(record.flow for record in host.mock.accepted) == ["install", "marketplace"]
+    assert [c["type"] for c in calls(page, "onLoad", "a")] == ["pandium:load"]
+    install = frame(page, "a")
+    install.get_by_role("button", name="Save").click()
+    [saved] = wait_for_calls(page, "onSaveSync", "a")
+    assert saved["detail"]["tenant"]["integration"] == {"id": 1, "name": "HubSpot"}
+    # Once per message: as many onMessage calls as the element dispatched pandium:message events.
+    dispatched = page.evaluate("() => window.__dispatched")
+    assert len(calls(page, "onMessage", "a")) == dispatched["a"]
+    assert [c["detail"]["type"] for c in calls(page, "onMessage", "a")].count("pandium-save-sync") == 1
+    # The other component heard nothing of it.
+    assert calls(page, "onSaveSync", "b") == []
+    assert all(c["id"] in ("a", "b") for c in calls(page))
+    assert calls(page, "onError") == []
+
+
+def test_a_prop_change_reloads_and_unmounting_cleans_up(react_page: Page, host: MockHost) -> None:
+    page = react_page
+    wait_for_calls(page, "onResize", "a")
+    wait_for_calls(page, "onResize", "b")
+    listening = message_listeners(page)
+    page.evaluate("() => window.__app.setIntegration(2)")
+    wait_for_calls(page, "onLoad", "a", 2)
+    assert frame(page, "a").locator("#install-title").inner_text() == "Install Salesforce"
+    assert [record.flow for record in host.mock.accepted].count("install") == 2
+    # The ref is the element: reload() mints again.
+    page.evaluate("() => window.__app.element().reload()")
+    wait_for_calls(page, "onLoad", "a", 3)
+    assert [record.flow for record in host.mock.accepted].count("install") == 3
+
+    page.evaluate("() => window.__app.hide()")
+    page.wait_for_function("() => !document.getElementById('a')")
+    assert page.evaluate("() => document.querySelectorAll('iframe').length") == 1
+    assert message_listeners(page) == listening - 1
