@@ -54,11 +54,13 @@ def scratch_project(directory: Path) -> Path:
     return project
 
 
-def bundle(project: Path, entry: Path, name: str) -> bytes:
-    """``entry`` (JSX) bundled for the browser against the scratch project's node_modules, as a
-    development build: React's StrictMode checks (double render, double effects) run only there."""
+def bundle(project: Path, entry: Path, name: str, *, beside: dict[str, Path] | None = None) -> bytes:
+    """``entry`` (JS or JSX) bundled for the browser against the scratch project's node_modules, as a
+    development build: React's StrictMode checks (double render, double effects) run only there.
+    ``beside`` copies more files into the project under the given names, for ``entry`` to import."""
+    for target, origin in {entry.name: entry, **(beside or {})}.items():
+        (project / target).write_bytes(origin.read_bytes())
     source = project / entry.name
-    source.write_bytes(entry.read_bytes())
     out = project / name
     run(
         [

@@ -15,8 +15,8 @@ defineElement(undefined);
 
 /**
  * Set the trusted Pandium origins (`PandiumConfig.origins`) and the middleware's route prefix once for
- * the page, for a bundled copy (the served `<prefix>/embed.js` has them baked in). Elements already on
- * the page start again with them. Without it, an element trusts only its own `origin` attribute: with
+ * the page, for a bundled copy (the served `<prefix>/embed.js` has them baked in). This copy's elements
+ * already on the page start again with them. Without it, an element trusts only its own `origin` attribute: with
  * neither it emits nothing and warns once (fail closed).
  */
 export function configure(config: PandiumEmbedConfig): void {
@@ -29,5 +29,8 @@ export function configure(config: PandiumEmbedConfig): void {
   }
   if (typeof window == "undefined") return;
   setConfig(config);
-  for (const element of document.querySelectorAll("pandium-embed")) element.reload();
+  // Only this copy's elements read this config (a served copy defined first has its own, baked in).
+  for (const element of document.querySelectorAll("pandium-embed")) {
+    if (element instanceof PandiumEmbed) element.reload();
+  }
 }

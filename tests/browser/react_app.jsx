@@ -4,11 +4,13 @@ import { StrictMode, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { configure } from "pandium-embed";
 import { PandiumEmbed } from "pandium-embed/react";
+import { Integrations } from "./react-example.jsx";
 
 const root = document.getElementById("root");
 configure(JSON.parse(document.querySelector('meta[name="pandium-embed"]').content));
 
 window.__calls = [];
+window.__connected = [];
 // What the elements dispatched, counted outside React: each callback must run once per event.
 window.__dispatched = {};
 document.addEventListener("pandium:message", (e) => {
@@ -41,6 +43,9 @@ function App() {
     <>
       {shown && <Embed id="a" integration={integration} innerRef={ref} />}
       <Embed id="b" view="marketplace" minHeight={200} />
+      <div id="example">
+        <Integrations onConnected={(id) => window.__connected.push(id)} />
+      </div>
     </>
   );
 }

@@ -18,11 +18,13 @@ from .fakes import frame, message_listeners
 from .mock_host import TIMEOUT_MS, MockHost
 
 APP = Path(__file__).with_name("react_app.jsx")
+# The README's React example, rendered by the app.
+EXAMPLE = Path(__file__).resolve().parents[2] / "js" / "examples" / "react.jsx"
 
 
 @pytest.fixture(scope="module")
 def app_bundle(npm_project: Path) -> bytes:
-    return bundle(npm_project, APP, "react-app.js")
+    return bundle(npm_project, APP, "react-app.js", beside={"react-example.jsx": EXAMPLE})
 
 
 @pytest.fixture
@@ -59,8 +61,9 @@ def test_under_strict_mode_each_element_mints_once_and_each_callback_fires_once(
     page = react_page
     wait_for_calls(page, "onResize", "a")
     wait_for_calls(page, "onResize", "b")
-    # Two elements, two mints: StrictMode's second render and second effects minted nothing.
-    assert sorted(record.flow for record in host.mock.accepted) == ["install", "marketplace"]
+    page.frame_locator("#example iframe").locator("#pandium-root").wait_for()
+    # Three elements, three mints: StrictMode's second render and second effects minted nothing.
+    assert sorted(record.flow for record in host.mock.accepted) == ["install", "marketplace", "marketplace"]
     assert [c["type"] for c in calls(page, "onLoad", "a")] == ["pandium:load"]
     install = frame(page, "a")
     install.get_by_role("button", name="Save").click()
@@ -92,5 +95,16 @@ def test_a_prop_change_reloads_and_unmounting_cleans_up(react_page: Page, host: 
 
     page.evaluate("() => window.__app.hide()")
     page.wait_for_function("() => !document.getElementById('a')")
-    assert page.evaluate("() => document.querySelectorAll('iframe').length") == 1
+    assert page.evaluate("() => [...document.querySelectorAll('iframe')].map((f) => f.parentElement.id)") == ["b", ""]
     assert message_listeners(page) == listening - 1
+
+
+def test_the_readme_react_example_reports_a_saved_install(react_page: Page) -> None:
+    page = react_page
+    page.wait_for_function("() => document.querySelector('#example iframe')")
+    market = page.frame_locator("#example iframe")
+    market.get_by_role("button", name="Install HubSpot").click()
+    market.locator("#save").click()
+    page.wait_for_function("() => window.__connected.length > 0")
+    [tenant_id] = page.evaluate("() => window.__connected")
+    assert isinstance(tenant_id, int)

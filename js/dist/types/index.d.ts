@@ -10,8 +10,8 @@ export type * from "./types";
 export type { PandiumEmbedConfig } from "./config";
 /**
  * Set the trusted Pandium origins (`PandiumConfig.origins`) and the middleware's route prefix once for
- * the page, for a bundled copy (the served `<prefix>/embed.js` has them baked in). Elements already on
- * the page start again with them. Without it, an element trusts only its own `origin` attribute: with
+ * the page, for a bundled copy (the served `<prefix>/embed.js` has them baked in). This copy's elements
+ * already on the page start again with them. Without it, an element trusts only its own `origin` attribute: with
  * neither it emits nothing and warns once (fail closed).
  */
 export declare function configure(config: PandiumEmbedConfig): void;
