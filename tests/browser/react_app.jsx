@@ -3,7 +3,7 @@
 import { StrictMode, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { configure } from "pandium-embed";
-import { PandiumEmbed } from "pandium-embed/react";
+import { PandiumEmbed, usePandiumPopup } from "pandium-embed/react";
 import { Integrations } from "./react-example.jsx";
 
 const root = document.getElementById("root");
@@ -34,6 +34,20 @@ function Embed({ id, innerRef, ...props }) {
   );
 }
 
+function PopupButton() {
+  const open = usePandiumPopup({
+    connector: "hubspot",
+    onSuccess: record("onSuccess", "popup"),
+    onClose: record("onClose", "popup"),
+    onError: record("onError", "popup"),
+  });
+  return (
+    <button id="pop" type="button" onClick={open}>
+      Connect HubSpot
+    </button>
+  );
+}
+
 function App() {
   const [integration, setIntegration] = useState(1);
   const [shown, setShown] = useState(true);
@@ -41,6 +55,8 @@ function App() {
   window.__app = { setIntegration, hide: () => setShown(false), element: () => ref.current };
   return (
     <>
+      {/* First, so frames resizing below never move it under the pointer. */}
+      <PopupButton />
       {shown && <Embed id="a" integration={integration} innerRef={ref} />}
       <Embed id="b" view="marketplace" minHeight={200} />
       <div id="example">

@@ -16,6 +16,7 @@ from tests.npm_support import bundle
 
 from .fakes import frame, message_listeners
 from .mock_host import TIMEOUT_MS, MockHost
+from .test_report import approve_auth_only
 
 APP = Path(__file__).with_name("react_app.jsx")
 # The README's React example, rendered by the app.
@@ -108,3 +109,19 @@ def test_the_readme_react_example_reports_a_saved_install(react_page: Page) -> N
     page.wait_for_function("() => window.__connected.length > 0")
     [tenant_id] = page.evaluate("() => window.__connected")
     assert isinstance(tenant_id, int)
+
+
+def test_use_pandium_popup_opens_a_popup_and_calls_back_once(react_page: Page, host: MockHost) -> None:
+    page = react_page
+    with page.expect_popup() as info:
+        page.locator("#pop").click()
+    popup = info.value
+    popup.wait_for_load_state()
+    approve_auth_only(page, popup)
+    [success] = wait_for_calls(page, "onSuccess", "popup")
+    assert success["detail"]["tenant"]["integration"]["name"] == "HubSpot"
+    assert [record.flow for record in host.mock.accepted].count("connect") == 1
+    popup.close()
+    wait_for_calls(page, "onClose", "popup")
+    assert len(calls(page, "onSuccess", "popup")) == 1
+    assert calls(page, "onError", "popup") == []
