@@ -54,10 +54,13 @@ def scratch_project(directory: Path) -> Path:
     return project
 
 
-def bundle(project: Path, entry: Path, name: str, *, beside: dict[str, Path] | None = None) -> bytes:
+def bundle(
+    project: Path, entry: Path, name: str, *, beside: dict[str, Path] | None = None, node: bool = False
+) -> bytes:
     """``entry`` (JS or JSX) bundled for the browser against the scratch project's node_modules, as a
     development build: React's StrictMode checks (double render, double effects) run only there.
-    ``beside`` copies more files into the project under the given names, for ``entry`` to import."""
+    ``beside`` copies more files into the project under the given names, for ``entry`` to import;
+    ``node`` bundles for Node instead, importing the installed packages (run it with ``node <name>``)."""
     for target, origin in {entry.name: entry, **(beside or {})}.items():
         (project / target).write_bytes(origin.read_bytes())
     source = project / entry.name
@@ -72,6 +75,7 @@ def bundle(project: Path, entry: Path, name: str, *, beside: dict[str, Path] | N
             '--define:process.env.NODE_ENV="development"',
             f"--outfile={out}",
             "--log-level=warning",
+            *(["--platform=node", "--packages=external"] if node else []),
         ],
         project,
     )

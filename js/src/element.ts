@@ -9,7 +9,7 @@ import {
   isPlainObject,
   LIFECYCLE,
   MESSAGE_NAME,
-  OWN_EVENTS,
+  NO_EVENT_OF_ITS_OWN,
   RatePerSecond,
   rateBudget,
   REPORTED,
@@ -84,8 +84,10 @@ export class PandiumEmbed extends Base {
     this.#stop();
   }
 
-  attributeChangedCallback(): void {
-    if (this.#started) this.reload();
+  // A route attribute changed: a fresh frame. Setting one to the value it has (as React may while
+  // hydrating server-rendered markup) changes nothing, and must not mint again.
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (this.#started && old !== value) this.reload();
   }
 
   /** Navigate a fresh frame to the mint route again: a new single-use token. */
@@ -258,9 +260,7 @@ export class PandiumEmbed extends Base {
     if (!copy) return warn("oversized message dropped");
     // Delivered: a lifecycle event carries its documented fields; other names carry the whole copy,
     // except the height message and the loader's own event names (only ever `pandium:message`).
-    const detail = lifecycle
-      ? lifecycle(copy)
-      : type != Wire.Height && !OWN_EVENTS.includes(type) && copy;
+    const detail = lifecycle ? lifecycle(copy) : !NO_EVENT_OF_ITS_OWN.includes(type) && copy;
     // @feature report
     if (this.hasAttribute("report") && REPORTED.includes(type)) {
       this.#report({ type: data.message, connector: this.getAttribute("connector"), ...detail });

@@ -128,8 +128,15 @@ export const PandiumEmbed = forwardRef<PandiumEmbedElement, PandiumEmbedProps>(f
   latest.current = props;
   useImperativeHandle(ref, () => element.current!, []);
   useEffect(() => listen(element.current!, latest), []);
-  return createElement("pandium-embed", { ref: element, ...attributes(props) }, props.children);
+  if (props.children != null) return createElement("pandium-embed", { ref: element, ...attributes(props) }, props.children);
+  // The element builds its own children (the iframe), and may do so before React hydrates server-rendered
+  // markup: React would then find a child it did not render and render the whole root again (a second
+  // element, a second mint). An empty `__html` tells React the children are not its to hydrate or
+  // manage; the markup it renders is the same, `<pandium-embed ...></pandium-embed>`.
+  return createElement("pandium-embed", { ref: element, ...attributes(props), ...OWN_CHILDREN });
 });
+
+const OWN_CHILDREN = { dangerouslySetInnerHTML: { __html: "" }, suppressHydrationWarning: true };
 
 /**
  * For a button of your own: `const open = usePandiumPopup({connector: "gwt", onSuccess})`, then

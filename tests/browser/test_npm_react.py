@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page
 
 from pandium_embed.loader import browser_settings
-from tests.npm_support import bundle
+from tests.npm_support import bundle, run
 
 from .fakes import frame, message_listeners
 from .mock_host import TIMEOUT_MS, MockHost
@@ -125,3 +125,38 @@ def test_use_pandium_popup_opens_a_popup_and_calls_back_once(react_page: Page, h
     wait_for_calls(page, "onClose", "popup")
     assert len(calls(page, "onSuccess", "popup")) == 1
     assert calls(page, "onError", "popup") == []
+
+
+HERE = Path(__file__).parent
+
+
+def test_server_rendered_markup_hydrates_and_mints_once(page: Page, host: MockHost, npm_project: Path) -> None:
+    view = {"hydrate-view.jsx": HERE / "hydrate_view.jsx"}
+    bundle(npm_project, HERE / "hydrate_server.jsx", "hydrate-server.mjs", beside=view, node=True)
+    markup = run(["node", "hydrate-server.mjs"], npm_project).strip()
+    assert markup == '<pandium-embed id="h" view="marketplace" min-height="300"></pandium-embed>'
+    host.pages.assets["hydrate.js"] = bundle(npm_project, HERE / "hydrate_client.jsx", "hydrate.js", beside=view)
+    settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
+    host.pages.pages["hydrate"] = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>hydrate</title>"
+        f'<meta name="pandium-embed" content="{settings}">'
+        # Records every node removed from the page: hydration must keep the server's element.
+        "<script>window.__mut = []; new MutationObserver((records) => { for (const r of records) "
+        "window.__mut.push('/' + [...r.removedNodes].map((n) => n.nodeName).join()); })"
+        ".observe(document, {subtree: true, childList: true});</script>"
+        f'<script type="module" src="/assets/hydrate.js"></script></head><body><div id="root">{markup}</div></body></html>',
+        {},
+    )
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{host.server.url}/p/hydrate")
+    page.wait_for_function("() => window.__loads.some((entry) => typeof entry === 'number')")
+    page.frame_locator("#h > iframe").locator("#pandium-root").wait_for()
+    # The server's element is the one React kept: started once, configured, one mint, no mismatch.
+    assert page.evaluate("() => window.__mut.filter((m) => m.includes('/PANDIUM-EMBED'))") == []
+    assert [record.flow for record in host.mock.accepted] == ["marketplace"]
+    assert page.evaluate("() => window.__loads.filter((entry) => entry === 'load').length") == 1
+    assert page.evaluate("() => window.__recoverable") == []
+    assert problems == []
