@@ -25,14 +25,6 @@ def pandium_mock_options() -> dict[str, Any]:
     return {"connectors": [Connector("gwt", "GWT", integration_id="1")]}
 
 
-def test_the_script_tag_and_element_load_the_marketplace(signed_in: Page, env: LoaderEnv) -> None:
-    # loader="": the example's own script tag is the only one on the page.
-    signed_in.goto(env.page(example("element.html"), loader=""))
-    signed_in.wait_for_function("() => window.__events.some((e) => e.type === 'pandium:load')")
-    assert signed_in.locator("pandium-embed > iframe").get_attribute("src") == f"{env.host.url}/pandium/marketplace"
-    assert env.fake.claims[-1]["sub"] == "user-1"
-
-
 EVENTS_PAGE = (
     '<pandium-embed id="c" connector="gwt"></pandium-embed>'
     "<script>window.saveConnection = (id, url) => { window.__saved = [id, url]; };</script>"

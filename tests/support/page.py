@@ -82,3 +82,13 @@ def console_messages(page: Page, kind: str) -> list[str]:
 
     page.on("console", on_console)
     return texts
+
+
+def approve_auth_only(page: Page, connect_page: Page | FrameLocator) -> None:
+    """Click "Connect HubSpot" on the Auth-Only page and approve in its consent popup."""
+    with page.context.expect_page() as consent_info:
+        connect_page.get_by_role("button", name="Connect HubSpot").click()
+    consent = consent_info.value
+    consent.wait_for_load_state()
+    with consent.expect_event("close"):
+        consent.get_by_role("button", name="Approve").click()

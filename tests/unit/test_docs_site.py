@@ -17,8 +17,9 @@ from tests.support.docs import DOCS, EXAMPLES, README, RECIPES, ROOT, code_block
 
 # Written by `make bench` (bench/report.py): its one block lists the Makefile's bench commands.
 GENERATED_PAGES = {"BENCHMARKS.md"}
-# docs/examples/, docs/recipes/, or the sample host app's files in the repository (examples/sample_host/).
-SNIPPET = re.compile(r'^--8<-- "((?:examples|recipes)/[\w./-]+)"$')
+# docs/examples/, docs/recipes/, or files the repository's own tests run: the sample host app
+# (examples/sample_host/) and the loader's examples (js/examples/).
+SNIPPET = re.compile(r'^--8<-- "((?:examples|recipes|js/examples)/[\w./-]+)"$')
 PAGES = sorted(path for path in DOCS.glob("*.md"))
 
 

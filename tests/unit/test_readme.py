@@ -10,6 +10,8 @@ import tomllib
 
 from tests.support.docs import EXAMPLES, README, RECIPES, ROOT, code_blocks
 
+JS_EXAMPLES = ROOT / "js" / "examples"
+
 MAX_README_BYTES = 12 * 1024
 # Extras for the project's own work, not for users' apps.
 INTERNAL_EXTRAS = {"demo", "docs", "test", "bench"}
@@ -22,7 +24,7 @@ def readme() -> str:
 def docs_files() -> dict[str, str]:
     return {
         f"{path.parent.name}/{path.name}": path.read_text(encoding="utf-8")
-        for folder in (EXAMPLES, RECIPES)
+        for folder in (EXAMPLES, RECIPES, JS_EXAMPLES)
         for path in folder.iterdir()
         if path.is_file()
     }
@@ -37,13 +39,20 @@ def test_every_readme_code_block_is_a_tested_docs_file() -> None:
     blocks = code_blocks(readme())
     assert len(blocks) >= 5
     for language, text in blocks:
-        assert text in files.values(), f"a ```{language} block in README.md is not a file in docs/examples/:\n{text}"
+        assert text in files.values(), (
+            f"a ```{language} block in README.md is not a file a test runs:\n{text}"
+        )
 
 
 def test_the_quick_start_shows_the_session_order_for_fastapi_and_starlette() -> None:
     shown = [text for _, text in code_blocks(readme())]
-    for name in ("quickstart_fastapi.py", "quickstart_starlette.py", "element.html", "quickstart.sh"):
-        assert (EXAMPLES / name).read_text(encoding="utf-8") in shown, name
+    for path in (
+        EXAMPLES / "quickstart_fastapi.py",
+        EXAMPLES / "quickstart_starlette.py",
+        JS_EXAMPLES / "script-tag.html",
+        EXAMPLES / "quickstart.sh",
+    ):
+        assert path.read_text(encoding="utf-8") in shown, path.name
 
 
 def test_the_install_line_is_the_one_the_quick_start_runs() -> None:
