@@ -39,9 +39,7 @@ def test_every_readme_code_block_is_a_tested_docs_file() -> None:
     blocks = code_blocks(readme())
     assert len(blocks) >= 5
     for language, text in blocks:
-        assert text in files.values(), (
-            f"a ```{language} block in README.md is not a file a test runs:\n{text}"
-        )
+        assert text in files.values(), f"a ```{language} block in README.md is not a file a test runs:\n{text}"
 
 
 def test_the_quick_start_shows_the_session_order_for_fastapi_and_starlette() -> None:
