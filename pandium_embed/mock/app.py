@@ -495,9 +495,9 @@ class MockPandium:
 
     async def _records_endpoint(self, request: Request) -> Response:
         if request.method == "DELETE":
-            self._records.clear()
+            self.clear_records()
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
-        return JSONResponse(self._records.as_json(), headers={"Cache-Control": "no-store"})
+        return JSONResponse(self.records(), headers={"Cache-Control": "no-store"})
 
     async def _tenant_created(self, request: Request) -> Response:
         """The page script reports that its Save (or the Auth-Only connection) created the tenant."""

@@ -14,8 +14,8 @@ import pytest
 from redis import asyncio as redis_asyncio
 
 from pandium_embed import MemoryTicketStore, PandiumMiddleware, RedisTicketStore, TicketStore
-from pandium_embed.stores import DeliveryStore
 from pandium_embed import stores as stores_module
+from pandium_embed.stores import DeliveryStore
 from tests.redis_support import redis_url  # noqa: F401 - the session fixture
 from tests.unit.test_launch import ANN, BOB, CONFIG, HOUR, LAUNCH_SECRET, T0, Clock, link, open_link, reason_of
 from tests.unit.test_middleware import bare_app

@@ -1,0 +1,149 @@
+"""pandium_embed.telemetry: spans and counters through the OpenTelemetry API, and nothing without it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from pandium_embed.telemetry import Telemetry, default_telemetry
+
+
+@dataclass
+class Recorded:
+    """A Telemetry on its own SDK providers, and what they recorded."""
+
+    telemetry: Telemetry
+    spans: InMemorySpanExporter
+    metrics: InMemoryMetricReader
+    tracer_provider: TracerProvider
+
+    def finished(self) -> tuple[ReadableSpan, ...]:
+        return self.spans.get_finished_spans()
+
+    def counts(self) -> dict[str, dict[tuple[tuple[str, Any], ...], int]]:
+        """{metric name: {sorted attributes: value}}."""
+        data = self.metrics.get_metrics_data()
+        found: dict[str, dict[tuple[tuple[str, Any], ...], int]] = {}
+        for resource in data.resource_metrics if data else []:
+            for scope in resource.scope_metrics:
+                for metric in scope.metrics:
+                    for point in metric.data.data_points:
+                        key = tuple(sorted((point.attributes or {}).items()))
+                        found.setdefault(metric.name, {})[key] = int(point.value)  # type: ignore[union-attr]
+        return found
+
+
+@pytest.fixture
+def recorded() -> Iterator[Recorded]:
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(metric_readers=[reader])
+    yield Recorded(
+        Telemetry(tracer_provider=tracer_provider, meter_provider=meter_provider), spans, reader, tracer_provider
+    )
+    meter_provider.shutdown()
+    tracer_provider.shutdown()
+
+
+def test_a_route_span_carries_the_template_and_what_happened(recorded: Recorded) -> None:
+    with recorded.telemetry.span("GET", "/launch/{ticket}") as span:
+        span.set(flow="install", outcome="minted", status=303, reason=None)
+    (finished,) = recorded.finished()
+    assert finished.name == "pandium_embed GET /launch/{ticket}"
+    assert dict(finished.attributes or {}) == {
+        "pandium.route": "/launch/{ticket}",
+        "http.request.method": "GET",
+        "pandium.flow": "install",
+        "pandium.outcome": "minted",
+        "http.response.status_code": 303,
+    }
+    assert finished.status.status_code == trace.StatusCode.UNSET
+
+
+def test_a_route_span_is_current_so_a_hooks_spans_nest_under_it(recorded: Recorded) -> None:
+    hook_tracer = recorded.tracer_provider.get_tracer("host-app")
+    with recorded.telemetry.span("POST", "/webhooks/{secret}"):
+        with hook_tracer.start_as_current_span("save connection"):
+            pass
+    child, parent = recorded.finished()
+    assert child.parent is not None and parent.context is not None
+    assert child.parent.span_id == parent.context.span_id
+    assert trace.get_current_span() is trace.INVALID_SPAN
+
+
+def test_a_5xx_or_an_exception_marks_the_span_as_an_error_by_class_name_only(recorded: Recorded) -> None:
+    with recorded.telemetry.span("POST", "/events") as span:
+        span.set(outcome="error", status=500)
+    with pytest.raises(KeyError):
+        with recorded.telemetry.span("POST", "/token"):
+            raise KeyError("tenant=secret-value")
+    answered, raised = recorded.finished()
+    assert (answered.status.status_code, answered.status.description) == (trace.StatusCode.ERROR, "server-error")
+    assert (raised.status.status_code, raised.status.description) == (trace.StatusCode.ERROR, "KeyError")
+    assert raised.events == ()  # no exception event: its message could carry anything
+
+
+def test_mints_and_refusals_are_counted_by_flow_and_by_reason(recorded: Recorded) -> None:
+    for flow in ("marketplace", "marketplace", "connect"):
+        recorded.telemetry.minted(flow)
+    recorded.telemetry.refused("not-signed-in", "/marketplace")
+    recorded.telemetry.refused("link-used", "/launch/{ticket}")
+    recorded.telemetry.refused("link-used", "/launch/{ticket}")
+    counts = recorded.counts()
+    assert counts["pandium_embed.mints"] == {
+        (("pandium.flow", "marketplace"),): 2,
+        (("pandium.flow", "connect"),): 1,
+    }
+    assert counts["pandium_embed.refusals"] == {
+        (("pandium.reason", "not-signed-in"), ("pandium.route", "/marketplace")): 1,
+        (("pandium.reason", "link-used"), ("pandium.route", "/launch/{ticket}")): 2,
+    }
+
+
+def test_without_an_sdk_the_span_is_a_no_op_and_never_current() -> None:
+    telemetry = Telemetry(tracer_provider=trace.NoOpTracerProvider())
+    with telemetry.span("GET", "/marketplace") as span:
+        span.set(outcome="minted", status=303)
+        assert trace.get_current_span() is trace.INVALID_SPAN
+
+
+def test_the_default_uses_the_global_providers() -> None:
+    # The suite's conftest installs a global SDK tracer provider (its span guard).
+    telemetry = default_telemetry()
+    assert telemetry is not None
+    with telemetry.span("GET", "/marketplace") as span:
+        assert trace.get_current_span().is_recording()
+        span.set(outcome="minted")
+
+
+def test_without_opentelemetry_nothing_is_imported_and_the_middleware_runs() -> None:
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'opentelemetry': raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from pandium_embed import telemetry\n"
+        "assert telemetry.default_telemetry() is None\n"
+        "try:\n"
+        "    telemetry.Telemetry()\n"
+        "except ImportError as error:\n"
+        "    assert str(error) == telemetry.MISSING_OTEL\n"
+        "assert not [name for name in sys.modules if name.startswith('opentelemetry')]\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "ok", result.stderr
