@@ -18,20 +18,25 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from .config import RECOMMENDED_SECRET_BYTES, SEGMENT_PATTERN, PandiumConfig
+from .stores import DeliveryStore
 
 __all__ = [
+    "DELIVERY_LEASE_SECONDS",
+    "DELIVERY_MEMORY_SECONDS",
     "KNOWN_EVENT_TYPES",
     "MAX_WEBHOOK_BODY_SIZE",
+    "DeliveryOutcome",
     "WebhookEvent",
     "WebhookRejected",
     "check_webhook_secrets",
+    "deliver",
     "delivery_id",
     "parse_webhook",
     "webhook_url",
@@ -47,6 +52,11 @@ KNOWN_EVENT_TYPES = (
 # Pandium's payloads are a few hundred bytes; 64 KiB leaves room for anything they may add.
 MAX_WEBHOOK_BODY_SIZE = 64 * 1024
 MAX_NAME_LENGTH = 256
+# How long a delivery stays claimed while its hook runs: after a crash, a retry is handled again after
+# this. A hook that runs longer may see a concurrent retry run too.
+DELIVERY_LEASE_SECONDS = 300
+# How long a handled delivery is remembered, so that a retry is acknowledged without the hook.
+DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600
 COMMON_FIELDS = frozenset({"event_type", "environment", "account_id", "account_name", "timestamp"})
 
 # Event types end up in span attributes and metric labels: plain words only, bounded.
@@ -218,3 +228,35 @@ def webhook_url(base_url: str, config: PandiumConfig, secret: str) -> str:
     ``base_url`` is your app's public origin, like ``https://app.example.com``.
     """
     return f"{base_url.rstrip('/')}{config.prefix}/webhooks/{secret}"
+
+
+# "delivered": the hook ran and returned. "duplicate": handled before, the hook was not called again.
+# "in-progress": the same delivery is being handled right now (elsewhere): ask the sender to retry later.
+DeliveryOutcome = Literal["delivered", "duplicate", "in-progress"]
+
+
+async def deliver(
+    event: WebhookEvent,
+    run_hook: Callable[[WebhookEvent], Awaitable[Any]],
+    *,
+    store: DeliveryStore,
+    now: Callable[[], float],
+) -> DeliveryOutcome:
+    """Hand ``event`` to the hook unless its delivery was handled already.
+
+    The delivery is claimed before the hook runs and remembered as done only after it returns; if
+    the hook raises (or the request is cancelled) the claim is dropped and the exception propagates,
+    so the answer is an error and the sender's retry is handled afresh: nothing lost, nothing twice.
+    """
+    state = await store.begin_delivery(event.delivery_id, now() + DELIVERY_LEASE_SECONDS)
+    if state == "done":
+        return "duplicate"
+    if state == "in-progress":
+        return "in-progress"
+    try:
+        await run_hook(event)
+    except BaseException:
+        await store.abandon_delivery(event.delivery_id)
+        raise
+    await store.finish_delivery(event.delivery_id, now() + DELIVERY_MEMORY_SECONDS)
+    return "delivered"

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from pandium_embed import PandiumConfig
+from pandium_embed import MemoryTicketStore, PandiumConfig
 from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import (
+    DELIVERY_LEASE_SECONDS,
+    DELIVERY_MEMORY_SECONDS,
     KNOWN_EVENT_TYPES,
     WebhookEvent,
     WebhookRejected,
     check_webhook_secrets,
+    deliver,
     delivery_id,
     parse_webhook,
     secret_matches,
@@ -172,3 +176,89 @@ def test_webhook_url_is_the_route_under_the_prefix() -> None:
     assert (
         webhook_url("https://app.example.com/", CONFIG, SECRET) == f"https://app.example.com/pandium/webhooks/{SECRET}"
     )
+
+
+# --- delivery: the hook once, and again only when it failed ---------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_764_410_400.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.anyio
+async def test_a_delivery_runs_the_hook_once_and_acknowledges_duplicates() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(clock=clock)
+    calls: list[WebhookEvent] = []
+
+    async def hook(event: WebhookEvent) -> None:
+        calls.append(event)
+
+    event = parse_webhook(notification())
+    assert await deliver(event, hook, store=store, now=clock) == "delivered"
+    clock.now += DELIVERY_LEASE_SECONDS + 1  # long after: still remembered
+    assert await deliver(parse_webhook(notification()), hook, store=store, now=clock) == "duplicate"
+    assert calls == [event]
+    clock.now += DELIVERY_MEMORY_SECONDS  # forgotten at last
+    assert await deliver(event, hook, store=store, now=clock) == "delivered"
+
+
+@pytest.mark.anyio
+async def test_a_failed_hook_leaves_the_delivery_unhandled_so_a_retry_delivers() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(clock=clock)
+    attempts: list[str] = []
+
+    async def flaky(event: WebhookEvent) -> None:
+        attempts.append(event.delivery_id)
+        if len(attempts) == 1:
+            raise ConnectionError("database down")
+
+    event = parse_webhook(notification())
+    with pytest.raises(ConnectionError):
+        await deliver(event, flaky, store=store, now=clock)
+    assert await deliver(event, flaky, store=store, now=clock) == "delivered"
+    assert await deliver(event, flaky, store=store, now=clock) == "duplicate"
+    assert len(attempts) == 2
+
+
+@pytest.mark.anyio
+async def test_a_retry_while_the_hook_still_runs_is_told_to_come_back_later() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(clock=clock)
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(event: WebhookEvent) -> None:
+        started.set()
+        await release.wait()
+
+    event = parse_webhook(notification())
+    first = asyncio.ensure_future(deliver(event, slow, store=store, now=clock))
+    await started.wait()
+    assert await deliver(event, slow, store=store, now=clock) == "in-progress"
+    release.set()
+    assert await first == "delivered"
+    assert await deliver(event, slow, store=store, now=clock) == "duplicate"
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_delivery_is_not_remembered() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(clock=clock)
+    started = asyncio.Event()
+
+    async def hangs(event: WebhookEvent) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    event = parse_webhook(notification())
+    task = asyncio.ensure_future(deliver(event, hangs, store=store, now=clock))
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await store.begin_delivery(event.delivery_id, clock() + 60) == "claimed"
