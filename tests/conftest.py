@@ -40,10 +40,10 @@ def leaks_in(texts: Iterable[str], secrets: Iterable[str]) -> list[str]:
 def span_texts(span: ReadableSpan) -> list[str]:
     """Everything a span exports as text: its name, attribute values, events and status."""
     texts = [span.name, span.status.description or ""]
-    texts += [f"{key}={value}" for key, value in (span.attributes or {}).items()]
+    texts += [f"{key}={value!r}" for key, value in (span.attributes or {}).items()]
     for event in span.events:
         texts.append(event.name)
-        texts += [f"{key}={value}" for key, value in (event.attributes or {}).items()]
+        texts += [f"{key}={value!r}" for key, value in (event.attributes or {}).items()]
     return texts
 
 
