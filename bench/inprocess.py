@@ -90,6 +90,7 @@ class InProcessFigures:
     passthrough: Paired  # ours / no-op wrapper, ns per request
     wrapped_vs_bare: Paired  # ours / bare app
     mint: Paired  # docs-style ns / ours ns = ours req/s / docs-style req/s
+    unused_hooks: Paired  # ours as shipped ns / ours with telemetry=False ns (no audit hook in either)
     passthrough_batch: int
     mint_batch: int
 
@@ -165,10 +166,26 @@ def _measure(
         rounds,
         max_seconds=max_seconds / 2,
     )
+
+    # Unused audit hook and OpenTelemetry: the mint route as shipped (no on_mint; the OTel API's no-op
+    # providers when installed) against the same middleware with telemetry=False, each in its own app.
+    shipped = apps.pandium(apps.host_app())
+    untraced = apps.pandium(apps.host_app(), telemetry=False)
+    for variant in (shipped, untraced):
+        check_redirect(*loop.run_until_complete(capture(variant, ours_scope))[:2])
+        for _ in range(20):
+            loop.run_until_complete(_batch(variant, ours_scope, m))
+    log(f"  unused hooks: {m} mints per batch, until {rounds} clean alternating rounds")
+    hooks = alternate(
+        {"shipped": _timer(loop, shipped, ours_scope, m), "untraced": _timer(loop, untraced, ours_scope, m)},
+        rounds,
+        max_seconds=max_seconds / 4,
+    )
     return InProcessFigures(
         passthrough=paired(passthrough["ours"], passthrough["noop"]),
         wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),
         mint=paired(mint["docs"], mint["ours"]),
+        unused_hooks=paired(hooks["shipped"], hooks["untraced"]),
         passthrough_batch=n,
         mint_batch=m,
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.metrics import MeterProvider
@@ -16,7 +17,10 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from pandium_embed import launch_url
 from pandium_embed.telemetry import Telemetry, default_telemetry
+from tests.conftest import leaks_in, span_texts
+from tests.unit.test_middleware import CONFIG, build, client
 
 
 @dataclass
@@ -147,3 +151,113 @@ def test_without_opentelemetry_nothing_is_imported_and_the_middleware_runs() -> 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+# --- through the middleware ---------------------------------------------------------------------------------
+
+
+def traced(recorded: Recorded, **options: Any) -> Any:
+    return build(telemetry=recorded.telemetry, **options)
+
+
+async def call(app: Any, method: str, path: str, **options: Any) -> httpx.Response:
+    async with client(app) as http:
+        return await http.request(method, path, **options)
+
+
+@pytest.mark.anyio
+async def test_mint_routes_make_one_span_each_with_flow_outcome_and_status(recorded: Recorded) -> None:
+    app = traced(recorded)
+    await call(app, "GET", "/pandium/install/42")
+    await call(app, "GET", "/pandium/connect/gwt", headers={"sec-fetch-site": "cross-site"})
+    install, refused = recorded.finished()
+    assert install.name == "pandium_embed GET /install/{integration_id}"
+    assert dict(install.attributes or {}) == {
+        "pandium.route": "/install/{integration_id}",
+        "http.request.method": "GET",
+        "pandium.flow": "install",
+        "pandium.outcome": "minted",
+        "http.response.status_code": 303,
+    }
+    assert dict(refused.attributes or {}) == {
+        "pandium.route": "/connect/{connector}",
+        "http.request.method": "GET",
+        "pandium.flow": "connect",
+        "pandium.outcome": "refused",
+        "pandium.reason": "cross-site",
+        "http.response.status_code": 403,
+    }
+    counts = recorded.counts()
+    assert counts["pandium_embed.mints"] == {(("pandium.flow", "install"),): 1}
+    assert counts["pandium_embed.refusals"] == {
+        (("pandium.reason", "cross-site"), ("pandium.route", "/connect/{connector}")): 1
+    }
+
+
+@pytest.mark.anyio
+async def test_events_launch_and_webhook_routes_are_spanned_by_template(recorded: Recorded) -> None:
+    secret = "telemetry-webhook-secret-0123456789abcdefghij"
+    launch_secret = "telemetry-launch-secret-0123456789abcdefghij"
+
+    async def on_connected(request: Any, user: Any, event: Any) -> None:
+        return None
+
+    async def on_webhook(request: Any, event: Any) -> None:
+        return None
+
+    app = traced(
+        recorded,
+        on_connected=on_connected,
+        webhook_secret=secret,
+        on_webhook=on_webhook,
+        launch_secret=launch_secret,
+    )
+    link = launch_url(CONFIG, "user-1", flow="marketplace", max_age=60, launch_secret=launch_secret)
+    event = {"type": "pandium-save-sync", "tenant": {"id": 11, "integration": {"id": 1, "name": "HubSpot"}}}
+    notification = {
+        "event_type": "run_failed",
+        "environment": "acme",
+        "account_id": 1,
+        "account_name": "acme",
+        "timestamp": "2026-11-29T10:00:00Z",
+    }
+    await call(app, "GET", link)
+    await call(app, "POST", "/pandium/events", json=event, headers={"origin": "http://app.test"})
+    await call(app, "POST", f"/pandium/webhooks/{secret}", json=notification)
+    await call(app, "POST", f"/pandium/webhooks/{secret}", json=notification)
+    await call(app, "GET", "/pandium/embed.js")
+    await call(app, "GET", "/elsewhere")
+    spans = {span.name: dict(span.attributes or {}) for span in recorded.finished()}
+    assert list(spans) == [
+        "pandium_embed GET /launch/{ticket}",
+        "pandium_embed POST /events",
+        "pandium_embed POST /webhooks/{secret}",
+    ]
+    assert spans["pandium_embed GET /launch/{ticket}"]["pandium.outcome"] == "minted"
+    assert spans["pandium_embed POST /events"]["pandium.outcome"] == "reported"
+    webhooks = [dict(span.attributes or {}) for span in recorded.finished() if "webhooks" in span.name]
+    assert [(a["pandium.event_type"], a["pandium.outcome"], a["http.response.status_code"]) for a in webhooks] == [
+        ("run_failed", "delivered", 200),
+        ("run_failed", "duplicate", 200),
+    ]
+    texts = [text for span in recorded.finished() for text in span_texts(span)]
+    assert leaks_in(texts, [secret, launch_secret, link.rsplit("/", 1)[1]]) == []
+
+
+@pytest.mark.anyio
+async def test_a_wrong_webhook_secret_is_spanned_like_an_unknown_route(recorded: Recorded) -> None:
+    secret = "telemetry-webhook-secret-0123456789abcdefghij"
+
+    async def on_webhook(request: Any, event: Any) -> None:
+        return None
+
+    app = traced(recorded, webhook_secret=secret, on_webhook=on_webhook)
+    await call(app, "POST", "/pandium/webhooks/not-the-secret", json={})
+    assert recorded.finished() == ()
+
+
+@pytest.mark.anyio
+async def test_telemetry_false_records_nothing(recorded: Recorded) -> None:
+    app = build(telemetry=False)
+    await call(app, "GET", "/pandium/marketplace")
+    assert recorded.finished() == () and app._telemetry is None
