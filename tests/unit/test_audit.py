@@ -209,7 +209,9 @@ async def test_a_sync_audit_hook_works_too() -> None:
 
 
 def test_records_are_frozen() -> None:
-    record = MintRecord(route="/marketplace", flow="marketplace", target=None, sub="u", auditable_id=None, jti="j", iat=1)
+    record = MintRecord(
+        route="/marketplace", flow="marketplace", target=None, sub="u", auditable_id=None, jti="j", iat=1
+    )
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.sub = "someone-else"  # type: ignore[misc]
 
@@ -220,4 +222,3 @@ def test_bad_on_mint_says_what_to_pass() -> None:
     with pytest.raises(ValueError) as raised:
         build(on_mint="not callable")
     assert str(raised.value) == middleware_module.BAD_ON_MINT
-

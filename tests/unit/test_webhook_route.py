@@ -293,4 +293,3 @@ def test_the_webhook_url_helper_matches_the_route() -> None:
     from pandium_embed.webhooks import webhook_url
 
     assert webhook_url("http://app.test", CONFIG, SECRET) == "http://app.test" + PATH
-
