@@ -12,8 +12,8 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeAlias
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, TypeAlias, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -21,20 +21,33 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
+from .audit import AuditRecord, MintRecord, RefusalRecord
 from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig, origin_of
 from .events import MAX_EVENT_BODY_SIZE, ConnectedTenant, EventRejected, parse_event
 from .launch import LaunchRefused, LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
 from .responses import MINT_HEADERS, error_response, json_response, redirect_response, wants_html
-from .stores import MemoryTicketStore, TicketStore
+from .stores import DeliveryStore, MemoryTicketStore, TicketStore
+from .telemetry import RouteSpan, Telemetry, default_telemetry
 from .tokens import PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
+from .webhooks import (
+    MAX_WEBHOOK_BODY_SIZE,
+    WebhookEvent,
+    WebhookRejected,
+    check_webhook_secrets,
+    deliver,
+    parse_webhook,
+    secret_matches,
+)
 
 __all__ = [
     "AnyASGIApp",
     "ConnectorTokenHook",
     "IdentifyHook",
     "OnConnectedHook",
+    "OnMintHook",
+    "OnWebhookHook",
     "PandiumMiddleware",
     "UserForSubHook",
 ]
@@ -45,6 +58,8 @@ IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[Pa
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
 OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
 UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | None | Awaitable[PandiumUser | None]"]
+OnWebhookHook: TypeAlias = Callable[[Request, WebhookEvent], "None | Awaitable[None]"]
+OnMintHook: TypeAlias = Callable[[Request, "PandiumUser | None", AuditRecord], "None | Awaitable[None]"]
 # Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
 # __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
 AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
@@ -63,8 +78,21 @@ BAD_TICKET_STORE = (
     "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
 )
 LAUNCH_OPTIONS_WITHOUT_SECRET = (
-    "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
+    "PandiumMiddleware user_for_sub is for launch links, and ticket_store for launch links and webhooks: "
+    "pass launch_secret (or webhook_secret and on_webhook) too."
 )
+WEBHOOK_OPTIONS_TOGETHER = (
+    "PandiumMiddleware webhook_secret and on_webhook go together: the secret in the URL you give Pandium, "
+    "and on_webhook=(request, event) -> None to receive its notifications."
+)
+BAD_ON_WEBHOOK = "PandiumMiddleware on_webhook must be a callable taking (request, event) or None."
+BAD_DELIVERY_STORE = (
+    "PandiumMiddleware ticket_store must also have begin_delivery, finish_delivery and abandon_delivery "
+    "(a DeliveryStore, as MemoryTicketStore and RedisTicketStore are) when webhooks are on."
+)
+BAD_ON_MINT = "PandiumMiddleware on_mint must be a callable taking (request, user, record) or None."
+BAD_TELEMETRY = "PandiumMiddleware telemetry must be True (OpenTelemetry if installed), False, or a Telemetry."
+AUDIT_HOOK_FAILED = "pandium_embed: on_mint failed on a %s refusal of %s; the refusal was answered"
 ALONE_WITHOUT_USER_FOR_SUB = (
     "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
     "user_for_sub hook; it was treated as a link for the signed-in user only."
@@ -74,6 +102,59 @@ DEFAULT_MAX_BODY_SIZE = 16 * 1024
 Flow = Literal["marketplace", "install", "connect"]
 _FLOWS = ("marketplace", "install", "connect")
 _JSON_ROUTES = frozenset({"/token", "/events"})
+WEBHOOK_ROUTE = "/webhooks/{secret}"
+# Answered while the same delivery runs elsewhere: long enough for most hooks, short of the lease.
+IN_PROGRESS_RETRY_AFTER = "30"
+# Routes whose every answer is a mint or a refusal of one: what on_mint sees.
+_AUDITED_ROUTES = frozenset(
+    {"/marketplace", "/install/{integration_id}", "/connect/{connector}", "/token", "/launch/{ticket}"}
+)
+_FLOW_OF_ROUTE: dict[str, Flow] = {
+    "/marketplace": "marketplace",
+    "/install/{integration_id}": "install",
+    "/connect/{connector}": "connect",
+}
+
+
+def _route_template(route: str) -> str | None:
+    """The template of a route that is spanned and audited (never the path: it may hold a credential)."""
+    if route in ("/marketplace", "/token", "/events"):
+        return route
+    for start, template in (
+        ("/install/", "/install/{integration_id}"),
+        ("/connect/", "/connect/{connector}"),
+        ("/launch/", "/launch/{ticket}"),
+    ):
+        if route.startswith(start):
+            return template
+    return None
+
+
+def _logged_route(route: str) -> str:
+    # A launch path carries the ticket and a webhook path the secret, both credentials: log the template.
+    for start, placeholder in (("/launch/", "/launch/<ticket>"), ("/webhooks/", "/webhooks/<secret>")):
+        if route.startswith(start):
+            return placeholder
+    return route
+
+
+class _Trail:
+    """What one request under the prefix turned out to be, filled in as it is learned: for the audit
+    record, the span and the counters."""
+
+    __slots__ = ("audited", "event_type", "flow", "outcome", "request", "route", "span", "target", "user")
+
+    def __init__(self, route: str | None) -> None:
+        self.route = route
+        self.flow: Flow | None = _FLOW_OF_ROUTE.get(route or "")
+        self.target: str | None = None
+        self.user: PandiumUser | None = None
+        self.request: Request | None = None
+        self.outcome: str | None = None
+        self.event_type: str | None = None
+        self.span: RouteSpan | None = None
+        # on_mint already ran for this request (and may be what failed): no second record.
+        self.audited = False
 
 
 class _Refused(Exception):
@@ -130,6 +211,10 @@ class PandiumMiddleware:
         launch_secret: str | bytes | None = None,
         ticket_store: TicketStore | None = None,
         user_for_sub: UserForSubHook | None = None,
+        webhook_secret: str | Sequence[str] | None = None,
+        on_webhook: OnWebhookHook | None = None,
+        on_mint: OnMintHook | None = None,
+        telemetry: Telemetry | bool = True,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -146,9 +231,24 @@ class PandiumMiddleware:
             raise ValueError(BAD_USER_FOR_SUB)
         if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
             raise ValueError(BAD_TICKET_STORE)
-        if launch_secret is None and (ticket_store is not None or user_for_sub is not None):
+        if (webhook_secret is None) != (on_webhook is None):
+            raise ValueError(WEBHOOK_OPTIONS_TOGETHER)
+        if on_webhook is not None and not callable(on_webhook):
+            raise ValueError(BAD_ON_WEBHOOK)
+        if on_webhook is not None and ticket_store is not None and not isinstance(ticket_store, DeliveryStore):
+            raise ValueError(BAD_DELIVERY_STORE)
+        if launch_secret is None and (user_for_sub is not None or (ticket_store is not None and on_webhook is None)):
             raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
+        if on_mint is not None and not callable(on_mint):
+            raise ValueError(BAD_ON_MINT)
+        if not isinstance(telemetry, (bool, Telemetry)):
+            raise ValueError(BAD_TELEMETRY)
         self._launch_secret = None if launch_secret is None else check_launch_secret(launch_secret, config)
+        self._webhook_secrets = (
+            None
+            if webhook_secret is None
+            else check_webhook_secrets(webhook_secret, config, launch_secret=self._launch_secret)
+        )
         if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
             raise ValueError(BAD_BODY_LIMIT)
         self.app = app
@@ -160,6 +260,11 @@ class PandiumMiddleware:
         self._on_connected = on_connected
         self._on_connected_is_async = _is_async_callable(on_connected)
         self._ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
+        self._on_webhook = on_webhook
+        self._on_webhook_is_async = _is_async_callable(on_webhook)
+        self._on_mint = on_mint
+        self._on_mint_is_async = _is_async_callable(on_mint)
+        self._telemetry = default_telemetry() if telemetry is True else (telemetry or None)
         self._user_for_sub = user_for_sub
         self._user_for_sub_is_async = _is_async_callable(user_for_sub)
         self._max_body_size = max_body_size
@@ -189,18 +294,62 @@ class PandiumMiddleware:
         as_html = wants_html(headers)
         # POST routes are called by fetch(): they always answer JSON.
         as_html = as_html and route not in _JSON_ROUTES
+        trail = _Trail(_route_template(route))
+        if trail.route is not None:
+            self._open_span(trail, scope["method"])
         try:
-            return await self._dispatch(scope, receive, headers, route)
+            response = await self._dispatch(scope, receive, headers, route, trail)
         except _Refused as refused:
-            return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
+            response = error_response(
+                refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers
+            )
+            await self._refused(scope, trail, refused.reason, response.status_code)
         except Exception:
-            # A hook (or our own code) failed: say so in the log, never in the body. The route is
-            # logged only for our fixed routes: a launch path carries the ticket, a credential.
-            logged_route = "/launch/<ticket>" if route.startswith("/launch/") else route
-            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged_route)
-            return error_response("server-error", as_html=as_html)
+            # A hook (or our own code) failed: say so in the log, never in the body.
+            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), _logged_route(route))
+            response = error_response("server-error", as_html=as_html)
+            await self._refused(scope, trail, "server-error", response.status_code)
+        if trail.span is not None:
+            trail.span.set(
+                flow=trail.flow, outcome=trail.outcome, event_type=trail.event_type, status=response.status_code
+            )
+            trail.span.__exit__(None, None, None)
+        return response
 
-    async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str) -> Response:
+    def _open_span(self, trail: _Trail, method: str) -> None:
+        if self._telemetry is not None and trail.route is not None:
+            trail.span = self._telemetry.span(method, trail.route).__enter__()
+
+    async def _refused(self, scope: Scope, trail: _Trail, reason: str, status: int) -> None:
+        """Count, trace and audit a refusal (or a failure) of a spanned route."""
+        if trail.route is None:
+            return
+        trail.outcome = "error" if status >= 500 else "refused"
+        if trail.span is not None:
+            trail.span.set(reason=reason)
+        if self._telemetry is not None:
+            self._telemetry.refused(reason, trail.route)
+        if self._on_mint is None or trail.route not in _AUDITED_ROUTES or trail.audited:
+            return
+        user = trail.user
+        record = RefusalRecord(
+            route=trail.route,
+            reason=reason,
+            status=status,
+            at=self._clock(),
+            flow=trail.flow,
+            target=trail.target,
+            sub=None if user is None else user.sub,
+            auditable_id=None if user is None else user.auditable_id,
+        )
+        request = trail.request or Request(scope)
+        try:
+            await _call_hook(self._on_mint, self._on_mint_is_async, request, user, record)
+        except Exception:
+            # The refusal is answered anyway; the failure is the operator's to see.
+            logger.exception(AUDIT_HOOK_FAILED, reason, trail.route)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str, trail: _Trail) -> Response:
         method: str = scope["method"]
         if route == "/embed.js":
             _allow(method, "GET", "HEAD")
@@ -209,30 +358,74 @@ class PandiumMiddleware:
             _allow(method, "POST")
             _refuse_cross_site(headers)
             body = await self._read_json_body(receive, headers)
-            request = Request(scope, _replay(body.raw, receive))
-            user = await self._require_user(request)
+            request = trail.request = Request(scope, _replay(body.raw, receive))
+            user = await self._require_user(request, trail)
             flow, target = _parse_token_request(body.value, self.config)
-            url, issued_at = await self._mint(request, user, flow, target)
+            trail.flow, trail.target = flow, target
+            url, issued_at = await self._mint(request, user, flow, target, trail)
             return json_response(
                 {"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS},
                 headers=MINT_HEADERS,
             )
         if route == "/events":
-            return await self._report_event(scope, receive, headers, method)
+            return await self._report_event(scope, receive, headers, method, trail)
         if route.startswith("/launch/"):
-            return await self._launch(scope, receive, headers, method, route[len("/launch/") :])
+            return await self._launch(scope, receive, headers, method, route[len("/launch/") :], trail)
+        if route.startswith("/webhooks/"):
+            return await self._webhook(scope, receive, headers, method, route[len("/webhooks/") :], trail)
 
         flow_and_target = _match_mint_route(route, self.config)
         if flow_and_target is None:
             raise _Refused("not-found")
+        trail.flow, trail.target = flow_and_target
         _allow(method, "GET")
         _refuse_cross_site(headers)
-        request = Request(scope, receive)
-        user = await self._require_user(request)
-        url, _ = await self._mint(request, user, *flow_and_target)
+        request = trail.request = Request(scope, receive)
+        user = await self._require_user(request, trail)
+        url, _ = await self._mint(request, user, *flow_and_target, trail)
         return redirect_response(url)
 
-    async def _report_event(self, scope: Scope, receive: Receive, headers: Headers, method: str) -> Response:
+    async def _webhook(
+        self, scope: Scope, receive: Receive, headers: Headers, method: str, secret: str, trail: _Trail
+    ) -> Response:
+        # Off, or a wrong secret: the very same answer as any unknown route (no span, no oracle).
+        if self._webhook_secrets is None or not secret_matches(secret, self._webhook_secrets):
+            raise _Refused("not-found")
+        trail.route = WEBHOOK_ROUTE
+        self._open_span(trail, method)
+        # Pandium's server-to-server POST is not a browser's: no cross-site or same-origin rule here.
+        try:
+            _allow(method, "POST")
+            body = await self._read_json_body(receive, headers, limit=MAX_WEBHOOK_BODY_SIZE)
+            try:
+                event = parse_webhook(body.value)
+            except WebhookRejected as rejected:
+                raise _Refused("bad-request", str(rejected)) from None
+        except _Refused as refused:
+            # Whatever the request's headers, Pandium reads JSON.
+            response = error_response(
+                refused.reason, as_html=False, detail=refused.detail, extra_headers=refused.headers
+            )
+            await self._refused(scope, trail, refused.reason, response.status_code)
+            return response
+        trail.event_type = event.event_type
+        request = trail.request = Request(scope, _replay(body.raw, receive))
+        assert self._on_webhook is not None
+        hook = self._on_webhook
+        is_async = self._on_webhook_is_async
+
+        async def run_hook(event: WebhookEvent) -> None:
+            await _call_hook(hook, is_async, request, event)
+
+        outcome = await deliver(event, run_hook, store=cast(DeliveryStore, self._ticket_store), now=self._clock)
+        trail.outcome = outcome
+        if outcome == "in-progress":
+            raise _Refused("delivery-in-progress", headers={"Retry-After": IN_PROGRESS_RETRY_AFTER})
+        return json_response({"delivery": outcome}, headers=MINT_HEADERS)
+
+    async def _report_event(
+        self, scope: Scope, receive: Receive, headers: Headers, method: str, trail: _Trail
+    ) -> Response:
         if self._on_connected is None:
             # No hook: the feature is off and the route does not exist.
             raise _Refused("not-found")
@@ -240,16 +433,19 @@ class PandiumMiddleware:
         _refuse_cross_site(headers)
         _require_same_origin(scope, headers)
         body = await self._read_json_body(receive, headers, limit=MAX_EVENT_BODY_SIZE)
-        request = Request(scope, _replay(body.raw, receive))
-        user = await self._require_user(request)
+        request = trail.request = Request(scope, _replay(body.raw, receive))
+        user = await self._require_user(request, trail)
         try:
             event = parse_event(body.value, connectors=self.config.connectors)
         except EventRejected as rejected:
             raise _Refused("bad-request", str(rejected)) from None
         await _call_hook(self._on_connected, self._on_connected_is_async, request, user, event)
+        trail.outcome = "reported"
         return Response(status_code=204, headers=dict(MINT_HEADERS))
 
-    async def _launch(self, scope: Scope, receive: Receive, headers: Headers, method: str, ticket: str) -> Response:
+    async def _launch(
+        self, scope: Scope, receive: Receive, headers: Headers, method: str, ticket: str, trail: _Trail
+    ) -> Response:
         if self._launch_secret is None:
             raise _Refused("not-found")
         _allow(method, "GET")
@@ -261,44 +457,49 @@ class PandiumMiddleware:
             launch = read_ticket(ticket, launch_secret=self._launch_secret, now=self._clock)
         except LaunchRefused as refused:
             raise _Refused(refused.reason) from None
+        trail.flow, trail.target = launch.flow, launch.target
         if launch.flow == "connect" and launch.target not in self.config.connectors:
             raise _Refused("not-found")
         if launch.flow == "install" and not (launch.target and SEGMENT_PATTERN.fullmatch(launch.target)):
             raise _Refused("link-invalid")
-        request = Request(scope, receive)
-        user = await self._launch_user(request, launch)
+        request = trail.request = Request(scope, receive)
+        user = await self._launch_user(request, launch, trail)
         # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
         # does not use the link up.
         if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
             raise _Refused("link-used")
-        url, _ = await self._mint(request, user, launch.flow, launch.target)
+        url, _ = await self._mint(request, user, launch.flow, launch.target, trail)
         return redirect_response(url)
 
-    async def _launch_user(self, request: Request, launch: LaunchTicket) -> PandiumUser:
+    async def _launch_user(self, request: Request, launch: LaunchTicket, trail: _Trail) -> PandiumUser:
         if launch.alone and self._user_for_sub is not None:
             user = await _call_hook(self._user_for_sub, self._user_for_sub_is_async, launch.sub)
             if user is None:
                 raise _Refused("wrong-user", "The account this link was made for no longer exists.")
             if not isinstance(user, PandiumUser):
                 raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
+            trail.user = user
             return user
         if launch.alone:
             # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
             logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
-        user = await self._require_user(request)
+        user = await self._require_user(request, trail)
         if user.sub != launch.sub:
             raise _Refused("wrong-user")
         return user
 
-    async def _require_user(self, request: Request) -> PandiumUser:
+    async def _require_user(self, request: Request, trail: _Trail) -> PandiumUser:
         user = await _call_hook(self._identify, self._identify_is_async, request)
         if user is None:
             raise _Refused("not-signed-in")
         if not isinstance(user, PandiumUser):
             raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
+        trail.user = user
         return user
 
-    async def _mint(self, request: Request, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
+    async def _mint(
+        self, request: Request, user: PandiumUser, flow: Flow, target: str | None, trail: _Trail
+    ) -> tuple[str, int]:
         now = self._clock()
         xti: dict[str, Any] | None = None
         if flow == "connect":
@@ -311,8 +512,9 @@ class PandiumMiddleware:
                 "integration_name": self.config.connectors[target],
                 "token": credential,
             }
+        jti = self._new_jti()
         try:
-            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
+            token = mint_token(self.config, user, xti=xti, now=now, jti=jti)
             if flow == "marketplace":
                 url = marketplace_url(self.config, token)
             elif flow == "install":
@@ -325,6 +527,22 @@ class PandiumMiddleware:
             # The message names the field or the size, never a value: safe to log.
             logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
             raise _Refused("server-error") from None
+        if self._on_mint is not None:
+            # Before the answer leaves: if the audit cannot be written, the token is never sent.
+            trail.audited = True
+            record = MintRecord(
+                route=trail.route or "",
+                flow=flow,
+                target=target,
+                sub=user.sub,
+                auditable_id=user.auditable_id,
+                jti=jti,
+                iat=int(now),
+            )
+            await _call_hook(self._on_mint, self._on_mint_is_async, request, user, record)
+        trail.outcome = "minted"
+        if self._telemetry is not None:
+            self._telemetry.minted(flow)
         return url, int(now)
 
     async def _read_json_body(self, receive: Receive, headers: Headers, *, limit: int | None = None) -> _JSONBody:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
-from tests.mock_support import page_data, quiet_httpx
+from tests.mock_support import asgi_client, page_data, quiet_httpx
 from tests.redis_support import redis_url  # noqa: F401 - the session fixture
 from tests.unit.test_middleware import bare_app
 from tests.unit.test_readme import python_block_after
@@ -66,7 +66,7 @@ def offered_tenant(config: PandiumConfig, sub: str) -> dict[str, Any]:
 async def report(app: Any, tenant: dict[str, Any], sub: str) -> httpx.Response:
     headers = {"content-type": "application/json", "origin": "http://app.test", SIGNED_IN: sub}
     body = json.dumps({"type": "pandium-save-sync", "tenant": tenant})
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+    async with asgi_client(app, "http://app.test") as http:
         return await http.post("/pandium/events", content=body, headers=headers)
 
 
@@ -77,7 +77,7 @@ async def notify(app: Any, mock: MockPandiumServer, tenant: dict[str, Any], secr
     payload = Notifier(url=None, org=mock.org, account_id=1, clock=lambda: 1_764_410_400.0).payload(
         "tenant_created", {"tenant_id": tenant["id"], "tenant_name": tenant["name"]}
     )
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+    async with asgi_client(app, "http://app.test") as http:
         return await http.post(f"/pandium/webhooks/{secret}", json=payload)
 
 
@@ -111,7 +111,7 @@ async def test_the_audit_log_gets_every_mint_as_plain_identifiers(
     app = example["app"]
     try:
         with caplog.at_level(logging.INFO, logger="audit"):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+            async with asgi_client(app, "http://app.test") as http:
                 await http.get("/pandium/install/42", headers={SIGNED_IN: "user-7"})
                 await http.get("/pandium/marketplace")
     finally:

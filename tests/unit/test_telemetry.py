@@ -20,7 +20,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from pandium_embed import launch_url
 from pandium_embed.telemetry import Telemetry, default_telemetry
 from tests.conftest import leaks_in, span_texts
-from tests.unit.test_middleware import CONFIG, build, client
+from tests.mock_support import asgi_client
+from tests.unit.test_middleware import CONFIG, build
 
 
 @dataclass
@@ -161,7 +162,7 @@ def traced(recorded: Recorded, **options: Any) -> Any:
 
 
 async def call(app: Any, method: str, path: str, **options: Any) -> httpx.Response:
-    async with client(app) as http:
+    async with asgi_client(app, "http://app.test") as http:
         return await http.request(method, path, **options)
 
 

@@ -17,8 +17,9 @@ from starlette.requests import Request
 from pandium_embed import MemoryTicketStore, PandiumMiddleware, RedisTicketStore
 from pandium_embed import middleware as middleware_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
+from tests.mock_support import asgi_client, quiet_httpx
 from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_middleware import CONFIG, build, client, raw_asgi
+from tests.unit.test_middleware import CONFIG, build, raw_asgi
 
 pytestmark = pytest.mark.anyio
 
@@ -54,7 +55,7 @@ def receiver(hook: Any = None, **options: Any) -> PandiumMiddleware:
 
 
 async def post(app: Any, path: str = PATH, body: Any = BODY, **headers: str) -> httpx.Response:
-    async with client(app) as http:
+    async with asgi_client(app, "http://app.test") as http:
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
         return await http.post(path, content=content, headers={"content-type": "application/json", **headers})
 
@@ -109,7 +110,7 @@ def the_same_answer(a: httpx.Response, b: httpx.Response) -> bool:
 async def test_a_wrong_secret_answers_exactly_like_an_unknown_route_and_calls_nothing(path: str, method: str) -> None:
     hook = Recorder()
     app = receiver(hook)
-    async with client(app) as http:
+    async with asgi_client(app, "http://app.test") as http:
         for headers in ({"content-type": "application/json"}, {"accept": "text/html", "sec-fetch-mode": "navigate"}):
             wrong = await http.request(method, path, content=json.dumps(BODY), headers=headers)
             unknown = await http.request(method, "/pandium/no-such-route", content=json.dumps(BODY), headers=headers)
@@ -172,7 +173,7 @@ async def test_pandiums_server_to_server_post_is_not_a_cross_site_request() -> N
 )
 async def test_size_type_and_shape_limits_apply(body: bytes, headers: dict[str, str], status: int, reason: str) -> None:
     hook = Recorder()
-    async with client(receiver(hook)) as http:
+    async with asgi_client(receiver(hook), "http://app.test") as http:
         response = await http.post(PATH, content=body, headers={"content-type": "application/json", **headers})
     assert (response.status_code, response.json()["error"]) == (status, reason)
     assert hook.events == []
@@ -184,7 +185,7 @@ async def test_a_bad_field_is_named_in_the_answer() -> None:
 
 
 async def test_only_post_with_the_right_secret() -> None:
-    async with client(receiver()) as http:
+    async with asgi_client(receiver(), "http://app.test") as http:
         response = await http.get(PATH)
     assert (response.status_code, response.headers["allow"]) == (405, "POST")
 
@@ -229,11 +230,12 @@ async def test_a_retry_while_the_hook_still_runs_is_asked_to_come_back_later() -
         await release.wait()
 
     app = receiver(slow)
-    first = asyncio.ensure_future(post(app))
-    await started.wait()
-    meanwhile = await post(app)
-    release.set()
-    assert (await first).status_code == 200
+    with quiet_httpx():  # one for both overlapping requests
+        first = asyncio.ensure_future(post(app))
+        await started.wait()
+        meanwhile = await post(app)
+        release.set()
+        assert (await first).status_code == 200
     assert meanwhile.status_code == 503
     assert meanwhile.headers["retry-after"] == "30"
     assert meanwhile.json()["error"] == "delivery-in-progress"
@@ -261,7 +263,11 @@ async def test_duplicate_delivery_across_two_instances_on_a_real_redis_server(re
         failed_on_first = await post(instances[0])
         retried_on_second = await post(instances[1])
         again_on_first = await post(instances[0])
-        concurrent = await asyncio.gather(*(post(instances[i % 2], body={**BODY, "tenant_id": 77}) for i in range(8)))
+        # One quiet client log for all: overlapping quiet_httpx() blocks would restore each other's level.
+        with quiet_httpx():
+            concurrent = await asyncio.gather(
+                *(post(instances[i % 2], body={**BODY, "tenant_id": 77}) for i in range(8))
+            )
     finally:
         for redis in clients:
             await redis.aclose()
