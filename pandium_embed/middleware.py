@@ -318,7 +318,8 @@ class PandiumMiddleware:
 
     def _open_span(self, trail: _Trail, method: str) -> None:
         if self._telemetry is not None and trail.route is not None:
-            trail.span = self._telemetry.span(method, trail.route).__enter__()
+            span = self._telemetry.span(method, trail.route)
+            trail.span = None if span is None else span.__enter__()
 
     async def _refused(self, scope: Scope, trail: _Trail, reason: str, status: int) -> None:
         """Count, trace and audit a refusal (or a failure) of a spanned route."""

@@ -15,6 +15,8 @@ the template, never the path, and a failing hook's exception is reduced to its c
 
 from __future__ import annotations
 
+import math
+import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 __all__ = ["INSTRUMENTATION_NAME", "MISSING_OTEL", "RouteSpan", "Telemetry", "default_telemetry"]
 
 INSTRUMENTATION_NAME = "pandium_embed"
+# How often the global tracer provider is looked at again: an SDK configured after the middleware was
+# built is picked up within this, and until then a request pays one clock read, not a no-op span.
+RECHECK_SECONDS = 1.0
 MISSING_OTEL = (
     "pandium_embed.telemetry needs the OpenTelemetry API: pip install 'pandium-embed[otel]' "
     "(or pip install opentelemetry-api)."
@@ -46,19 +51,37 @@ class Telemetry:
 
         self._trace = trace
         self._context = context
+        self._tracer_provider = tracer_provider
+        self._tracing = False
+        self._recheck_at = -math.inf
         self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider=tracer_provider)
         meter = metrics.get_meter(INSTRUMENTATION_NAME, __version__, meter_provider=meter_provider)
         self._mints = meter.create_counter(
             "pandium_embed.mints", unit="{token}", description="Pandium tokens minted, by flow."
         )
+        self._flow_attributes: dict[str, dict[str, str]] = {}
         self._refusals = meter.create_counter(
             "pandium_embed.refusals",
             unit="{request}",
             description="Requests to a mint route answered with an error, by reason and route.",
         )
 
-    def span(self, method: str, route: str) -> RouteSpan:
-        """A span for one request to ``route`` (a template, never a path), current while it is open."""
+    def tracing(self) -> bool:
+        """Whether spans would be recorded: not while the provider is OpenTelemetry's no-op or proxy
+        default (no SDK configured yet), where even a non-recording span costs microseconds."""
+        now = time.monotonic()
+        if now >= self._recheck_at:
+            trace = self._trace
+            provider = self._tracer_provider or trace.get_tracer_provider()
+            self._tracing = not isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider))
+            self._recheck_at = now + RECHECK_SECONDS if self._tracer_provider is None else math.inf
+        return self._tracing
+
+    def span(self, method: str, route: str) -> RouteSpan | None:
+        """A span for one request to ``route`` (a template, never a path), current while it is open;
+        ``None`` when nothing would record it."""
+        if not self.tracing():
+            return None
         span = self._tracer.start_span(
             f"{INSTRUMENTATION_NAME} {method} {route}",
             attributes={"pandium.route": route, "http.request.method": method},
@@ -66,7 +89,11 @@ class Telemetry:
         return RouteSpan(self, span)
 
     def minted(self, flow: str) -> None:
-        self._mints.add(1, {"pandium.flow": flow})
+        attributes = self._flow_attributes.get(flow)
+        if attributes is None:
+            attributes = self._flow_attributes[flow] = {"pandium.flow": flow}
+        # The same dict every time: building one per mint is most of a no-op counter's cost.
+        self._mints.add(1, attributes)
 
     def refused(self, reason: str, route: str) -> None:
         self._refusals.add(1, {"pandium.reason": reason, "pandium.route": route})

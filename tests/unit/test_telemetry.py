@@ -18,7 +18,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from pandium_embed import launch_url
-from pandium_embed.telemetry import Telemetry, default_telemetry
+from pandium_embed import telemetry as telemetry_module
+from pandium_embed.telemetry import RouteSpan, Telemetry, default_telemetry
 from tests.conftest import leaks_in, span_texts
 from tests.mock_support import asgi_client
 from tests.unit.test_middleware import CONFIG, build
@@ -49,6 +50,12 @@ class Recorded:
         return found
 
 
+def started(telemetry: Telemetry, method: str, route: str) -> RouteSpan:
+    span = telemetry.span(method, route)
+    assert span is not None
+    return span
+
+
 @pytest.fixture
 def recorded() -> Iterator[Recorded]:
     spans = InMemorySpanExporter()
@@ -64,7 +71,7 @@ def recorded() -> Iterator[Recorded]:
 
 
 def test_a_route_span_carries_the_template_and_what_happened(recorded: Recorded) -> None:
-    with recorded.telemetry.span("GET", "/launch/{ticket}") as span:
+    with started(recorded.telemetry, "GET", "/launch/{ticket}") as span:
         span.set(flow="install", outcome="minted", status=303, reason=None)
     (finished,) = recorded.finished()
     assert finished.name == "pandium_embed GET /launch/{ticket}"
@@ -80,7 +87,7 @@ def test_a_route_span_carries_the_template_and_what_happened(recorded: Recorded)
 
 def test_a_route_span_is_current_so_a_hooks_spans_nest_under_it(recorded: Recorded) -> None:
     hook_tracer = recorded.tracer_provider.get_tracer("host-app")
-    with recorded.telemetry.span("POST", "/webhooks/{secret}"):
+    with started(recorded.telemetry, "POST", "/webhooks/{secret}"):
         with hook_tracer.start_as_current_span("save connection"):
             pass
     child, parent = recorded.finished()
@@ -90,10 +97,10 @@ def test_a_route_span_is_current_so_a_hooks_spans_nest_under_it(recorded: Record
 
 
 def test_a_5xx_or_an_exception_marks_the_span_as_an_error_by_class_name_only(recorded: Recorded) -> None:
-    with recorded.telemetry.span("POST", "/events") as span:
+    with started(recorded.telemetry, "POST", "/events") as span:
         span.set(outcome="error", status=500)
     with pytest.raises(KeyError):
-        with recorded.telemetry.span("POST", "/token"):
+        with started(recorded.telemetry, "POST", "/token"):
             raise KeyError("tenant=secret-value")
     answered, raised = recorded.finished()
     assert (answered.status.status_code, answered.status.description) == (trace.StatusCode.ERROR, "server-error")
@@ -118,18 +125,27 @@ def test_mints_and_refusals_are_counted_by_flow_and_by_reason(recorded: Recorded
     }
 
 
-def test_without_an_sdk_the_span_is_a_no_op_and_never_current() -> None:
-    telemetry = Telemetry(tracer_provider=trace.NoOpTracerProvider())
-    with telemetry.span("GET", "/marketplace") as span:
-        span.set(outcome="minted", status=303)
-        assert trace.get_current_span() is trace.INVALID_SPAN
+def test_without_an_sdk_no_span_is_made_at_all() -> None:
+    assert Telemetry(tracer_provider=trace.NoOpTracerProvider()).span("GET", "/marketplace") is None
+
+
+def test_a_global_sdk_configured_later_is_picked_up(monkeypatch: pytest.MonkeyPatch, recorded: Recorded) -> None:
+    # Until an SDK is configured, the global provider is OpenTelemetry's proxy: no span is made.
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: trace.ProxyTracerProvider())
+    telemetry = Telemetry()
+    assert telemetry.span("GET", "/marketplace") is None
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: recorded.tracer_provider)
+    assert telemetry.span("GET", "/marketplace") is None  # looked at again only after RECHECK_SECONDS
+    monkeypatch.setattr(telemetry_module, "RECHECK_SECONDS", 0.0)
+    telemetry._recheck_at = 0.0
+    assert telemetry.tracing() is True
 
 
 def test_the_default_uses_the_global_providers() -> None:
     # The suite's conftest installs a global SDK tracer provider (its span guard).
     telemetry = default_telemetry()
     assert telemetry is not None
-    with telemetry.span("GET", "/marketplace") as span:
+    with started(telemetry, "GET", "/marketplace") as span:
         assert trace.get_current_span().is_recording()
         span.set(outcome="minted")
 
