@@ -63,8 +63,21 @@ MISSING_SECRET = (
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
 BAD_BASE_URL = (
-    "PandiumConfig {name} must be an https:// URL with a host and no query, fragment or "
-    "credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost); got {url!r}."
+    "{setting} must be an https:// URL of a host, like https://imp.pandium.io, with no query, fragment "
+    "or credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost)."
+)
+# Never echo the value: a stray "\r" or NUL would reach the log that shows the error.
+BASE_URL_UNSAFE_CHARACTERS = (
+    "{setting} holds a control character, whitespace or a non-ASCII character (a stray \\r from an .env "
+    "file with Windows line endings?). Write it in plain ASCII; an international host in its xn-- form."
+)
+BASE_URL_WITH_PATH = (
+    "{setting} must be the scheme and host only, like https://imp.pandium.io, with no path: the org and "
+    "the flow's path are added to it."
+)
+LOOPBACK_IN_PRODUCTION = (
+    "{setting} points at this machine (localhost or a loopback address) while environment is "
+    "'production': an override left over from local testing? Unset it, or use environment 'sandbox'."
 )
 BAD_PREFIX = "PandiumConfig prefix must start with '/', not end with '/', and hold no '?' or '#'; got {prefix!r}."
 BAD_CONNECTOR = (
@@ -82,6 +95,16 @@ SHORT_SECRET = (
 )
 
 
+# The base URL of each flow (PandiumHosts field), as the environment variable from_env reads.
+_BASE_URL_VARIABLES: Mapping[str, str] = MappingProxyType(
+    {
+        "marketplace": "PANDIUM_MARKETPLACE_BASE_URL",
+        "install": "PANDIUM_INSTALL_BASE_URL",
+        "connect": "PANDIUM_CONNECT_BASE_URL",
+    }
+)
+
+
 def is_loopback_host(host: str) -> bool:
     """True for localhost and loopback IP literals: the only hosts where plain http is allowed."""
     if host == "localhost" or host.endswith(".localhost"):
@@ -92,14 +115,27 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def _normalise_base_url(name: str, url: str) -> str:
+# What a DNS name (or an IPv4 literal) looks like: dot-separated labels of ASCII letters, digits, '-'.
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+
+
+def _normalise_base_url(setting: str, url: str) -> str:
+    """``url`` without a trailing slash, or ``ValueError`` naming ``setting`` (never the value)."""
     if not isinstance(url, str):
-        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
+        raise ValueError(BAD_BASE_URL.format(setting=setting))
+    # urlsplit silently drops tabs and newlines and strips C0 and spaces at the ends, so check the
+    # raw text: "https://imp.pandium.io\r" would otherwise become a Location header servers refuse.
+    if not url.isascii() or any(char <= " " or char == "\x7f" for char in url):
+        raise ValueError(BASE_URL_UNSAFE_CHARACTERS.format(setting=setting))
     parts = urlsplit(url)
     host = parts.hostname or ""
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise ValueError(BAD_BASE_URL.format(setting=setting)) from None
     secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
     if (
-        not host
+        not (_HOST_NAME.fullmatch(host) or _is_ip_literal(host))
         or not secure
         or parts.query
         or parts.fragment
@@ -107,9 +143,19 @@ def _normalise_base_url(name: str, url: str) -> str:
         or parts.password is not None
         or "\\" in url
     ):
-        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
+        raise ValueError(BAD_BASE_URL.format(setting=setting))
+    if parts.path not in ("", "/"):
+        raise ValueError(BASE_URL_WITH_PATH.format(setting=setting))
     # A trailing slash would make "<base>/<org>" a double slash.
     return url.rstrip("/")
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def origin_of(url: str) -> str:
@@ -155,11 +201,15 @@ class PandiumConfig:
         if preset is None:
             known = ", ".join(repr(name) for name in ENVIRONMENTS)
             raise ValueError(UNKNOWN_ENVIRONMENT.format(got=self.environment, known=known))
-        hosts = PandiumHosts(
-            marketplace=_normalise_base_url("marketplace_base_url", self.marketplace_base_url or preset.marketplace),
-            install=_normalise_base_url("install_base_url", self.install_base_url or preset.install),
-            connect=_normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
-        )
+        urls: dict[str, str] = {}
+        for flow, variable in _BASE_URL_VARIABLES.items():
+            setting = f"PandiumConfig {flow}_base_url ({variable})"
+            url = _normalise_base_url(setting, getattr(self, f"{flow}_base_url") or getattr(preset, flow))
+            # Users' browsers are sent there: in production, "this machine" is every user's own.
+            if self.environment == "production" and is_loopback_host(urlsplit(url).hostname or ""):
+                raise ValueError(LOOPBACK_IN_PRODUCTION.format(setting=setting))
+            urls[flow] = url
+        hosts = PandiumHosts(**urls)
         if (
             not isinstance(self.prefix, str)
             or not self.prefix.startswith("/")
@@ -218,10 +268,9 @@ class PandiumConfig:
             "org": env.get("PANDIUM_ORG", ""),
             "secret": env.get("PANDIUM_SHARED_SECRET", ""),
             "environment": env.get("PANDIUM_ENV") or "sandbox",
-            "marketplace_base_url": env.get("PANDIUM_MARKETPLACE_BASE_URL") or None,
-            "install_base_url": env.get("PANDIUM_INSTALL_BASE_URL") or None,
-            "connect_base_url": env.get("PANDIUM_CONNECT_BASE_URL") or None,
         }
+        for flow, variable in _BASE_URL_VARIABLES.items():
+            values[f"{flow}_base_url"] = env.get(variable) or None
         connectors = env.get("PANDIUM_CONNECTORS")
         if connectors:
             values["connectors"] = _parse_connectors(connectors)

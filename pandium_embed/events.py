@@ -62,8 +62,10 @@ class ConnectedTenant:
     """A tenant the user's browser says Pandium created or saved. **Unverified.**
 
     It came from the page in the user's browser, so the user (or a script on the page) could have
-    made any of it up. Treat it as a hint: before granting anything, confirm the tenant through
-    Pandium's API (``pandium_embed.api.verify_tenant``) and check the answer is what you expect.
+    made any of it up, another user's tenant id included. Treat it as a hint: before granting
+    anything, confirm the tenant through Pandium's API (``pandium_embed.api.verify_tenant`` with the
+    signed-in user's ``sub``, which also checks the tenant is theirs) and check the answer is what
+    you expect.
 
     ``kind`` is ``"success"`` (the Auth-Only page's ``pandium-success``) or ``"save-sync"``.
     ``webhook_url`` (success only) triggers the integration: it works as a credential, so ``repr``

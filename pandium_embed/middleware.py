@@ -142,7 +142,7 @@ class _Trail:
     """What one request under the prefix turned out to be, filled in as it is learned: for the audit
     record, the span and the counters."""
 
-    __slots__ = ("audited", "event_type", "flow", "outcome", "request", "route", "span", "target", "user")
+    __slots__ = ("audited", "event_type", "flow", "minted", "outcome", "request", "route", "span", "target", "user")
 
     def __init__(self, route: str | None) -> None:
         self.route = route
@@ -153,6 +153,7 @@ class _Trail:
         self.outcome: str | None = None
         self.event_type: str | None = None
         self.span: RouteSpan | None = None
+        self.minted: MintRecord | None = None
         # on_mint already ran for this request (and may be what failed): no second record.
         self.audited = False
 
@@ -358,12 +359,16 @@ class PandiumMiddleware:
         if route == "/token":
             _allow(method, "POST")
             _refuse_cross_site(headers)
+            # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
+            # CORS responses is same-site, so only this app's own pages may ask.
+            _require_same_origin(scope, headers)
             body = await self._read_json_body(receive, headers)
             request = trail.request = Request(scope, _replay(body.raw, receive))
             user = await self._require_user(request, trail)
             flow, target = _parse_token_request(body.value, self.config)
             trail.flow, trail.target = flow, target
             url, issued_at = await self._mint(request, user, flow, target, trail)
+            await self._answered(request, user, trail)
             return json_response(
                 {"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS},
                 headers=MINT_HEADERS,
@@ -384,6 +389,7 @@ class PandiumMiddleware:
         request = trail.request = Request(scope, receive)
         user = await self._require_user(request, trail)
         url, _ = await self._mint(request, user, *flow_and_target, trail)
+        await self._answered(request, user, trail)
         return redirect_response(url)
 
     async def _webhook(
@@ -465,11 +471,13 @@ class PandiumMiddleware:
             raise _Refused("link-invalid")
         request = trail.request = Request(scope, receive)
         user = await self._launch_user(request, launch, trail)
-        # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
-        # does not use the link up.
+        url, _ = await self._mint(request, user, launch.flow, launch.target, trail)
+        # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
+        # without a session, a failing hook or oversized claims do not use the link up. Concurrent
+        # visits may each mint, but only the one that wins the claim sees its token.
         if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
             raise _Refused("link-used")
-        url, _ = await self._mint(request, user, launch.flow, launch.target, trail)
+        await self._answered(request, user, trail)
         return redirect_response(url)
 
     async def _launch_user(self, request: Request, launch: LaunchTicket, trail: _Trail) -> PandiumUser:
@@ -528,23 +536,28 @@ class PandiumMiddleware:
             # The message names the field or the size, never a value: safe to log.
             logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
             raise _Refused("server-error") from None
+        trail.minted = MintRecord(
+            route=trail.route or "",
+            flow=flow,
+            target=target,
+            sub=user.sub,
+            auditable_id=user.auditable_id,
+            jti=jti,
+            iat=int(now),
+        )
+        return url, int(now)
+
+    async def _answered(self, request: Request, user: PandiumUser, trail: _Trail) -> None:
+        """The minted token is about to be answered: audit it (if the audit cannot be written, the
+        token is never sent), count it."""
+        record = trail.minted
+        assert record is not None
         if self._on_mint is not None:
-            # Before the answer leaves: if the audit cannot be written, the token is never sent.
             trail.audited = True
-            record = MintRecord(
-                route=trail.route or "",
-                flow=flow,
-                target=target,
-                sub=user.sub,
-                auditable_id=user.auditable_id,
-                jti=jti,
-                iat=int(now),
-            )
             await _call_hook(self._on_mint, self._on_mint_is_async, request, user, record)
         trail.outcome = "minted"
         if self._telemetry is not None:
-            self._telemetry.minted(flow)
-        return url, int(now)
+            self._telemetry.minted(record.flow)
 
     async def _read_json_body(self, receive: Receive, headers: Headers, *, limit: int | None = None) -> _JSONBody:
         max_size = self._max_body_size if limit is None else limit
@@ -626,7 +639,7 @@ def _own_origin(scope: Scope, headers: Headers) -> str | None:
 
 
 def _require_same_origin(scope: Scope, headers: Headers) -> None:
-    # Reports must come from this app's own pages. Browsers send Origin on every POST fetch; behind a
+    # POST /token and /events answer only this app's own pages. Browsers send Origin on every POST fetch; behind a
     # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
     # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
     if headers.get("sec-fetch-site") == "same-origin":

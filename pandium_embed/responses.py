@@ -33,7 +33,7 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
     "cross-origin": (
         403,
         "Cross-origin request refused",
-        "Events can only be reported by this app's own pages (same origin).",
+        "Only this app's own pages (same origin) may call this route.",
     ),
     "not-found": (404, "Not found", "There is no such integration page. Check the link or the connector name."),
     "wrong-user": (

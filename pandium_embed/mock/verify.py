@@ -14,6 +14,7 @@ import hashlib
 import heapq
 import hmac
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
@@ -30,7 +31,7 @@ __all__ = [
 
 DEFAULT_MAX_AGE = 60
 DEFAULT_SKEW = 5.0
-# Accepted jtis are kept only until their token would be too old anyway (~65 s), so this bounds
+# Accepted jtis are kept until iat + 60 s, when their token is refused as expired anyway, so this bounds
 # how many tokens may be accepted per minute, far above what one developer or test run mints.
 DEFAULT_REPLAY_MEMORY = 10_000
 
@@ -54,6 +55,10 @@ REASONS: Mapping[str, str] = {
     "bad-iat": "The token's iat is missing or not integer epoch seconds.",
     "expired": "The token is more than 60 seconds old: mint a fresh one each time the page opens.",
     "future-iat": "The token's iat is in the future, beyond the allowed clock skew: check the server clock.",
+    "bad-exp": "The token's exp is not a number of epoch seconds.",
+    "past-exp": "The token's exp has passed (beyond the allowed clock skew): mint a fresh one.",
+    "bad-nbf": "The token's nbf is not a number of epoch seconds.",
+    "future-nbf": "The token's nbf is in the future, beyond the allowed clock skew: check the server clock.",
     "bad-jti": "The token's jti is missing or not a non-empty string.",
     "replayed": "This token's jti was already used: tokens are single use.",
     "replay-memory-full": "Too many tokens were accepted in the last minute to remember them all; try again shortly.",
@@ -144,6 +149,10 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return _is_int(value) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _check_ti(ti: object) -> None:
     if not isinstance(ti, dict):
         raise TokenRejected("bad-ti")
@@ -171,7 +180,9 @@ def verify_token(
 
     Checks, in order: three segments; header decodes; ``alg`` is HS256; the header is byte-exact;
     the HMAC-SHA256 signature (constant-time compare); the payload is a JSON object; ``iat`` is
-    integer seconds, at most ``max_age`` old and at most ``skew`` in the future; ``jti``; ``sub``;
+    integer seconds, at most ``max_age`` old and at most ``skew`` in the future; ``exp``, if present,
+    a number that ``now`` has not reached by ``skew`` or more; ``nbf``, if present, a number at most
+    ``skew`` in the future; ``jti``; ``sub``;
     ``ti`` types; and last, with ``jtis`` given, that the jti was never accepted before (it is then
     remembered, so only tokens that pass every other check use up their jti).
     """
@@ -206,6 +217,20 @@ def verify_token(
         raise TokenRejected("expired")
     if iat - now > skew:
         raise TokenRejected("future-iat")
+    # Optional registered claims (RFC 7519): mint_token sets neither, but a token that carries them
+    # must honour them. Same skew as iat, as JWT libraries apply their leeway to both.
+    if "exp" in claims:
+        exp = claims["exp"]
+        if not _is_number(exp):
+            raise TokenRejected("bad-exp")
+        if now - exp >= skew:
+            raise TokenRejected("past-exp")
+    if "nbf" in claims:
+        nbf = claims["nbf"]
+        if not _is_number(nbf):
+            raise TokenRejected("bad-nbf")
+        if nbf - now > skew:
+            raise TokenRejected("future-nbf")
     jti = claims.get("jti")
     if not isinstance(jti, str) or not jti:
         raise TokenRejected("bad-jti")

@@ -56,7 +56,9 @@ async def client(app: Any, *, root_path: str = "") -> AsyncIterator[httpx.AsyncC
 
 async def mint(http: httpx.AsyncClient, method: str, path: str) -> httpx.Response:
     if method == "POST":
-        return await http.post(path, json={"flow": "marketplace"})
+        # As the app's own page's fetch() sends it: POST /token answers only same-origin callers.
+        origin = f"{http.base_url.scheme}://{http.base_url.netloc.decode()}"
+        return await http.post(path, json={"flow": "marketplace"}, headers={"origin": origin})
     return await http.get(path)
 
 

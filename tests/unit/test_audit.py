@@ -57,7 +57,7 @@ def link(**options: Any) -> str:
     ],
 )
 async def test_every_mint_is_recorded_with_who_what_and_the_tokens_ids(
-    method: str, path: str, body: Any, route: str, flow: str, target: str | None
+    method: str, path: str, body: Any, route: str, flow: Any, target: str | None
 ) -> None:
     audit = Audit()
     async with asgi_client(audited(audit), "http://app.test") as http:
@@ -69,7 +69,7 @@ async def test_every_mint_is_recorded_with_who_what_and_the_tokens_ids(
             "user-1",
             MintRecord(
                 route=route, flow=flow, target=target, sub="user-1", auditable_id="admin-7", jti="jti-1", iat=int(NOW)
-            ),  # type: ignore[arg-type]
+            ),
         )
     ]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -267,6 +269,63 @@ async def test_a_link_for_a_connector_no_longer_configured_is_404() -> None:
     app = build(config=PandiumConfig("acme", SECRET))
     response = await open_link(app, url)
     assert response.status_code == 404
+
+
+# --- claimed only once the redirect is ready --------------------------------------------------------------
+
+
+async def test_a_connector_token_failure_answers_500_and_the_retry_still_works() -> None:
+    calls: list[str] = []
+
+    def flaky(request: Request, user: PandiumUser, connector: str) -> str:
+        calls.append(connector)
+        if len(calls) == 1:
+            raise RuntimeError("database blip")
+        return "crm-after-retry"
+
+    app = build(connector_token=flaky)
+    url = link(flow="connect", connector="gwt")
+    failed = await open_link(app, url)
+    retried = await open_link(app, url)
+    assert (failed.status_code, reason_of(failed)) == (500, "server-error")
+    assert retried.status_code == 303
+    assert claims_of(retried)["ti"]["xti"]["token"] == "crm-after-retry"
+    again = await open_link(app, url)
+    assert (again.status_code, reason_of(again)) == (410, "link-used")
+
+
+async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up() -> None:
+    oversized = {"notes": "x" * CONFIG.max_url_length}
+    users = {"user-9": PandiumUser("user-9", extra=oversized)}
+
+    def user_for_sub(sub: str) -> PandiumUser | None:
+        return users.get(sub)
+
+    app = build(user=None, user_for_sub=user_for_sub)
+    url = link("user-9", alone=True)
+    too_large = await open_link(app, url)
+    users["user-9"] = PandiumUser("user-9")  # the account's data trimmed
+    retried = await open_link(app, url)
+    assert (too_large.status_code, reason_of(too_large)) == (500, "server-error")
+    assert retried.status_code == 303
+
+
+async def open_at_once(apps: list[PandiumMiddleware], url: str, times: int) -> list[httpx.Response]:
+    """``times`` requests for ``url`` in flight together, spread over ``apps`` (one instance each)."""
+    return await asyncio.gather(*(open_link(apps[i % len(apps)], url) for i in range(times)))
+
+
+def slow_crm_token(request: Request, user: PandiumUser, connector: str) -> str:
+    # A sync hook runs in a worker thread: the 30 requests really overlap between mint and claim.
+    time.sleep(0.01)
+    return "crm"
+
+
+async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303() -> None:
+    responses = await open_at_once([build(connector_token=slow_crm_token)], link(flow="connect", connector="gwt"), 30)
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [303] + [410] * 29
+    assert {reason_of(response) for response in responses if response.status_code == 410} == {"link-used"}
 
 
 # --- who may open it -------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
                 "acme",
                 SECRET,
                 marketplace_base_url="http://localhost:8765/",
-                install_base_url="http://LOCALHOST:8765/base",
+                install_base_url="http://LOCALHOST:8765/",
                 connect_base_url="https://connect.example:443",
             ),
             "/pandium/embed.js",

@@ -30,6 +30,7 @@ SECRET = "middleware-test-secret-0123456789abcdef"
 CONFIG = PandiumConfig("acme", SECRET, connectors={"gwt": "GWT Integration"})
 ANN = PandiumUser("user-1", display_name="Ann", extra={"user_group": "a"})
 NOW = 1_700_000_000.5
+ORIGIN = "http://app.test"
 MINT_ROUTES = [
     ("GET", "/pandium/marketplace", None),
     ("GET", "/pandium/install/42", None),
@@ -77,6 +78,8 @@ def client(app: Any) -> httpx.AsyncClient:
 
 
 async def request(app: Any, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+    """One request as this app's own page sends it (``Origin: http://app.test``, which ``headers`` may override)."""
+    kwargs["headers"] = {"origin": ORIGIN, **dict(kwargs.get("headers") or {})}
     async with client(app) as http:
         if body is not None:
             kwargs["json"] = body
@@ -274,6 +277,59 @@ async def test_same_site_and_direct_navigation_are_allowed(site: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "headers",
+    [
+        # A sibling subdomain: same site, and readable if the host allows it credentialed CORS.
+        {"origin": "http://evil.app.test", "sec-fetch-site": "same-site"},
+        {"origin": "http://app.test:8080"},
+        {"origin": "https://evil.test"},
+        {"origin": "null"},
+        {"sec-fetch-site": "same-site"},
+        {"sec-fetch-site": "none"},
+        {},
+    ],
+)
+async def test_post_token_answers_only_this_apps_own_pages(headers: dict[str, str]) -> None:
+    minted: list[str] = []
+
+    def new_jti() -> str:
+        minted.append("jti")
+        return "jti"
+
+    async with client(build(new_jti=new_jti)) as http:
+        response = await http.post("/pandium/token", json={"flow": "marketplace"}, headers=headers)
+    assert (response.status_code, response.json()["error"]) == (403, "cross-origin")
+    assert "tenant=" not in response.text and minted == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": ORIGIN},
+        {"origin": "HTTP://APP.TEST:80"},
+        # Behind a TLS-terminating proxy the scope says http while the page is https: the browser's own
+        # Sec-Fetch-Site still says same-origin.
+        {"origin": "https://app.test", "sec-fetch-site": "same-origin"},
+        {"sec-fetch-site": "same-origin"},
+    ],
+)
+async def test_post_token_answers_this_apps_own_pages(headers: dict[str, str]) -> None:
+    async with client(build()) as http:
+        response = await http.post("/pandium/token", json={"flow": "marketplace"}, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["url"].startswith("https://imp.sandbox.pandium.com/acme?tenant=")
+
+
+@pytest.mark.parametrize("path", ["/pandium/marketplace", "/pandium/install/42", "/pandium/connect/gwt"])
+async def test_get_mint_routes_keep_refusing_only_cross_site(path: str) -> None:
+    # The frame's navigation carries no Origin; a sibling subdomain's page may frame it (same-site).
+    async with client(build()) as http:
+        plain = await http.get(path)
+        sibling = await http.get(path, headers={"sec-fetch-site": "same-site", "origin": "http://evil.app.test"})
+    assert (plain.status_code, sibling.status_code) == (303, 303)
+
+
+@pytest.mark.parametrize(
     "raw_path",
     [
         "/pandium/connect/unknown",
@@ -387,7 +443,14 @@ async def test_an_oversized_streamed_body_without_content_length_is_413() -> Non
 
 async def test_a_non_numeric_content_length_is_400() -> None:
     start = await raw_asgi(
-        build(), "POST", "/pandium/token", headers=[(b"content-type", b"application/json"), (b"content-length", b"12x")]
+        build(),
+        "POST",
+        "/pandium/token",
+        headers=[
+            (b"content-type", b"application/json"),
+            (b"content-length", b"12x"),
+            (b"sec-fetch-site", b"same-origin"),
+        ],
     )
     assert start["status"] == 400
 

@@ -115,6 +115,8 @@ PAGE_REJECTIONS: list[tuple[str, Any, int, str]] = [
     ),
     ("older than 60 s", lambda c: mint(c.config), 61, "expired"),
     ("iat in the future", lambda c: mint(c.config, now=NOW + 6), 0, "future-iat"),
+    ("exp passed", lambda c: forge(claims(exp=NOW - 30), secret=SECRET), 0, "past-exp"),
+    ("nbf in the future", lambda c: forge(claims(nbf=NOW + 30), secret=SECRET), 0, "future-nbf"),
     ("missing sub", lambda c: forge({"iat": NOW, "jti": "j"}, secret=SECRET), 0, "missing-sub"),
     ("not three parts", lambda c: "abc.def", 0, "malformed"),
     ("bad base64", lambda c: "e$J.abc.def", 0, "bad-encoding"),
@@ -333,8 +335,9 @@ def test_wrong_method_and_unknown_paths(client: AsgiClient) -> None:
 
 
 def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, config: PandiumConfig) -> None:
+    # The sub of the JWT example in Pandium's "Customizing the JWT" doc; its tenant's username is that sub.
     user = PandiumUser(
-        "user-7",
+        "test-pandium-com",
         display_name="Pandium Test",
         full_name="Important Person",
         email="test@pandium.com",
@@ -372,6 +375,14 @@ def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, 
     assert data["system"] == "HubSpot"
     assert data["consentUrl"] == f"/__mock__/consent/hubspot?state={data['state']}"
     assert '<button type="button" class="primary" id="connect">Connect HubSpot</button>' in response.text
+
+
+def test_the_tenants_username_is_the_tokens_sub_lower_cased_not_the_email(
+    client: AsgiClient, config: PandiumConfig
+) -> None:
+    user = PandiumUser("User-7", email="ann@example.test")
+    success = page_data(client.get(connect_url(config, "hubspot", mint(config, user, xti=AUTH_XTI))).text)["success"]
+    assert success["tenant"]["connected_users"]["pandium"]["username"] == "user-7"
 
 
 def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:

@@ -73,20 +73,23 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             with quiet_httpx():
                 async with httpx.AsyncClient() as http:
                     page = await http.get(marketplace_url(config, mint_token(config, PandiumUser("user-7"))))
+                    others = await http.get(marketplace_url(config, mint_token(config, PandiumUser("user-8"))))
             tenant = page_data(page.text)["integrations"][0]["tenant"]
+            # Another user's real tenant, and user-7's own tenant reported as another integration.
+            someone_elses = page_data(others.text)["integrations"][0]["tenant"]
+            relabelled = {**page_data(page.text)["integrations"][1]["tenant"], "integration": tenant["integration"]}
             headers = {"content-type": "application/json", "origin": "http://app.test", "x-signed-in": "1"}
+            answers = []
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
-                real = await http.post(
-                    "/pandium/events",
-                    content=json.dumps({"type": "pandium-save-sync", "tenant": tenant}),
-                    headers=headers,
-                )
-                made_up = {
-                    "type": "pandium-save-sync",
-                    "tenant": {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
-                }
-                forged = await http.post("/pandium/events", content=json.dumps(made_up), headers=headers)
-            assert (real.status_code, forged.status_code) == (204, 204)
+                for reported in (
+                    tenant,
+                    {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
+                    someone_elses,
+                    relabelled,
+                ):
+                    body = json.dumps({"type": "pandium-save-sync", "tenant": reported})
+                    answers.append((await http.post("/pandium/events", content=body, headers=headers)).status_code)
+            assert answers == [204, 204, 204, 204]
             assert saved == [("user-7", tenant)]
         finally:
             await app._ticket_store._client.aclose()
