@@ -142,10 +142,24 @@ class _Trail:
     """What one request under the prefix turned out to be, filled in as it is learned: for the audit
     record, the span and the counters."""
 
-    __slots__ = ("audited", "event_type", "flow", "minted", "outcome", "request", "route", "span", "target", "user")
+    __slots__ = (
+        "audited",
+        "event_type",
+        "flow",
+        "minted",
+        "outcome",
+        "request",
+        "route",
+        "span",
+        "target",
+        "telemetry",
+        "user",
+    )
 
-    def __init__(self, route: str | None) -> None:
+    def __init__(self, route: str | None, telemetry: Telemetry | None) -> None:
         self.route = route
+        # Only when something records: otherwise the request does no telemetry work at all.
+        self.telemetry = telemetry
         self.flow: Flow | None = _FLOW_OF_ROUTE.get(route or "")
         self.target: str | None = None
         self.user: PandiumUser | None = None
@@ -295,7 +309,8 @@ class PandiumMiddleware:
         as_html = wants_html(headers)
         # POST routes are called by fetch(): they always answer JSON.
         as_html = as_html and route not in _JSON_ROUTES
-        trail = _Trail(_route_template(route))
+        telemetry = self._telemetry
+        trail = _Trail(_route_template(route), telemetry if telemetry is not None and telemetry.active() else None)
         if trail.route is not None:
             self._open_span(trail, scope["method"])
         try:
@@ -318,8 +333,8 @@ class PandiumMiddleware:
         return response
 
     def _open_span(self, trail: _Trail, method: str) -> None:
-        if self._telemetry is not None and trail.route is not None:
-            span = self._telemetry.span(method, trail.route)
+        if trail.telemetry is not None and trail.route is not None:
+            span = trail.telemetry.span(method, trail.route)
             trail.span = None if span is None else span.__enter__()
 
     async def _refused(self, scope: Scope, trail: _Trail, reason: str, status: int) -> None:
@@ -329,8 +344,8 @@ class PandiumMiddleware:
         trail.outcome = "error" if status >= 500 else "refused"
         if trail.span is not None:
             trail.span.set(reason=reason)
-        if self._telemetry is not None:
-            self._telemetry.refused(reason, trail.route)
+        if trail.telemetry is not None:
+            trail.telemetry.refused(reason, trail.route)
         if self._on_mint is None or trail.route not in _AUDITED_ROUTES or trail.audited:
             return
         user = trail.user
@@ -556,8 +571,8 @@ class PandiumMiddleware:
             trail.audited = True
             await _call_hook(self._on_mint, self._on_mint_is_async, request, user, record)
         trail.outcome = "minted"
-        if self._telemetry is not None:
-            self._telemetry.minted(record.flow)
+        if trail.telemetry is not None:
+            trail.telemetry.minted(record.flow)
 
     async def _read_json_body(self, receive: Receive, headers: Headers, *, limit: int | None = None) -> _JSONBody:
         max_size = self._max_body_size if limit is None else limit

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["INSTRUMENTATION_NAME", "MISSING_OTEL", "RouteSpan", "Telemetry", "default_telemetry"]
 
 INSTRUMENTATION_NAME = "pandium_embed"
-# How often the global tracer provider is looked at again: an SDK configured after the middleware was
-# built is picked up within this, and until then a request pays one clock read, not a no-op span.
+# How often the global providers are looked at again: an SDK configured after the middleware was built
+# is picked up within this, and until then a request pays one clock read, not a no-op span.
 RECHECK_SECONDS = 1.0
 MISSING_OTEL = (
     "pandium_embed.telemetry needs the OpenTelemetry API: pip install 'pandium-embed[otel]' "
@@ -51,8 +51,10 @@ class Telemetry:
 
         self._trace = trace
         self._context = context
+        self._metrics = metrics
         self._tracer_provider = tracer_provider
-        self._tracing = False
+        self._meter_provider = meter_provider
+        self._tracing = self._counting = False
         self._recheck_at = -math.inf
         self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider=tracer_provider)
         meter = metrics.get_meter(INSTRUMENTATION_NAME, __version__, meter_provider=meter_provider)
@@ -66,21 +68,23 @@ class Telemetry:
             description="Requests to a mint route answered with an error, by reason and route.",
         )
 
-    def tracing(self) -> bool:
-        """Whether spans would be recorded: not while the provider is OpenTelemetry's no-op or proxy
-        default (no SDK configured yet), where even a non-recording span costs microseconds."""
+    def active(self) -> bool:
+        """Whether spans or counts would be recorded now. Not while a provider is one of the API's own
+        (its no-op, or its proxy until an SDK is configured): there even a no-op span costs microseconds."""
         now = time.monotonic()
         if now >= self._recheck_at:
-            trace = self._trace
-            provider = self._tracer_provider or trace.get_tracer_provider()
-            self._tracing = not isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider))
-            self._recheck_at = now + RECHECK_SECONDS if self._tracer_provider is None else math.inf
-        return self._tracing
+            tracer_provider = self._tracer_provider or self._trace.get_tracer_provider()
+            meter_provider = self._meter_provider or self._metrics.get_meter_provider()
+            self._tracing = not _is_api_default(tracer_provider)
+            self._counting = not _is_api_default(meter_provider)
+            fixed = self._tracer_provider is not None and self._meter_provider is not None
+            self._recheck_at = math.inf if fixed else now + RECHECK_SECONDS
+        return self._tracing or self._counting
 
     def span(self, method: str, route: str) -> RouteSpan | None:
         """A span for one request to ``route`` (a template, never a path), current while it is open;
-        ``None`` when nothing would record it."""
-        if not self.tracing():
+        ``None`` when nothing would record it (as of the last ``active()``)."""
+        if not self._tracing:
             return None
         span = self._tracer.start_span(
             f"{INSTRUMENTATION_NAME} {method} {route}",
@@ -89,6 +93,8 @@ class Telemetry:
         return RouteSpan(self, span)
 
     def minted(self, flow: str) -> None:
+        if not self._counting:
+            return
         attributes = self._flow_attributes.get(flow)
         if attributes is None:
             attributes = self._flow_attributes[flow] = {"pandium.flow": flow}
@@ -96,7 +102,8 @@ class Telemetry:
         self._mints.add(1, attributes)
 
     def refused(self, reason: str, route: str) -> None:
-        self._refusals.add(1, {"pandium.reason": reason, "pandium.route": route})
+        if self._counting:
+            self._refusals.add(1, {"pandium.reason": reason, "pandium.route": route})
 
 
 class RouteSpan:
@@ -147,6 +154,12 @@ class RouteSpan:
         if self._token is not None:
             self._telemetry._context.detach(self._token)
         self._span.end()
+
+
+def _is_api_default(provider: object) -> bool:
+    # The API package's own providers (NoOp*, and the proxies that stand in until an SDK is set)
+    # record nothing; an SDK's or a vendor's provider is defined elsewhere.
+    return type(provider).__module__.startswith(("opentelemetry.trace", "opentelemetry.metrics"))
 
 
 def default_telemetry() -> Telemetry | None:

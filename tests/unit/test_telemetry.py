@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from opentelemetry import trace
+from opentelemetry import metrics, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -18,7 +18,6 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from pandium_embed import launch_url
-from pandium_embed import telemetry as telemetry_module
 from pandium_embed.telemetry import RouteSpan, Telemetry, default_telemetry
 from tests.conftest import leaks_in, span_texts
 from tests.mock_support import asgi_client
@@ -51,6 +50,7 @@ class Recorded:
 
 
 def started(telemetry: Telemetry, method: str, route: str) -> RouteSpan:
+    assert telemetry.active()
     span = telemetry.span(method, route)
     assert span is not None
     return span
@@ -109,6 +109,7 @@ def test_a_5xx_or_an_exception_marks_the_span_as_an_error_by_class_name_only(rec
 
 
 def test_mints_and_refusals_are_counted_by_flow_and_by_reason(recorded: Recorded) -> None:
+    assert recorded.telemetry.active()
     for flow in ("marketplace", "marketplace", "connect"):
         recorded.telemetry.minted(flow)
     recorded.telemetry.refused("not-signed-in", "/marketplace")
@@ -125,20 +126,23 @@ def test_mints_and_refusals_are_counted_by_flow_and_by_reason(recorded: Recorded
     }
 
 
-def test_without_an_sdk_no_span_is_made_at_all() -> None:
-    assert Telemetry(tracer_provider=trace.NoOpTracerProvider()).span("GET", "/marketplace") is None
+def test_with_the_apis_own_providers_nothing_is_recorded_at_all() -> None:
+    telemetry = Telemetry(tracer_provider=trace.NoOpTracerProvider(), meter_provider=metrics.NoOpMeterProvider())
+    assert telemetry.active() is False
+    assert telemetry.span("GET", "/marketplace") is None
 
 
 def test_a_global_sdk_configured_later_is_picked_up(monkeypatch: pytest.MonkeyPatch, recorded: Recorded) -> None:
-    # Until an SDK is configured, the global provider is OpenTelemetry's proxy: no span is made.
+    # Until an SDK is configured, the global providers are the API's proxies: nothing is made.
     monkeypatch.setattr(trace, "get_tracer_provider", lambda: trace.ProxyTracerProvider())
+    monkeypatch.setattr(metrics, "get_meter_provider", metrics.NoOpMeterProvider)
     telemetry = Telemetry()
-    assert telemetry.span("GET", "/marketplace") is None
+    assert telemetry.active() is False
     monkeypatch.setattr(trace, "get_tracer_provider", lambda: recorded.tracer_provider)
-    assert telemetry.span("GET", "/marketplace") is None  # looked at again only after RECHECK_SECONDS
-    monkeypatch.setattr(telemetry_module, "RECHECK_SECONDS", 0.0)
+    assert telemetry.active() is False  # looked at again only after RECHECK_SECONDS
     telemetry._recheck_at = 0.0
-    assert telemetry.tracing() is True
+    assert telemetry.active() is True
+    assert telemetry.span("GET", "/marketplace") is not None
 
 
 def test_the_default_uses_the_global_providers() -> None:
