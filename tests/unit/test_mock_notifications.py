@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock import MockPandium
+from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.notifications import BAD_NOTIFICATIONS_URL
 from pandium_embed.mock.server import BackgroundServer
 from pandium_embed.webhooks import parse_webhook
@@ -200,3 +201,17 @@ def test_the_pages_may_call_their_own_origin_and_nothing_else() -> None:
         page = client.get(marketplace_url(config, mint_token(config, PandiumUser("user-1"), now=NOW)))
     policy = page.headers["content-security-policy"]
     assert "connect-src 'self'" in policy and "default-src 'none'" in policy
+
+
+def test_the_harness_sends_on_demand_and_redelivers_from_sync_code(receiver: tuple[Receiver, str]) -> None:
+    received, url = receiver
+    with MockPandiumServer(secret=SECRET) as mock:
+        assert mock.notify("run_failed", tenant_id=3) is None  # no URL yet: nothing sent
+        mock.set_notifications_url(url)
+        sent = mock.notify("run_failed", tenant_id=3, message="Timeout")
+        assert sent is not None and sent.delivered
+        again = mock.redeliver(sent)
+        assert again is not None and again.payload == sent.payload
+        assert [n.event_type for n in mock.notifications] == ["run_failed", "run_failed"]
+    assert received.bodies[0] == received.bodies[1]
+    assert (received.bodies[0]["tenant_id"], received.bodies[0]["message"]) == (3, "Timeout")
