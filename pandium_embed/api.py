@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .config import SEGMENT_PATTERN, _normalise_base_url
+from .net import normalise_base_url
+from .validate import segment_id
 
 if TYPE_CHECKING:
     import httpx
@@ -61,7 +62,7 @@ def _httpx() -> Any:
 
 def _api_base_url(environment: str, base_url: str | None) -> str:
     if base_url is not None:
-        return _normalise_base_url("verify_tenant base_url", base_url)
+        return normalise_base_url("verify_tenant base_url", base_url)
     preset = API_BASE_URLS.get(environment)
     if preset is None:
         known = ", ".join(repr(name) for name in API_BASE_URLS)
@@ -71,11 +72,10 @@ def _api_base_url(environment: str, base_url: str | None) -> str:
 
 def _tenant_path(tenant_id: int | str) -> str:
     # The id goes into the URL path: one plain segment only, so a reported "../x" never reaches another route.
-    if isinstance(tenant_id, int) and not isinstance(tenant_id, bool) and tenant_id >= 0:
-        return f"/v2/tenants/{tenant_id}"
-    if isinstance(tenant_id, str) and SEGMENT_PATTERN.fullmatch(tenant_id):
-        return f"/v2/tenants/{tenant_id}"
-    raise ValueError(BAD_TENANT_ID)
+    segment = segment_id(tenant_id)
+    if segment is None:
+        raise ValueError(BAD_TENANT_ID)
+    return f"/v2/tenants/{segment}"
 
 
 def _belongs_to(tenant: dict[str, Any], sub: str) -> bool:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
@@ -12,9 +10,26 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from joserfc.jwk import OctKey
+from .net import (
+    BAD_BASE_URL,
+    BASE_URL_UNSAFE_CHARACTERS,
+    BASE_URL_WITH_PATH,
+    is_loopback_host,
+    normalise_base_url,
+    origin_of,
+)
+from .validate import is_positive_int, is_segment, secret_bytes
 
-__all__ = ["ENVIRONMENTS", "PandiumConfig", "PandiumHosts"]
+# The base-URL messages raised here live with the check, in net.
+__all__ = [
+    "BAD_BASE_URL",
+    "BASE_URL_UNSAFE_CHARACTERS",
+    "BASE_URL_WITH_PATH",
+    "ENVIRONMENTS",
+    "LOOPBACK_IN_PRODUCTION",
+    "PandiumConfig",
+    "PandiumHosts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,28 +68,12 @@ DEFAULT_MAX_URL_LENGTH = 8 * 1024
 TOKEN_LIFETIME_SECONDS = 60
 RECOMMENDED_SECRET_BYTES = 32
 
-# Names that end up as one path segment of a Pandium URL and of our own routes.
-SEGMENT_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
-
 MISSING_ORG = "PandiumConfig needs org: your Pandium organisation name (set PANDIUM_ORG)."
 MISSING_SECRET = (
     "PandiumConfig needs secret: the shared secret Pandium issued for your org (set PANDIUM_SHARED_SECRET)."
 )
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
-BAD_BASE_URL = (
-    "{setting} must be an https:// URL of a host, like https://imp.pandium.io, with no query, fragment "
-    "or credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost)."
-)
-# Never echo the value: a stray "\r" or NUL would reach the log that shows the error.
-BASE_URL_UNSAFE_CHARACTERS = (
-    "{setting} holds a control character, whitespace or a non-ASCII character (a stray \\r from an .env "
-    "file with Windows line endings?). Write it in plain ASCII; an international host in its xn-- form."
-)
-BASE_URL_WITH_PATH = (
-    "{setting} must be the scheme and host only, like https://imp.pandium.io, with no path: the org and "
-    "the flow's path are added to it."
-)
 LOOPBACK_IN_PRODUCTION = (
     "{setting} points at this machine (localhost or a loopback address) while environment is "
     "'production': an override left over from local testing? Unset it, or use environment 'sandbox'."
@@ -105,72 +104,6 @@ _BASE_URL_VARIABLES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for localhost and loopback IP literals: the only hosts where plain http is allowed."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-# What a DNS name (or an IPv4 literal) looks like: dot-separated labels of ASCII letters, digits, '-'.
-_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
-
-
-def _normalise_base_url(setting: str, url: str) -> str:
-    """``url`` without a trailing slash, or ``ValueError`` naming ``setting`` (never the value)."""
-    if not isinstance(url, str):
-        raise ValueError(BAD_BASE_URL.format(setting=setting))
-    # urlsplit silently drops tabs and newlines and strips C0 and spaces at the ends, so check the
-    # raw text: "https://imp.pandium.io\r" would otherwise become a Location header servers refuse.
-    if not url.isascii() or any(char <= " " or char == "\x7f" for char in url):
-        raise ValueError(BASE_URL_UNSAFE_CHARACTERS.format(setting=setting))
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
-    except ValueError:
-        raise ValueError(BAD_BASE_URL.format(setting=setting)) from None
-    secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
-    if (
-        not (_HOST_NAME.fullmatch(host) or _is_ip_literal(host))
-        or not secure
-        or parts.query
-        or parts.fragment
-        or parts.username is not None
-        or parts.password is not None
-        or "\\" in url
-    ):
-        raise ValueError(BAD_BASE_URL.format(setting=setting))
-    if parts.path not in ("", "/"):
-        raise ValueError(BASE_URL_WITH_PATH.format(setting=setting))
-    # A trailing slash would make "<base>/<org>" a double slash.
-    return url.rstrip("/")
-
-
-def _is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def origin_of(url: str) -> str:
-    """The browser origin (scheme://host[:port]) of an absolute URL, lower-cased, default port dropped."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    port = parts.port
-    if port is None or (scheme, port) in {("https", 443), ("http", 80)}:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
-
-
 @dataclass(frozen=True, eq=False)
 class PandiumConfig:
     """Everything the middleware needs to mint tokens for one Pandium org.
@@ -193,7 +126,7 @@ class PandiumConfig:
     def __post_init__(self) -> None:
         if not self.org or not isinstance(self.org, str):
             raise ValueError(MISSING_ORG)
-        if not SEGMENT_PATTERN.fullmatch(self.org):
+        if not is_segment(self.org):
             raise ValueError(BAD_ORG.format(length=len(self.org)))
         if not self.secret or not isinstance(self.secret, (str, bytes)):
             raise ValueError(MISSING_SECRET)
@@ -204,7 +137,7 @@ class PandiumConfig:
         urls: dict[str, str] = {}
         for flow, variable in _BASE_URL_VARIABLES.items():
             setting = f"PandiumConfig {flow}_base_url ({variable})"
-            url = _normalise_base_url(setting, getattr(self, f"{flow}_base_url") or getattr(preset, flow))
+            url = normalise_base_url(setting, getattr(self, f"{flow}_base_url") or getattr(preset, flow))
             # Users' browsers are sent there: in production, "this machine" is every user's own.
             if self.environment == "production" and is_loopback_host(urlsplit(url).hostname or ""):
                 raise ValueError(LOOPBACK_IN_PRODUCTION.format(setting=setting))
@@ -221,33 +154,21 @@ class PandiumConfig:
         if not isinstance(self.connectors, Mapping):
             raise ValueError(BAD_CONNECTOR.format(name=type(self.connectors).__name__))
         for connector, integration in self.connectors.items():
-            if not (isinstance(connector, str) and SEGMENT_PATTERN.fullmatch(connector)):
+            if not is_segment(connector):
                 raise ValueError(BAD_CONNECTOR.format(name=connector))
             if not (isinstance(integration, str) and integration):
                 raise ValueError(BAD_CONNECTOR.format(name=connector))
-        if (
-            isinstance(self.max_url_length, bool)
-            or not isinstance(self.max_url_length, int)
-            or self.max_url_length <= 0
-        ):
+        if not is_positive_int(self.max_url_length):
             raise ValueError(BAD_MAX_URL_LENGTH.format(got=self.max_url_length))
 
-        secret_bytes = self.secret.encode("utf-8") if isinstance(self.secret, str) else self.secret
-        if len(secret_bytes) < RECOMMENDED_SECRET_BYTES:
+        if len(secret_bytes(self.secret)) < RECOMMENDED_SECRET_BYTES:
             warnings.warn(SHORT_SECRET.format(n=RECOMMENDED_SECRET_BYTES), UserWarning, stacklevel=3)
-        with warnings.catch_warnings():
-            # joserfc warns about keys under 112 bits; the warning above already says it better.
-            warnings.simplefilter("ignore")
-            key = OctKey.import_key(secret_bytes)
 
-        # Derived once per config, never per token.
         object.__setattr__(self, "connectors", MappingProxyType(dict(self.connectors)))
         object.__setattr__(self, "hosts", hosts)
-        object.__setattr__(self, "signing_key", key)
 
     # Set in __post_init__; declared for type checkers.
     hosts: PandiumHosts = field(init=False, repr=False)
-    signing_key: OctKey = field(init=False, repr=False)
 
     @property
     def origins(self) -> tuple[str, ...]:

@@ -65,6 +65,17 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
 }
 
 
+class Refused(Exception):
+    """Ends a request under the prefix with ``ERRORS[reason]``; ``detail`` replaces the generic
+    sentence when it says more (it never holds a value from the request)."""
+
+    def __init__(self, reason: str, detail: str | None = None, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+        self.headers = headers
+
+
 def wants_html(headers: Headers) -> bool:
     """A browser navigation (the iframe or a link) gets an HTML page; fetch() and API clients get JSON."""
     mode = headers.get("sec-fetch-mode")

@@ -24,8 +24,10 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .config import RECOMMENDED_SECRET_BYTES, SEGMENT_PATTERN, PandiumConfig
+from .config import RECOMMENDED_SECRET_BYTES, PandiumConfig
+from .responses import Refused
 from .stores import DeliveryStore
+from .validate import secret_bytes, segment_id
 
 __all__ = [
     "DELIVERY_LEASE_SECONDS",
@@ -85,8 +87,11 @@ WEBHOOK_SECRET_IS_PANDIUM_SECRET = (
 WEBHOOK_SECRET_IS_LAUNCH_SECRET = "webhook_secret must not be the launch_secret: give each its own random value."
 
 
-class WebhookRejected(ValueError):
-    """The notification is not one we can read; the message names the field (never its value)."""
+class WebhookRejected(Refused):
+    """The notification is not one we can read (a 400); ``detail`` names the field (never its value)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("bad-request", detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,21 +122,12 @@ class WebhookEvent:
     def tenant_id(self) -> str | None:
         """``data["tenant_id"]`` as a string, if it is a plain id (an integer, or 1-128 letters, digits,
         "-", "_"), else ``None``. Undocumented by Pandium: ``None`` means "not in this payload"."""
-        return _plain_id(self.data.get("tenant_id"))
+        return segment_id(self.data.get("tenant_id"))
 
     @property
     def integration_id(self) -> str | None:
         """``data["integration_id"]`` as a string, if it is a plain id, else ``None`` (see ``tenant_id``)."""
-        return _plain_id(self.data.get("integration_id"))
-
-
-def _plain_id(value: Any) -> str | None:
-    # Ids end up in API paths (verify_tenant) and database keys: one plain segment or nothing.
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and SEGMENT_PATTERN.fullmatch(value):
-        return value
-    return None
+        return segment_id(self.data.get("integration_id"))
 
 
 def _name(value: Any, message: str) -> str:
@@ -189,7 +185,7 @@ def check_webhook_secrets(
     candidates = [value] if isinstance(value, str) else value
     if not isinstance(candidates, (list, tuple)) or not candidates:
         raise ValueError(MISSING_WEBHOOK_SECRET.format(n=RECOMMENDED_SECRET_BYTES))
-    pandium = config.secret.encode("utf-8") if isinstance(config.secret, str) else config.secret
+    pandium = secret_bytes(config.secret)
     digests = []
     for secret in candidates:
         if (

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..config import is_loopback_host
+from ..net import is_loopback_host
 
 __all__ = ["Notification", "Notifier", "check_notifications_url"]
 

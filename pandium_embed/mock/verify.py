@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from ..validate import is_positive_int, secret_bytes
+
 __all__ = [
     "DEFAULT_MAX_AGE",
     "DEFAULT_REPLAY_MEMORY",
@@ -71,18 +73,23 @@ REASONS: Mapping[str, str] = {
 
 
 class TokenRejected(Exception):
-    """A token failed verification; ``code`` is one of ``REASONS``."""
+    """A token failed verification; ``reason`` is one of ``REASONS``."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = REASONS[code]
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message = REASONS[reason]
+
+    @property
+    def code(self) -> str:
+        """The same as ``reason`` (its name before the stand-in's refusals shared one)."""
+        return self.reason
 
     def __repr__(self) -> str:
-        return f"TokenRejected({self.code!r})"
+        return f"TokenRejected({self.reason!r})"
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+        return f"{self.reason}: {self.message}"
 
 
 class JtiMemory:
@@ -93,7 +100,7 @@ class JtiMemory:
     """
 
     def __init__(self, *, max_entries: int = DEFAULT_REPLAY_MEMORY) -> None:
-        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries <= 0:
+        if not is_positive_int(max_entries):
             raise ValueError("JtiMemory max_entries must be a positive integer.")
         self._max_entries = max_entries
         self._expiry: dict[str, float] = {}
@@ -203,7 +210,7 @@ def verify_token(
     if header_bytes != EXPECTED_HEADER:
         raise TokenRejected("bad-header")
 
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    key = secret_bytes(secret)
     signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
     expected = hmac.new(key, signing_input, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, _b64decode(signature_segment)):

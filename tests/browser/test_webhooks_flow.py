@@ -19,10 +19,11 @@ from pandium_embed.api import verify_tenant
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
 from pandium_embed.webhooks import WebhookEvent, webhook_url
-from tests.mock_support import USER
+from tests.support.loader_bed import HostPages, connector_token
+from tests.support.mock import USER
+from tests.support.mock_host import TIMEOUT_MS
+from tests.support.page import wait_for_events
 
-from .fakes import HostPages, connector_token, wait_for_events
-from .mock_host import TIMEOUT_MS
 from .test_report import approve_auth_only, install
 
 WEBHOOK_SECRET = "browser-webhook-secret-0123456789abcdefghijk"

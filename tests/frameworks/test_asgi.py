@@ -5,47 +5,20 @@ from __future__ import annotations
 from types import ModuleType
 
 import pytest
-from itsdangerous import URLSafeTimedSerializer
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from tests.frameworks.support import (
-    MARKETPLACE,
-    MINT_IDS,
-    MINT_ROUTES,
-    SESSION_SECRET_KEY,
-    assert_loader,
-    assert_signed_out,
-    client,
-    load_recipe,
-    mint,
-    minted_claims,
-)
+from tests.support import recipes
+from tests.support.recipes import MARKETPLACE, MINT_IDS, MINT_ROUTES, client, login_cookie, minted_claims
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def recipe(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    return load_recipe("asgi_app", monkeypatch)
-
-
-def login_cookie(user_id: str, secret: str = SESSION_SECRET_KEY) -> dict[str, str]:
-    """The cookie the app's own login would set."""
-    return {"login": URLSafeTimedSerializer(secret, salt="login").dumps(user_id)}
-
-
-@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
-async def test_signed_in_user_is_the_token_subject(recipe: ModuleType, method: str, path: str, where: str) -> None:
-    async with client(recipe.application) as http:
-        http.cookies.update(login_cookie("user-7"))
-        assert minted_claims(await mint(http, method, path), where)["sub"] == "user-7"
+RECIPE = "asgi_app"
 
 
 @pytest.mark.parametrize(
     "cookies",
-    [{}, login_cookie("user-7", secret="not-the-app-secret"), {"login": "user-7"}],
-    ids=["no-cookie", "forged-signature", "unsigned"],
+    [login_cookie("user-7", secret="not-the-app-secret"), {"login": "user-7"}],
+    ids=["forged-signature", "unsigned"],
 )
 @pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
 async def test_without_a_valid_login_every_mint_route_is_401(
@@ -53,12 +26,7 @@ async def test_without_a_valid_login_every_mint_route_is_401(
 ) -> None:
     async with client(recipe.application) as http:
         http.cookies.update(cookies)
-        assert_signed_out(await mint(http, method, path))
-
-
-async def test_loader_is_served(recipe: ModuleType) -> None:
-    async with client(recipe.application) as http:
-        assert_loader(await http.get("/pandium/embed.js"))
+        recipes.assert_signed_out(await recipes.mint(http, method, path))
 
 
 @pytest.mark.parametrize("path", ["/", "/dashboard", "/pandiumx", "/api/pandium/marketplace"])
@@ -75,7 +43,7 @@ async def test_behind_a_proxy_prefix_root_path_is_honoured(recipe: ModuleType) -
     async with client(recipe.application, root_path="/app") as http:
         http.cookies.update(login_cookie("user-7"))
         assert minted_claims(await http.get("/app/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
-        assert_loader(await http.get("/app/pandium/embed.js"))
+        recipes.assert_loader(await http.get("/app/pandium/embed.js"))
         passed = await http.get("/app/reports")
     assert passed.text == "hello from the app"
 
@@ -86,7 +54,7 @@ async def test_mounted_under_a_sub_path_of_another_app(recipe: ModuleType) -> No
     async with client(outer) as http:
         http.cookies.update(login_cookie("user-7"))
         assert minted_claims(await http.get("/tools/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
-        assert_loader(await http.get("/tools/pandium/embed.js"))
+        recipes.assert_loader(await http.get("/tools/pandium/embed.js"))
         assert (await http.get("/tools/other")).text == "hello from the app"
         # The prefix belongs to the mounted app only: /pandium at the outer root is not ours.
         assert (await http.get("/pandium/marketplace")).status_code == 404

@@ -6,86 +6,31 @@ tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
 
-import django  # type: ignore[import-untyped]
 import pytest
 from django.conf import settings  # type: ignore[import-untyped]
-from django.contrib.auth import get_user_model  # type: ignore[import-untyped]
-from django.core.management import call_command  # type: ignore[import-untyped]
 from django.db import connection, connections  # type: ignore[import-untyped]
 from django.test import Client  # type: ignore[import-untyped]
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.integrations import django_user
-from tests.frameworks.django_site import settings_for
-from tests.frameworks.support import (
+from tests.support.django_session import django_login
+from tests.support.recipes import (
     MARKETPLACE,
     MINT_IDS,
     MINT_ROUTES,
     SECRET,
-    assert_loader,
     assert_signed_out,
     client,
-    load_recipe,
     mint,
     minted_claims,
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="session")
-def django_ready(tmp_path_factory: pytest.TempPathFactory) -> None:
-    if not settings.configured:
-        settings.configure(**settings_for(tmp_path_factory.mktemp("django") / "db.sqlite3"))
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    connections.close_all()
-
-
-@pytest.fixture
-def recipe(django_ready: None, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    # Settings are already configured, so the recipe's DJANGO_SETTINGS_MODULE default goes unused.
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.frameworks.django_site")
-    return load_recipe("django_app", monkeypatch)
-
-
-@pytest.fixture
-def ann(django_ready: None) -> Iterator[Any]:
-    user = get_user_model().objects.create_user("ann", email="ann@example.com", password="first-password")
-    try:
-        yield user
-    finally:
-        user.delete()
-        connections.close_all()
-
-
-def log_in(user: Any) -> str:
-    """A real Django login (session row, auth hash), done by Django's test client; returns the cookie."""
-    django_client = Client()
-    django_client.force_login(user)
-    return str(django_client.cookies[settings.SESSION_COOKIE_NAME].value)
-
-
-@pytest.fixture
-def session_cookie(ann: Any) -> dict[str, str]:
-    return {settings.SESSION_COOKIE_NAME: log_in(ann)}
-
-
-@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
-async def test_django_session_user_is_the_token_subject(
-    recipe: ModuleType, ann: Any, session_cookie: dict[str, str], method: str, path: str, where: str
-) -> None:
-    async with client(recipe.application) as http:
-        http.cookies.update(session_cookie)
-        claims = minted_claims(await mint(http, method, path), where)
-    assert claims["sub"] == str(ann.pk)
-    assert claims["ti"] == {"udn": "ann", "uem": "ann@example.com"}
 
 
 def logged_out(user: Any) -> str:
@@ -97,7 +42,7 @@ def logged_out(user: Any) -> str:
 
 
 def password_changed(user: Any) -> str:
-    cookie = log_in(user)
+    cookie = django_login(user)
     user.set_password("second-password")
     user.save()
     return cookie
@@ -121,9 +66,9 @@ def signed_out_cookie(request: pytest.FixtureRequest, ann: Any) -> str | None:
 
 @pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
 async def test_django_without_a_valid_session_every_mint_route_is_401(
-    recipe: ModuleType, signed_out_cookie: str | None, method: str, path: str, where: str
+    django_recipe: ModuleType, signed_out_cookie: str | None, method: str, path: str, where: str
 ) -> None:
-    async with client(recipe.application) as http:
+    async with client(django_recipe.application) as http:
         if signed_out_cookie is not None:
             http.cookies.set(settings.SESSION_COOKIE_NAME, signed_out_cookie)
         assert_signed_out(await mint(http, method, path))
@@ -131,9 +76,8 @@ async def test_django_without_a_valid_session_every_mint_route_is_401(
         assert (await http.get("/me")).status_code == 401
 
 
-async def test_django_loader_and_own_views(recipe: ModuleType, session_cookie: dict[str, str]) -> None:
-    async with client(recipe.application) as http:
-        assert_loader(await http.get("/pandium/embed.js"))
+async def test_django_own_views(django_recipe: ModuleType, session_cookie: dict[str, str]) -> None:
+    async with client(django_recipe.application) as http:
         http.cookies.update(session_cookie)
         assert (await http.get("/me")).json() == {"user": "ann", "script_name": ""}
         # Django's own 404 outside the prefix; ours inside it.
@@ -141,8 +85,10 @@ async def test_django_loader_and_own_views(recipe: ModuleType, session_cookie: d
         assert (await http.get("/pandium/nope")).json()["error"] == "not-found"
 
 
-async def test_django_csrf_still_guards_djangos_own_views(recipe: ModuleType, session_cookie: dict[str, str]) -> None:
-    async with client(recipe.application) as http:
+async def test_django_csrf_still_guards_djangos_own_views(
+    django_recipe: ModuleType, session_cookie: dict[str, str]
+) -> None:
+    async with client(django_recipe.application) as http:
         http.cookies.update(session_cookie)
         refused = await http.post("/echo", data={"value": "hi"})
         assert refused.status_code == 403
@@ -152,9 +98,9 @@ async def test_django_csrf_still_guards_djangos_own_views(recipe: ModuleType, se
         assert accepted.json() == {"echo": "hi"}
 
 
-async def test_django_under_a_sub_path(recipe: ModuleType, ann: Any, session_cookie: dict[str, str]) -> None:
+async def test_django_under_a_sub_path(django_recipe: ModuleType, ann: Any, session_cookie: dict[str, str]) -> None:
     # Behind a proxy at /app (uvicorn --root-path /app): Django takes it as SCRIPT_NAME, we match below it.
-    async with client(recipe.application, root_path="/app") as http:
+    async with client(django_recipe.application, root_path="/app") as http:
         http.cookies.update(session_cookie)
         assert minted_claims(await http.get("/app/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
         assert (await http.get("/app/me")).json() == {"user": "ann", "script_name": "/app"}

@@ -17,20 +17,11 @@ from pandium_embed.api import PandiumAPIError, verify_tenant
 from pandium_embed.mock import MockPandium
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
-from tests.mock_support import load_success_example, page_data, quiet_httpx, shape
+from tests.support.asgi import quiet_httpx
+from tests.support.mock import USER as ANN
+from tests.support.mock import load_success_example, page_data, shape
 
 pytestmark = pytest.mark.anyio
-
-# Every optional field set, so the tenant's shape matches Pandium's example (no nulls for missing names).
-ANN = PandiumUser(
-    "user-1",
-    display_name="Ann",
-    full_name="Ann Example",
-    email="ann@example.test",
-    installed_integrations=["legacy-1"],
-    auditable_id="1800",
-    auditable_display_name="Auditor",
-)
 
 
 OWNED_BY_ANN = {"id": 7, "connected_users": {"pandium": {"username": "user-1"}}}

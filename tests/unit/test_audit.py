@@ -13,8 +13,8 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumUser, launch_url
 from pandium_embed.audit import AuditRecord, MintRecord, RefusalRecord
-from tests.conftest import leaks_in
-from tests.mock_support import asgi_client
+from tests.support.asgi import quiet_asgi_client
+from tests.support.log_guard import leaks_in
 from tests.unit.test_middleware import CONFIG, SECRET, build
 
 pytestmark = pytest.mark.anyio
@@ -60,7 +60,7 @@ async def test_every_mint_is_recorded_with_who_what_and_the_tokens_ids(
     method: str, path: str, body: Any, route: str, flow: Any, target: str | None
 ) -> None:
     audit = Audit()
-    async with asgi_client(audited(audit), "http://app.test") as http:
+    async with quiet_asgi_client(audited(audit)) as http:
         response = await http.request(method, path, json=body, headers=SAME_ORIGIN)
     assert response.status_code in (200, 303)
     assert audit.calls == [
@@ -76,7 +76,7 @@ async def test_every_mint_is_recorded_with_who_what_and_the_tokens_ids(
 
 async def test_a_launch_link_mint_is_recorded_under_the_launch_route_template() -> None:
     audit = Audit()
-    async with asgi_client(audited(audit), "http://app.test") as http:
+    async with quiet_asgi_client(audited(audit)) as http:
         response = await http.get(link(flow="install", integration_id="42"), headers={"sec-fetch-mode": "navigate"})
     assert response.status_code == 303
     (record,) = audit.records
@@ -146,7 +146,7 @@ async def test_every_refusal_of_a_mint_route_is_recorded(
     options: dict[str, Any], method: str, path: str, headers: dict[str, str], expected: RefusalRecord
 ) -> None:
     audit = Audit()
-    async with asgi_client(audited(audit, **options), "http://app.test") as http:
+    async with quiet_asgi_client(audited(audit, **options)) as http:
         response = await http.request(method, path, headers=headers)
     assert response.status_code == expected.status
     assert audit.records == [expected]
@@ -155,7 +155,7 @@ async def test_every_refusal_of_a_mint_route_is_recorded(
 async def test_launch_refusals_are_recorded_without_the_ticket() -> None:
     audit = Audit()
     url = link()
-    async with asgi_client(audited(audit), "http://app.test") as http:
+    async with quiet_asgi_client(audited(audit)) as http:
         first = await http.get(url)
         used = await http.get(url)
         tampered = await http.get(url[:-3] + "abc")
@@ -170,7 +170,7 @@ async def test_launch_refusals_are_recorded_without_the_ticket() -> None:
 
 async def test_other_routes_are_not_mints_and_are_not_audited() -> None:
     audit = Audit()
-    async with asgi_client(audited(audit), "http://app.test") as http:
+    async with quiet_asgi_client(audited(audit)) as http:
         await http.get("/pandium/embed.js")
         await http.get("/pandium/nothing-here")
         await http.get("/elsewhere")
@@ -180,7 +180,7 @@ async def test_other_routes_are_not_mints_and_are_not_audited() -> None:
 async def test_records_carry_no_token_url_ticket_or_secret() -> None:
     audit = Audit()
     url = link(flow="connect", connector="gwt")
-    async with asgi_client(audited(audit), "http://app.test") as http:
+    async with quiet_asgi_client(audited(audit)) as http:
         minted = await http.get("/pandium/connect/gwt")
         launched = await http.get(url)
         await http.get(url)
@@ -196,7 +196,7 @@ async def test_a_failing_audit_hook_withholds_the_token(caplog: pytest.LogCaptur
         raise OSError("audit log unavailable")
 
     with caplog.at_level(logging.ERROR, logger="pandium_embed"):
-        async with asgi_client(build(on_mint=broken), "http://app.test") as http:
+        async with quiet_asgi_client(build(on_mint=broken)) as http:
             response = await http.get("/pandium/marketplace")
     assert response.status_code == 500 and "location" not in response.headers
 
@@ -204,7 +204,7 @@ async def test_a_failing_audit_hook_withholds_the_token(caplog: pytest.LogCaptur
 async def test_a_sync_audit_hook_works_too() -> None:
     seen: list[AuditRecord] = []
     app = build(on_mint=lambda request, user, record: seen.append(record))
-    async with asgi_client(app, "http://app.test") as http:
+    async with quiet_asgi_client(app) as http:
         await http.get("/pandium/marketplace")
     assert [record.outcome for record in seen] == ["minted"]
 

@@ -7,6 +7,7 @@ import pytest
 
 from pandium_embed import ENVIRONMENTS, PandiumConfig
 from pandium_embed import config as config_module
+from pandium_embed.tokens import signing_key
 
 SECRET = "config-test-secret-0123456789abcdef"
 
@@ -189,7 +190,7 @@ def test_a_short_secret_warns_once_in_our_words() -> None:
 
 
 def test_bytes_secrets_are_accepted() -> None:
-    assert make(secret=SECRET.encode()).signing_key is not None
+    assert signing_key(make(secret=SECRET.encode())) is not None
 
 
 def test_connectors_are_frozen_copies() -> None:

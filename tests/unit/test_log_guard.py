@@ -8,7 +8,7 @@ import pytest
 from opentelemetry import trace
 
 from pandium_embed import PandiumConfig, PandiumUser, mint_token
-from tests.conftest import _SECRETS, _SPANS, leaks_in, span_texts
+from tests.support.log_guard import SPANS, WATCHED_SECRETS, leaks_in, span_texts
 
 SECRET = "log-guard-secret-0123456789abcdefghij"
 
@@ -31,14 +31,14 @@ def test_the_guard_reads_every_span_the_suite_ends() -> None:
     with trace.get_tracer("log-guard-test").start_as_current_span("GET /pandium/launch/ticket-xyz") as span:
         span.set_attribute("url.full", "https://imp.test/acme?tenant=abc")
         span.add_event("minted", {"note": f"key={SECRET}"})
-    finished = [span for span in _SPANS.get_finished_spans() if span.name.startswith("GET /pandium/launch/")]
+    finished = [span for span in SPANS.get_finished_spans() if span.name.startswith("GET /pandium/launch/")]
     assert len(leaks_in(span_texts(finished[-1]), [SECRET])) == 2
-    _SPANS.clear()  # a made-up leak: keep it from failing this test
+    SPANS.clear()  # a made-up leak: keep it from failing this test
 
 
 def test_every_config_secret_built_during_the_suite_is_watched() -> None:
     PandiumConfig("acme", SECRET)
-    assert SECRET in _SECRETS
+    assert SECRET in WATCHED_SECRETS
 
 
 def test_the_guard_sees_records_from_any_logger_at_any_level(caplog: pytest.LogCaptureFixture) -> None:

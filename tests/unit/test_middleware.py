@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import unquote
 
 import httpx
 import jwt
@@ -23,6 +22,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed import middleware as middleware_module
+from tests.support.asgi import asgi_client, bare_app, crm_token, pandium_app, raw_asgi
 
 pytestmark = pytest.mark.anyio
 
@@ -39,48 +39,22 @@ MINT_ROUTES = [
 ]
 
 
-async def bare_app(scope: Scope, receive: Receive, send: Send) -> None:
-    """The wrapped app: answers 200 with the path, so a pass-through is visible."""
-    if scope["type"] == "lifespan":
-        message = await receive()
-        await send({"type": f"{message['type']}.complete"})
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
-    await send({"type": "http.response.body", "body": f"app:{scope['path']}".encode()})
-
-
 def build(
     app: Any = bare_app,
     *,
     user: PandiumUser | None = ANN,
     config: PandiumConfig = CONFIG,
     identify: Callable[[Request], Any] | None = None,
-    connector_token: Callable[..., Any] | None = None,
+    connector_token: Callable[..., Any] = crm_token,
     **options: Any,
 ) -> PandiumMiddleware:
-    async def identify_user(request: Request) -> PandiumUser | None:
-        return user
-
-    async def crm_token(request: Request, user: PandiumUser, connector: str) -> str:
-        return f"crm-token-for-{user.sub}-{connector}"
-
-    return PandiumMiddleware(
-        app,
-        config=config,
-        identify=identify or identify_user,
-        connector_token=connector_token or crm_token,
-        **options,
-    )
-
-
-def client(app: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test")
+    return pandium_app(app, config=config, user=user, identify=identify, connector_token=connector_token, **options)
 
 
 async def request(app: Any, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
     """One request as this app's own page sends it (``Origin: http://app.test``, which ``headers`` may override)."""
     kwargs["headers"] = {"origin": ORIGIN, **dict(kwargs.get("headers") or {})}
-    async with client(app) as http:
+    async with asgi_client(app) as http:
         if body is not None:
             kwargs["json"] = body
         return await http.request(method, path, **kwargs)
@@ -90,36 +64,6 @@ def token_of(url: str) -> dict[str, Any]:
     base, _, token = url.partition("?tenant=")
     claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})
     return claims
-
-
-async def raw_asgi(app: Any, method: str, raw_path: str, headers: list[tuple[bytes, bytes]] | None = None) -> Message:
-    """Call the app with a path exactly as a server would decode it (httpx would normalise '..')."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": unquote(raw_path),
-        "raw_path": raw_path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": headers or [(b"host", b"app.test")],
-        "client": ("127.0.0.1", 5000),
-        "server": ("app.test", 80),
-    }
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    start = sent[0]
-    start["headers"] = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    return start
 
 
 # --- minting -----------------------------------------------------------------------------------------
@@ -296,7 +240,7 @@ async def test_post_token_answers_only_this_apps_own_pages(headers: dict[str, st
         minted.append("jti")
         return "jti"
 
-    async with client(build(new_jti=new_jti)) as http:
+    async with asgi_client(build(new_jti=new_jti)) as http:
         response = await http.post("/pandium/token", json={"flow": "marketplace"}, headers=headers)
     assert (response.status_code, response.json()["error"]) == (403, "cross-origin")
     assert "tenant=" not in response.text and minted == []
@@ -314,7 +258,7 @@ async def test_post_token_answers_only_this_apps_own_pages(headers: dict[str, st
     ],
 )
 async def test_post_token_answers_this_apps_own_pages(headers: dict[str, str]) -> None:
-    async with client(build()) as http:
+    async with asgi_client(build()) as http:
         response = await http.post("/pandium/token", json={"flow": "marketplace"}, headers=headers)
     assert response.status_code == 200
     assert response.json()["url"].startswith("https://imp.sandbox.pandium.com/acme?tenant=")
@@ -323,7 +267,7 @@ async def test_post_token_answers_this_apps_own_pages(headers: dict[str, str]) -
 @pytest.mark.parametrize("path", ["/pandium/marketplace", "/pandium/install/42", "/pandium/connect/gwt"])
 async def test_get_mint_routes_keep_refusing_only_cross_site(path: str) -> None:
     # The frame's navigation carries no Origin; a sibling subdomain's page may frame it (same-site).
-    async with client(build()) as http:
+    async with asgi_client(build()) as http:
         plain = await http.get(path)
         sibling = await http.get(path, headers={"sec-fetch-site": "same-site", "origin": "http://evil.app.test"})
     assert (plain.status_code, sibling.status_code) == (303, 303)
@@ -410,6 +354,7 @@ async def test_wrong_method_is_405_with_allow(method: str, path: str, allow: str
         (b'{"flow": "install"}', {"content-type": "application/json"}, 400, "bad-request"),
         (b'{"flow": "install", "integration_id": "../x"}', {"content-type": "application/json"}, 400, "bad-request"),
         (b'{"flow": "install", "integration_id": true}', {"content-type": "application/json"}, 400, "bad-request"),
+        (b'{"flow": "install", "integration_id": -1}', {"content-type": "application/json"}, 400, "bad-request"),
         (b'{"flow": "connect", "connector": "nope"}', {"content-type": "application/json"}, 404, "not-found"),
         (b'{"flow": "connect"}', {"content-type": "application/json"}, 404, "not-found"),
         (b'{"flow": "marketplace"}', {"content-type": "text/plain"}, 415, "unsupported-media-type"),
@@ -583,9 +528,7 @@ async def test_foreign_requests_pass_the_same_scope_receive_and_send() -> None:
 
 async def test_it_works_mounted_under_a_root_path() -> None:
     app = build()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, root_path="/crm"), base_url="http://app.test"
-    ) as http:
+    async with asgi_client(app, root_path="/crm") as http:
         minted = await http.get("/crm/pandium/marketplace")
         passed = await http.get("/crm/pandium-not/x")
     assert minted.status_code == 303

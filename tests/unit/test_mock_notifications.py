@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
@@ -19,7 +20,8 @@ from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.notifications import BAD_NOTIFICATIONS_URL
 from pandium_embed.mock.server import BackgroundServer
 from pandium_embed.webhooks import parse_webhook
-from tests.mock_support import AsgiClient, page_data
+from tests.support.asgi import quiet_httpx, sync_client
+from tests.support.mock import page_data
 
 SECRET = "notifications-test-shared-secret-0123456789"
 API_KEY = "notifications-test-api-key"
@@ -62,7 +64,7 @@ def build_mock(url: str | None) -> MockPandium:
     return MockPandium(org="acme", secret=SECRET, api_key=API_KEY, notifications_url=url, clock=lambda: NOW)
 
 
-def offered_tenant(mock: MockPandium, client: AsgiClient) -> dict[str, Any]:
+def offered_tenant(mock: MockPandium, client: TestClient) -> dict[str, Any]:
     """The first tenant the marketplace page offers (what its Save button creates)."""
     config = PandiumConfig("acme", SECRET, marketplace_base_url=BASE)
     page = client.get(marketplace_url(config, mint_token(config, PandiumUser("user-1"), now=NOW)))
@@ -73,7 +75,7 @@ def offered_tenant(mock: MockPandium, client: AsgiClient) -> dict[str, Any]:
 def test_saving_on_a_page_sends_tenant_created_once(receiver: tuple[Receiver, str]) -> None:
     received, url = receiver
     mock = build_mock(url)
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
         first = client.post(f"/__mock__/tenants/{tenant['id']}/created")
         again = client.post(f"/__mock__/tenants/{tenant['id']}/created")
@@ -102,7 +104,7 @@ def test_saving_on_a_page_sends_tenant_created_once(receiver: tuple[Receiver, st
 def test_only_offered_tenants_are_created_and_only_by_the_mocks_own_pages(receiver: tuple[Receiver, str]) -> None:
     received, url = receiver
     mock = build_mock(url)
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
         unknown = client.post("/__mock__/tenants/999/created")
         cross_site = client.post(f"/__mock__/tenants/{tenant['id']}/created", headers={"sec-fetch-site": "cross-site"})
@@ -114,7 +116,7 @@ def test_archiving_through_the_api_sends_tenant_archived_once(receiver: tuple[Re
     received, url = receiver
     mock = build_mock(url)
     key = {"x-api-key": API_KEY}
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
         path = f"/v2/tenants/{tenant['id']}"
         no_key = client.request("PATCH", path, json={"archived": True})
@@ -133,7 +135,7 @@ def test_archiving_through_the_api_sends_tenant_archived_once(receiver: tuple[Re
 def test_run_failed_and_any_event_on_demand(receiver: tuple[Receiver, str]) -> None:
     received, url = receiver
     mock = build_mock(url)
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
         failed = client.post("/__mock__/notifications", json={"event_type": "run_failed", "tenant_id": tenant["id"]})
         unknown = client.post("/__mock__/notifications", json={"event_type": "tenant_paused", "reason": "billing"})
@@ -174,7 +176,7 @@ def test_an_unreachable_receiver_is_recorded_by_the_failures_class_only() -> Non
 
 def test_without_a_notifications_url_nothing_is_sent() -> None:
     mock = build_mock(None)
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
         created = client.post(f"/__mock__/tenants/{tenant['id']}/created")
         on_demand = client.post("/__mock__/notifications", json={"event_type": "run_failed"})
@@ -196,7 +198,7 @@ def test_a_bad_notifications_url_says_what_to_give(url: Any) -> None:
 
 def test_the_pages_may_call_their_own_origin_and_nothing_else() -> None:
     mock = build_mock(None)
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         config = PandiumConfig("acme", SECRET, marketplace_base_url=BASE)
         page = client.get(marketplace_url(config, mint_token(config, PandiumUser("user-1"), now=NOW)))
     policy = page.headers["content-security-policy"]

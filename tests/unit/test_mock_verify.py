@@ -14,8 +14,8 @@ import pytest
 from pandium_embed import PandiumConfig, PandiumUser, mint_token
 from pandium_embed.mock import REASONS, JtiMemory, TokenRejected, verify_token
 from pandium_embed.tokens import build_claims
-from tests.mock_support import HS256_HEADER, b64
-from tests.mock_support import forge as _forge
+from tests.support.mock import HS256_HEADER, b64
+from tests.support.mock import forge as _forge
 
 SECRET = "verify-tests-secret-0123456789abcdef"
 NOW = 1_700_000_000

@@ -11,10 +11,9 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
-from tests.mock_support import page_data, quiet_httpx
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_middleware import bare_app
-from tests.unit.test_readme import python_block_after
+from tests.support.asgi import asgi_client, bare_app, quiet_httpx
+from tests.support.mock import page_data
+from tests.support.readme import python_block_after
 
 SECRET = "readme-beyond-secret-0123456789abcdefghij"
 LAUNCH_SECRET = "readme-beyond-launch-secret-0123456789abcdef"
@@ -22,7 +21,7 @@ NAVIGATE = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
 
 
 @pytest.mark.anyio
-async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:  # noqa: F811
+async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:
     with MockPandiumServer(secret=SECRET) as mock:
         for name, value in {
             "PANDIUM_ORG": mock.org,
@@ -59,9 +58,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             assert link.startswith("https://app.example.com/pandium/launch/")
             path = link.removeprefix("https://app.example.com")
             with quiet_httpx():
-                async with httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=app), base_url="http://app.test"
-                ) as http:
+                async with asgi_client(app) as http:
                     first = await http.get(path, headers=NAVIGATE)
                     second = await http.get(path, headers=NAVIGATE)
             assert first.status_code == 303
@@ -80,7 +77,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             relabelled = {**page_data(page.text)["integrations"][1]["tenant"], "integration": tenant["integration"]}
             headers = {"content-type": "application/json", "origin": "http://app.test", "x-signed-in": "1"}
             answers = []
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+            async with asgi_client(app) as http:
                 for reported in (
                     tenant,
                     {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},

@@ -15,10 +15,9 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
-from tests.mock_support import asgi_client, page_data, quiet_httpx
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_middleware import bare_app
-from tests.unit.test_readme import python_block_after
+from tests.support.asgi import bare_app, quiet_asgi_client, quiet_httpx
+from tests.support.mock import page_data
+from tests.support.readme import python_block_after
 
 SECRET = "readme-webhooks-secret-0123456789abcdefghij"
 WEBHOOK_SECRET = "readme-webhook-path-secret-0123456789abcdefgh"
@@ -32,7 +31,7 @@ def identify(request: Request) -> PandiumUser | None:
 
 
 @pytest.fixture
-def example(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[dict[str, Any]]:  # noqa: F811
+def example(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[dict[str, Any]]:
     """The README block executed with its environment: a running MockPandium and the host app."""
     with MockPandiumServer(secret=SECRET) as mock:
         for name, value in {
@@ -66,7 +65,7 @@ def offered_tenant(config: PandiumConfig, sub: str) -> dict[str, Any]:
 async def report(app: Any, tenant: dict[str, Any], sub: str) -> httpx.Response:
     headers = {"content-type": "application/json", "origin": "http://app.test", SIGNED_IN: sub}
     body = json.dumps({"type": "pandium-save-sync", "tenant": tenant})
-    async with asgi_client(app, "http://app.test") as http:
+    async with quiet_asgi_client(app) as http:
         return await http.post("/pandium/events", content=body, headers=headers)
 
 
@@ -77,7 +76,7 @@ async def notify(app: Any, mock: MockPandiumServer, tenant: dict[str, Any], secr
     payload = Notifier(url=None, org=mock.org, account_id=1, clock=lambda: 1_764_410_400.0).payload(
         "tenant_created", {"tenant_id": tenant["id"], "tenant_name": tenant["name"]}
     )
-    async with asgi_client(app, "http://app.test") as http:
+    async with quiet_asgi_client(app) as http:
         return await http.post(f"/pandium/webhooks/{secret}", json=payload)
 
 
@@ -111,7 +110,7 @@ async def test_the_audit_log_gets_every_mint_as_plain_identifiers(
     app = example["app"]
     try:
         with caplog.at_level(logging.INFO, logger="audit"):
-            async with asgi_client(app, "http://app.test") as http:
+            async with quiet_asgi_client(app) as http:
                 await http.get("/pandium/install/42", headers={SIGNED_IN: "user-7"})
                 await http.get("/pandium/marketplace")
     finally:

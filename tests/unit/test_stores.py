@@ -17,22 +17,19 @@ from redis import asyncio as redis_asyncio
 from pandium_embed import MemoryTicketStore, PandiumMiddleware, PandiumUser, RedisTicketStore, TicketStore
 from pandium_embed import stores as stores_module
 from pandium_embed.stores import DeliveryStore
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_launch import (
+from tests.support.launch import (
     ANN,
     BOB,
-    CONFIG,
     HOUR,
-    LAUNCH_SECRET,
     T0,
     Clock,
+    launch_app,
     link,
     open_at_once,
     open_link,
     reason_of,
     slow_crm_token,
 )
-from tests.unit.test_middleware import bare_app
 
 pytestmark = pytest.mark.anyio
 
@@ -145,7 +142,7 @@ async def test_memory_concurrent_deliveries_have_one_claimant() -> None:
 
 
 @pytest.fixture
-async def redis_client(redis_url: str) -> AsyncIterator[redis_asyncio.Redis]:  # noqa: F811
+async def redis_client(redis_url: str) -> AsyncIterator[redis_asyncio.Redis]:
     client = redis_asyncio.Redis.from_url(redis_url)
     try:
         yield client
@@ -168,7 +165,7 @@ async def test_redis_first_claim_wins_and_the_key_expires_after_the_ticket(redis
     assert 600 < ttl <= 600 + stores_module.CLOCK_SKEW_MARGIN_SECONDS
 
 
-async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_url: str) -> None:  # noqa: F811
+async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_url: str) -> None:
     prefix = fresh_prefix()
     first, second = redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)
     try:
@@ -193,7 +190,7 @@ async def test_redis_delivery_lifecycle_matches_memory(redis_client: redis_async
     assert 0 < await redis_client.ttl(prefix + "lease") <= 300
 
 
-async def test_redis_concurrent_deliveries_from_two_clients_have_one_claimant(redis_url: str) -> None:  # noqa: F811
+async def test_redis_concurrent_deliveries_from_two_clients_have_one_claimant(redis_url: str) -> None:
     prefix = fresh_prefix()
     first, second = redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)
     try:
@@ -206,7 +203,7 @@ async def test_redis_concurrent_deliveries_from_two_clients_have_one_claimant(re
     assert (results.count("claimed"), results.count("in-progress")) == (1, 39)
 
 
-async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: str) -> None:  # noqa: F811
+async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: str) -> None:
     store = RedisTicketStore.from_url(redis_url, key_prefix=fresh_prefix())
     try:
         assert await store.claim("x", Clock()() + 60) is True
@@ -226,18 +223,11 @@ def instance_on(
     connector_token: Callable[..., str] = lambda request, who, connector: "crm",
 ) -> PandiumMiddleware:
     """One instance of the app, its launch links single use through the redis-server it shares."""
-    return PandiumMiddleware(
-        bare_app,
-        config=CONFIG,
-        identify=lambda request: user,
-        connector_token=connector_token,
-        launch_secret=LAUNCH_SECRET,
-        ticket_store=RedisTicketStore(client, key_prefix=prefix, clock=clock),
-        clock=clock,
-    )
+    store = RedisTicketStore(client, key_prefix=prefix, clock=clock)
+    return launch_app(user=user, store=store, clock=clock, connector_token=connector_token)
 
 
-async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(redis_url: str) -> None:  # noqa: F811
+async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(redis_url: str) -> None:
     prefix = fresh_prefix()
     clock = Clock()
     clients = [redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)]
@@ -257,7 +247,7 @@ async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(r
 
 
 async def test_thirty_simultaneous_opens_across_three_instances_sharing_redis_give_exactly_one_303(
-    redis_url: str,  # noqa: F811
+    redis_url: str,
 ) -> None:
     prefix = fresh_prefix()
     clients = [redis_asyncio.Redis.from_url(redis_url) for _ in range(3)]
@@ -271,7 +261,7 @@ async def test_thirty_simultaneous_opens_across_three_instances_sharing_redis_gi
     assert {reason_of(response) for response in responses if response.status_code == 410} == {"link-used"}
 
 
-async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_other(redis_url: str) -> None:  # noqa: F811
+async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_other(redis_url: str) -> None:
     prefix = fresh_prefix()
     clock = Clock()
     client = redis_asyncio.Redis.from_url(redis_url)

@@ -19,8 +19,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from pandium_embed import launch_url
 from pandium_embed.telemetry import RouteSpan, Telemetry, default_telemetry
-from tests.conftest import leaks_in, span_texts
-from tests.mock_support import asgi_client
+from tests.support.asgi import quiet_asgi_client
+from tests.support.log_guard import leaks_in, span_texts
 from tests.unit.test_middleware import CONFIG, build
 
 
@@ -193,7 +193,7 @@ def traced(recorded: Recorded, **options: Any) -> Any:
 
 
 async def call(app: Any, method: str, path: str, **options: Any) -> httpx.Response:
-    async with asgi_client(app, "http://app.test") as http:
+    async with quiet_asgi_client(app) as http:
         return await http.request(method, path, **options)
 
 

@@ -17,9 +17,8 @@ from starlette.requests import Request
 from pandium_embed import MemoryTicketStore, PandiumMiddleware, RedisTicketStore
 from pandium_embed import middleware as middleware_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
-from tests.mock_support import asgi_client, quiet_httpx
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_middleware import CONFIG, build, raw_asgi
+from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
+from tests.unit.test_middleware import CONFIG, build
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +54,7 @@ def receiver(hook: Any = None, **options: Any) -> PandiumMiddleware:
 
 
 async def post(app: Any, path: str = PATH, body: Any = BODY, **headers: str) -> httpx.Response:
-    async with asgi_client(app, "http://app.test") as http:
+    async with quiet_asgi_client(app) as http:
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
         return await http.post(path, content=content, headers={"content-type": "application/json", **headers})
 
@@ -110,7 +109,7 @@ def the_same_answer(a: httpx.Response, b: httpx.Response) -> bool:
 async def test_a_wrong_secret_answers_exactly_like_an_unknown_route_and_calls_nothing(path: str, method: str) -> None:
     hook = Recorder()
     app = receiver(hook)
-    async with asgi_client(app, "http://app.test") as http:
+    async with quiet_asgi_client(app) as http:
         for headers in ({"content-type": "application/json"}, {"accept": "text/html", "sec-fetch-mode": "navigate"}):
             wrong = await http.request(method, path, content=json.dumps(BODY), headers=headers)
             unknown = await http.request(method, "/pandium/no-such-route", content=json.dumps(BODY), headers=headers)
@@ -173,7 +172,7 @@ async def test_pandiums_server_to_server_post_is_not_a_cross_site_request() -> N
 )
 async def test_size_type_and_shape_limits_apply(body: bytes, headers: dict[str, str], status: int, reason: str) -> None:
     hook = Recorder()
-    async with asgi_client(receiver(hook), "http://app.test") as http:
+    async with quiet_asgi_client(receiver(hook)) as http:
         response = await http.post(PATH, content=body, headers={"content-type": "application/json", **headers})
     assert (response.status_code, response.json()["error"]) == (status, reason)
     assert hook.events == []
@@ -185,7 +184,7 @@ async def test_a_bad_field_is_named_in_the_answer() -> None:
 
 
 async def test_only_post_with_the_right_secret() -> None:
-    async with asgi_client(receiver(), "http://app.test") as http:
+    async with quiet_asgi_client(receiver()) as http:
         response = await http.get(PATH)
     assert (response.status_code, response.headers["allow"]) == (405, "POST")
 
@@ -251,7 +250,7 @@ async def test_the_seen_set_lives_in_the_ticket_store() -> None:
     assert len(hook.events) == 1
 
 
-async def test_duplicate_delivery_across_two_instances_on_a_real_redis_server(redis_url: str) -> None:  # noqa: F811
+async def test_duplicate_delivery_across_two_instances_on_a_real_redis_server(redis_url: str) -> None:
     prefix = f"test:{uuid.uuid4().hex}:"
     clients = [redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)]
     hooks = [Recorder(fail=1), Recorder()]

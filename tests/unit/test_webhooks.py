@@ -115,7 +115,7 @@ def test_rfc_3339_timestamps_become_utc(timestamp: str, expected: datetime) -> N
 def test_bad_common_fields_are_refused_naming_the_field(body: Any, message: str) -> None:
     with pytest.raises(WebhookRejected) as raised:
         parse_webhook(body)
-    assert str(raised.value) == message
+    assert (raised.value.reason, raised.value.detail) == ("bad-request", message)
 
 
 @pytest.mark.parametrize(

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import hashlib
 import hmac
 import json
-import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
-
-import httpx
-from starlette.types import ASGIApp
 
 from pandium_embed import PandiumUser
 
-# A copy of shared/pandium-success.example.json (Pandium's documented pandium-success payload),
-# kept in the repo so the suite needs nothing outside it.
 # Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
 USER = PandiumUser(
     "user-1",
@@ -33,7 +23,8 @@ USER = PandiumUser(
     auditable_id="admin-7",
     auditable_display_name="Support Admin",
 )
-SUCCESS_EXAMPLE = Path(__file__).parent / "fixtures" / "pandium-success.example.json"
+# The example pandium-success payload from Pandium's Auth-Only documentation, kept with the tests.
+SUCCESS_EXAMPLE = Path(__file__).parents[1] / "fixtures" / "pandium-success.example.json"
 
 HS256_HEADER = b'{"alg":"HS256","typ":"JWT"}'
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="pandium-mock-data">(.*?)</script>', re.S)
@@ -91,60 +82,3 @@ def shape(value: Any, path: str = "") -> Any:
     if isinstance(value, bool):
         return "bool"
     return type(value).__name__
-
-
-@contextlib.contextmanager
-def quiet_httpx() -> Iterator[None]:
-    """httpx logs every request URL at INFO, and the stand-in's URLs carry ``?tenant=<token>``: the
-    suite's log guard (tests/conftest.py) rightly fails on that. It is the test client talking, not
-    the product, so the client is kept quiet instead."""
-    logger = logging.getLogger("httpx")
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(previous)
-
-
-@contextlib.asynccontextmanager
-async def asgi_client(app: ASGIApp, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client that calls ``app`` in-process (ASGITransport), without request logging."""
-    with quiet_httpx():
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
-            yield client
-
-
-class AsgiClient:
-    """Requests to ``app`` through httpx.ASGITransport, each on an event loop of its own in a worker
-    thread: the browser tests' Playwright (sync API) keeps a loop running in the main thread for the
-    rest of the session, so tests collected after them cannot run a loop there."""
-
-    def __init__(self, app: ASGIApp, base_url: str) -> None:
-        self.app = app
-        self.base_url = base_url
-
-    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
-        async def send() -> httpx.Response:
-            async with asgi_client(self.app, self.base_url) as client:
-                return await client.request(method, url, **options)
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, send()).result()
-
-    def get(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("GET", url, **options)
-
-    def post(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("POST", url, **options)
-
-    def delete(self, url: str, **options: Any) -> httpx.Response:
-        return self.request("DELETE", url, **options)
-
-    def __enter__(self) -> AsgiClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        return None
