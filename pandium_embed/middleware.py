@@ -114,32 +114,54 @@ _TOKEN_REFUSALS = {
 }
 
 
-@dataclass
 class _Call:
     """One request to a route: the ASGI call, its headers, the rest of the path after the route's
-    entry (a prefixed route's argument) and, for a mint route, its checked target.
+    entry (a prefixed route's argument), the route's ``name`` and ``flow``, and for a mint route its
+    checked target.
 
     The rest is what the request turned out to be, noted by the handlers as they learn it, for the
-    audit record, the span and the counts that ``_handle`` makes of it."""
+    audit record, the span and the counts that ``_handle`` makes of it. A plain class with slots: one
+    is made per request, and a dataclass with this many defaults costs twice as much to build."""
 
-    scope: Scope
-    receive: Receive
-    headers: Headers
-    rest: str = ""
-    target: str | None = None
-    # The route's name (``_Route.name``), what audit records and spans call it.
-    name: str | None = None
-    flow: Flow | None = None
-    request: Request | None = None
-    user: PandiumUser | None = None
-    minted: MintRecord | None = None
-    outcome: str | None = None
-    event_type: str | None = None
-    # Only while something records: otherwise the request does no telemetry work at all.
-    telemetry: Telemetry | None = None
-    span: RouteSpan | None = None
-    # on_mint already ran for this request (and may be what failed): no second record.
-    audited: bool = False
+    __slots__ = (
+        "audited",
+        "event_type",
+        "flow",
+        "headers",
+        "minted",
+        "name",
+        "outcome",
+        "receive",
+        "request",
+        "rest",
+        "scope",
+        "span",
+        "target",
+        "telemetry",
+        "user",
+    )
+
+    def __init__(
+        self, scope: Scope, receive: Receive, headers: Headers, rest: str, name: str | None, flow: Flow | None
+    ) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.headers = headers
+        self.rest = rest
+        self.name = name
+        self.flow = flow
+        self.target: str | None = None
+        self.request: Request | None = None
+        self.user: PandiumUser | None = None
+        # The audit record of the token about to be answered (only when there is an on_mint to get it).
+        self.minted: MintRecord | None = None
+        self.outcome: str | None = None
+        self.event_type: str | None = None
+        # Only while something records: otherwise the request does no telemetry work at all.
+        self.telemetry: Telemetry | None = None
+        self.span: RouteSpan | None = None
+        # on_mint already ran for this request (and may be what failed): no second record.
+        self.audited = False
 
 
 @dataclass(frozen=True)
@@ -325,7 +347,7 @@ class PandiumMiddleware:
         if matched is None:
             return error_response("not-found", as_html=as_html)
         route, rest = matched
-        call = _Call(scope, receive, headers, rest, name=route.name, flow=route.flow)
+        call = _Call(scope, receive, headers, rest, route.name, route.flow)
         if route.name is not None and self._telemetry is not None and self._telemetry.active():
             call.telemetry = self._telemetry
             call.span = self._telemetry.span(scope["method"], route.name)
@@ -336,6 +358,15 @@ class PandiumMiddleware:
                 call.target = self._path_target(route.flow, rest)
             allow(scope["method"], route.methods)
             response = await route.handler(call)
+            if route.audited:
+                # The answer carries a fresh token: audit it before it leaves (if the audit cannot be
+                # written, the token is never sent), then count it.
+                call.outcome = "minted"
+                if self._on_mint is not None:
+                    call.audited = True
+                    await self._on_mint(call.request, call.user, call.minted)
+                if call.telemetry is not None and call.flow is not None:
+                    call.telemetry.minted(call.flow)
         except Refused as refused:
             response = error_response(
                 refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers
@@ -381,19 +412,6 @@ class PandiumMiddleware:
             # The refusal is answered anyway; the failure is the operator's to see.
             logger.exception(AUDIT_HOOK_FAILED, reason, route.name)
 
-    async def _answered(self, call: _Call) -> None:
-        """The token minted for ``call`` is about to be answered: audit it (if the audit cannot be
-        written, the token is never sent) and count it."""
-        record = call.minted
-        if record is None:
-            raise RuntimeError("_answered before _mint")
-        if self._on_mint is not None:
-            call.audited = True
-            await self._on_mint(call.request, call.user, record)
-        call.outcome = "minted"
-        if call.telemetry is not None:
-            call.telemetry.minted(record.flow)
-
     def _path_target(self, flow: Flow, rest: str) -> str | None:
         # One plain segment or a configured connector: no path tricks reach the redirect.
         try:
@@ -411,7 +429,6 @@ class PandiumMiddleware:
             request = Request(call.scope, call.receive)
             user = await self._require_user(call, request)
             url, _ = await self._mint(call, request, user, flow, call.target)
-            await self._answered(call)
             return redirect_response(url)
 
         target = FLOWS[flow].target
@@ -429,7 +446,6 @@ class PandiumMiddleware:
         flow, target = self._token_target(body.value)
         call.flow, call.target = flow, target
         url, issued_at = await self._mint(call, request, user, flow, target)
-        await self._answered(call)
         return json_response({"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS}, headers=MINT_HEADERS)
 
     def _token_target(self, value: Any) -> tuple[Flow, str | None]:
@@ -489,7 +505,6 @@ class PandiumMiddleware:
         # visits may each mint, but only the one that wins the claim sees its token.
         if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
             raise Refused("link-used")
-        await self._answered(call)
         return redirect_response(url)
 
     async def _serve_loader(self, call: _Call) -> Response:
@@ -539,7 +554,7 @@ class PandiumMiddleware:
     async def _mint(
         self, call: _Call, request: Request, user: PandiumUser, flow: Flow, target: str | None
     ) -> tuple[str, int]:
-        """The flow's URL with a fresh token; its audit record waits on ``call`` for ``_answered``."""
+        """The flow's URL with a fresh token; its audit record waits on ``call`` until the answer is ready."""
         now = self._clock()
         xti = None if flow != "connect" else await self._auth_only_xti(request, user, target)
         jti = self._new_jti()
@@ -550,15 +565,16 @@ class PandiumMiddleware:
             # The message names the field or the size, never a value: safe to log.
             logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
             raise Refused("server-error") from None
-        call.minted = MintRecord(
-            route=call.name or "",
-            flow=flow,
-            target=target,
-            sub=user.sub,
-            auditable_id=user.auditable_id,
-            jti=jti,
-            iat=int(now),
-        )
+        if self._on_mint is not None:
+            call.minted = MintRecord(
+                route=call.name or "",
+                flow=flow,
+                target=target,
+                sub=user.sub,
+                auditable_id=user.auditable_id,
+                jti=jti,
+                iat=int(now),
+            )
         return url, int(now)
 
     async def _auth_only_xti(self, request: Request, user: PandiumUser, connector: str | None) -> dict[str, Any]:
