@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -297,9 +297,9 @@ class PandiumMiddleware:
             launch_route = _Route(("GET",), launch, redact_as="<ticket>", name="/launch/{ticket}", audited=True)
             self._prefixed.append(("/launch/", launch_route))
         if on_webhook is not None and webhook_secrets is not None:
-            if not isinstance(self._ticket_store, DeliveryStore):
-                raise ValueError(BAD_DELIVERY_STORE)
-            receive_webhook = functools.partial(self._webhook, Hook(on_webhook), self._ticket_store)
+            # A DeliveryStore: checked above for a given store, and true of the default one.
+            deliveries = cast(DeliveryStore, self._ticket_store)
+            receive_webhook = functools.partial(self._webhook, Hook(on_webhook), deliveries)
             webhook_route = _Route(
                 ("POST",),
                 receive_webhook,
