@@ -16,7 +16,7 @@ PASSTHROUGH_BUDGET = 0.03
 MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
 UNUSED_HOOKS_BUDGET = 0.02
-# The served loader (issue 16): 2,800 B gz for today's features, never above 3,072 as features are added.
+# The served loader: 2,800 B gz for today's features, never above 3,072 as features are added.
 LOADER_BUDGET_BYTES = 2_800
 
 

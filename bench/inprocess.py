@@ -6,14 +6,11 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import jwt
 from starlette.types import ASGIApp, Message, Scope
 
 from . import apps
-from .harness import Paired, Run, alternate, calibrate, paired, quiet_gc, run_of
+from .harness import Batch, Paired, alternate, batch_size, paired, quiet_gc, variant, warm_up
 
 
 def make_scope(path: str, *, method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> Scope:
@@ -49,7 +46,7 @@ async def _send(message: Message) -> None:
     return None
 
 
-async def _batch(app: ASGIApp, scope: Scope, n: int) -> tuple[int, int]:
+async def request_batch(app: ASGIApp, scope: Scope, n: int) -> tuple[int, int]:
     """(wall ns, CPU ns) for ``n`` requests, the GC kept out of the loop. Each call gets a shallow
     copy of the scope because Starlette writes into it (app, router, endpoint...)."""
     with quiet_gc():
@@ -73,18 +70,6 @@ async def capture(app: ASGIApp, scope: Scope) -> tuple[int, dict[str, str], byte
     return start["status"], headers, body
 
 
-def check_redirect(status: int, headers: dict[str, str]) -> dict[str, Any]:
-    """A mint answer must be a 303 to the marketplace carrying a token PyJWT accepts."""
-    if status != 303:
-        raise AssertionError(f"expected 303, got {status}")
-    location = headers["location"]
-    if not location.startswith(apps.MARKETPLACE_BASE + "?tenant="):
-        raise AssertionError(f"unexpected Location {location[:60]}...")
-    token = parse_qs(urlsplit(location).query)["tenant"][0]
-    claims: dict[str, Any] = jwt.decode(token, apps.SECRET, algorithms=["HS256"])
-    return claims
-
-
 @dataclass(frozen=True)
 class InProcessFigures:
     passthrough: Paired  # ours / no-op wrapper, ns per request
@@ -93,14 +78,6 @@ class InProcessFigures:
     unused_hooks: Paired  # ours as shipped ns / ours with telemetry=False ns (no audit hook in either)
     passthrough_batch: int
     mint_batch: int
-
-
-def _timer(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope, n: int) -> Callable[[], Run]:
-    def run() -> Run:
-        wall, cpu = loop.run_until_complete(_batch(app, scope, n))
-        return run_of(wall, cpu, n)  # wall ns per request
-
-    return run
 
 
 def measure(
@@ -113,74 +90,56 @@ def measure(
         loop.close()
 
 
-def _seconds(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope) -> Callable[[int], float]:
-    return lambda k: loop.run_until_complete(_batch(app, scope, k))[0] / 1e9
-
-
 def _measure(
     loop: asyncio.AbstractEventLoop, rounds: int, batch_seconds: float, max_seconds: float, log: Callable[[str], None]
 ) -> InProcessFigures:
+    def batch_of(app: ASGIApp, scope: Scope) -> Batch:
+        return lambda n: loop.run_until_complete(request_batch(app, scope, n))
+
     # Three separate host apps, so no variant warms another's caches.
-    bare = apps.host_app()
-    noop = apps.NoopMiddleware(apps.host_app())
-    ours = apps.pandium(apps.host_app())
     hello = make_scope("/hello")
-    for app in (bare, noop, ours):
+    passthrough_apps: dict[str, ASGIApp] = {
+        "bare": apps.host_app(),
+        "noop": apps.NoopMiddleware(apps.host_app()),
+        "ours": apps.pandium(apps.host_app()),
+    }
+    for app in passthrough_apps.values():
         status, _, body = loop.run_until_complete(capture(app, hello))
         if (status, body) != (200, b"hello"):
             raise AssertionError(f"pass-through route answered {status} {body!r}")
-
-    n = calibrate(_seconds(loop, noop, hello), batch_seconds)
-    for app in (bare, noop, ours):  # warm up
-        for _ in range(20):
-            loop.run_until_complete(_batch(app, hello, n))
+    batches = {name: batch_of(app, hello) for name, app in passthrough_apps.items()}
+    n = batch_size(batches["noop"], batch_seconds)
+    warm_up(list(batches.values()), n)
     log(f"  pass-through: {n} requests per batch, until {rounds} clean alternating rounds")
     passthrough = alternate(
-        {
-            "bare": _timer(loop, bare, hello, n),
-            "noop": _timer(loop, noop, hello, n),
-            "ours": _timer(loop, ours, hello, n),
-        },
-        rounds,
-        max_seconds=max_seconds / 2,
+        {name: variant(batch, n) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2
     )
 
     # Mint: both routes live in the same wrapped app, so they share it and the identify function.
     app = apps.pandium(apps.host_app())
-    ours_scope = make_scope("/pandium/marketplace")
-    docs_scope = make_scope("/docs/marketplace")
-    ours_claims = check_redirect(*loop.run_until_complete(capture(app, ours_scope))[:2])
-    docs_claims = check_redirect(*loop.run_until_complete(capture(app, docs_scope))[:2])
+    scopes = {"ours": make_scope("/pandium/marketplace"), "docs": make_scope("/docs/marketplace")}
+    ours_claims, docs_claims = (
+        apps.marketplace_claims(*loop.run_until_complete(capture(app, scope))[:2]) for scope in scopes.values()
+    )
     for claims in (ours_claims, docs_claims):
         claims.pop("iat"), claims.pop("jti")
     if ours_claims != docs_claims:
         raise AssertionError(f"the two mint routes sign different claims: {ours_claims} != {docs_claims}")
-
-    m = calibrate(_seconds(loop, app, docs_scope), batch_seconds)
-    for _ in range(20):
-        loop.run_until_complete(_batch(app, ours_scope, m))
-        loop.run_until_complete(_batch(app, docs_scope, m))
+    batches = {name: batch_of(app, scope) for name, scope in scopes.items()}
+    m = batch_size(batches["docs"], batch_seconds)
+    warm_up(list(batches.values()), m)
     log(f"  mint: {m} requests per batch, until {rounds} clean alternating rounds")
-    mint = alternate(
-        {"ours": _timer(loop, app, ours_scope, m), "docs": _timer(loop, app, docs_scope, m)},
-        rounds,
-        max_seconds=max_seconds / 2,
-    )
+    mint = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2)
 
     # Unused audit hook and OpenTelemetry: the mint route as shipped (no on_mint; the OTel API's no-op
     # providers when installed) against the same middleware with telemetry=False, each in its own app.
-    shipped = apps.pandium(apps.host_app())
-    untraced = apps.pandium(apps.host_app(), telemetry=False)
-    for variant in (shipped, untraced):
-        check_redirect(*loop.run_until_complete(capture(variant, ours_scope))[:2])
-        for _ in range(20):
-            loop.run_until_complete(_batch(variant, ours_scope, m))
+    hook_apps = {"shipped": apps.pandium(apps.host_app()), "untraced": apps.pandium(apps.host_app(), telemetry=False)}
+    for variant_app in hook_apps.values():
+        apps.marketplace_claims(*loop.run_until_complete(capture(variant_app, scopes["ours"]))[:2])
+    batches = {name: batch_of(variant_app, scopes["ours"]) for name, variant_app in hook_apps.items()}
+    warm_up(list(batches.values()), m)
     log(f"  unused hooks: {m} mints per batch, until {rounds} clean alternating rounds")
-    hooks = alternate(
-        {"shipped": _timer(loop, shipped, ours_scope, m), "untraced": _timer(loop, untraced, ours_scope, m)},
-        rounds,
-        max_seconds=max_seconds / 4,
-    )
+    hooks = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 4)
     return InProcessFigures(
         passthrough=paired(passthrough["ours"], passthrough["noop"]),
         wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),

@@ -205,6 +205,7 @@ def _run_mock(
         _flow_line("install", base, org, "<integration_id>") + f"   (ids: {ids})",
         *(_flow_line("connect", base, org, connector.name) for connector in app.connectors),
         f"  Records             {base}{RESERVED_PREFIX}/records",
+        f"  Scenario            {base}{RESERVED_PREFIX}/scenario   (POST JSON to misbehave, DELETE to reset)",
         f"  Framed by           {' '.join(app.parent_origins)}",
         # The URL itself is not printed: it holds the receiver's secret.
         f"  Notifications       {'sent to the configured URL' if app.notifications_url else 'off'}"

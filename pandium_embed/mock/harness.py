@@ -16,6 +16,7 @@ from ..config import PandiumConfig
 from .app import MockPandium
 from .notifications import Notification
 from .records import AcceptedToken, RejectedToken
+from .scenarios import Scenario
 from .server import BackgroundServer
 
 __all__ = ["DEFAULT_ORG", "MockPandiumServer"]
@@ -119,6 +120,18 @@ class MockPandiumServer:
     def redeliver(self, notification: Notification) -> Notification | None:
         """Send ``notification`` again, unchanged, as a sender's retry would."""
         return _run(self.app.redeliver(notification))
+
+    def scenario(self, **fields: Any) -> Scenario:
+        """Make the stand-in misbehave until reset: ``mock.scenario(reject="expired", times=1)``.
+
+        The fields are ``MockPandium.scenario``'s (``reject``, ``status``, ``delay``, ``silent``,
+        ``tenant``, ``deny_consent``, ``times``); a wrong one raises ``ScenarioError`` naming it.
+        """
+        return self.app.scenario(**fields)
+
+    def reset_scenario(self) -> None:
+        """Behave again (the ``pandium_mock`` fixture starts every test with a fresh stand-in)."""
+        self.app.reset_scenario()
 
     def start(self) -> MockPandiumServer:
         self._server.start()

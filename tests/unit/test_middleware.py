@@ -1,4 +1,4 @@
-"""PandiumMiddleware through the ASGI interface: routes, refusals, hooks, pass-through (HOSTILE 16-22)."""
+"""PandiumMiddleware through the ASGI interface: routes, refusals, hooks, pass-through, and hostile requests."""
 
 from __future__ import annotations
 
