@@ -245,7 +245,8 @@ async def test_events_launch_and_webhook_routes_are_spanned_by_template(recorded
         launch_secret=launch_secret,
     )
     link = launch_url(CONFIG, "user-1", flow="marketplace", max_age=60, launch_secret=launch_secret)
-    event = {"type": "pandium-save-sync", "tenant": {"id": 11, "integration": {"id": 1, "name": "HubSpot"}}}
+    tenant = {"id": 11, "name": "hubspot-user-1", "integration": {"id": 1, "name": "HubSpot"}}
+    event = {"type": "pandium-save-sync", "tenant": tenant}
     notification = {
         "event_type": "run_failed",
         "environment": "acme",
