@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,11 @@ def redis_url() -> Iterator[str]:
     """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session."""
     with running_redis() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def npm_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch project with the packed npm package (js/) and React installed offline (tests/support/npm.py)."""
+    from tests.support.npm import scratch_project
+
+    return scratch_project(tmp_path_factory.mktemp("npm"))

@@ -22,9 +22,7 @@ from pandium_embed.webhooks import WebhookEvent, webhook_url
 from tests.support.loader_bed import HostPages, connector_token
 from tests.support.mock import USER
 from tests.support.mock_host import TIMEOUT_MS
-from tests.support.page import wait_for_events
-
-from .test_report import approve_auth_only, install
+from tests.support.page import approve_auth_only, install, wait_for_events
 
 WEBHOOK_SECRET = "browser-webhook-secret-0123456789abcdefghijk"
 
