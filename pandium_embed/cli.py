@@ -128,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
             "integration id its tenants report (repeatable; default: gwt=GWT,5)"
         ),
     )
+    mock.add_argument(
+        "--notifications-url",
+        metavar="URL",
+        help=(
+            "where to POST Pandium's notifications (tenant_created, tenant_archived, ...), e.g. your app's "
+            "<prefix>/webhooks/<secret> (default: $PANDIUM_MOCK_NOTIFICATIONS_URL, which keeps the secret "
+            "out of the process list)"
+        ),
+    )
     # Each subcommand carries its own parser, so its errors print its own usage line.
     mock.set_defaults(run=_run_mock, parser=mock)
     return parser
@@ -186,6 +195,7 @@ def _run_mock(
             parent_origins=args.parent_origins,
             integrations=args.integrations or CLI_INTEGRATIONS,
             connectors=args.connectors or CLI_CONNECTORS,
+            notifications_url=args.notifications_url or environ.get("PANDIUM_MOCK_NOTIFICATIONS_URL") or None,
         )
     except ValueError as error:
         # The messages name the bad setting, never the secret.
@@ -210,6 +220,9 @@ def _run_mock(
         f"  Records             {base}{RESERVED_PREFIX}/records",
         f"  Scenario            {base}{RESERVED_PREFIX}/scenario   (POST JSON to misbehave, DELETE to reset)",
         f"  Framed by           {' '.join(app.parent_origins)}",
+        # The URL itself is not printed: it holds the receiver's secret.
+        f"  Notifications       {'sent to the configured URL' if app.notifications_url else 'off'}"
+        f" (on demand: POST {base}{RESERVED_PREFIX}/notifications)",
         *_settings_lines(org, base, app.connectors),
     ]
     print("\n".join(lines), file=out, flush=True)
