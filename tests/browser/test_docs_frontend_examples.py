@@ -12,7 +12,7 @@ from pandium_embed.mock import Connector
 from tests.support.docs import EXAMPLES
 from tests.support.loader_bed import LoaderEnv
 from tests.support.mock_host import MockHost
-from tests.support.page import events, loaded, post
+from tests.support.page import approve_connection, events, loaded, post
 
 
 def example(name: str) -> str:
@@ -49,23 +49,13 @@ def test_the_events_example_sends_a_signed_out_user_to_login(browser: Browser, e
         context.close()
 
 
-def complete_consent(popup: Page) -> None:
-    """What the user does in Pandium's Auth-Only window: connect, then approve in the consent window."""
-    popup.wait_for_load_state()
-    with popup.expect_popup() as consent_info:
-        popup.get_by_role("button", name="Connect GWT").click()
-    consent = consent_info.value
-    consent.wait_for_load_state()
-    with consent.expect_event("close"):
-        consent.get_by_role("button", name="Approve").click()
-
-
 def test_the_popup_markup_connects_and_reports(page: Page, host: MockHost) -> None:
     host.open(page, example("popup.html"))
     with page.expect_popup() as info:
         page.get_by_role("button", name="Connect Great Widgets").click()
     popup = info.value
-    complete_consent(popup)
+    popup.wait_for_load_state()
+    approve_connection(popup, "GWT")
     [(sub, event)] = host.reports.wait_for(1)
     assert (sub, event.kind, event.connector) == ("user-1", "success", "gwt")
     assert [record.flow for record in host.mock.accepted] == ["connect"]
@@ -83,7 +73,8 @@ def test_the_popup_open_example_refreshes_on_success_and_close(page: Page, host:
     with page.expect_popup() as info:
         page.locator("#connect").click()
     popup = info.value
-    complete_consent(popup)
+    popup.wait_for_load_state()
+    approve_connection(popup, "GWT")
     page.wait_for_function("() => window.__calls.length === 1")
     [(_, event)] = host.reports.wait_for(1)
     assert page.evaluate("() => window.__calls") == [["refresh", int(event.tenant_id)]]

@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 
 from tests.support.mock import load_success_example, shape
 from tests.support.mock_host import MockHost
-from tests.support.page import events, message_listeners, wait_for_events, wait_for_raw
+from tests.support.page import approve_connection, events, message_listeners, wait_for_events, wait_for_raw
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
 # window.open counted, so "opened once" is read from the page rather than inferred from silence.
@@ -49,12 +49,7 @@ def test_popup_mode_completes_an_auth_only_connect(page: Page, host: MockHost) -
 
     # Pandium's Auth-Only page opens its own consent popup, which answers it; the page then posts
     # pandium-success to the window that opened it: our host page.
-    with popup.expect_popup() as consent_info:
-        popup.get_by_role("button", name="Connect HubSpot").click()
-    consent = consent_info.value
-    consent.wait_for_load_state()
-    with consent.expect_event("close"):
-        consent.get_by_role("button", name="Approve").click()
+    approve_connection(popup, "HubSpot")
 
     [success] = wait_for_events(page, "success", target="pop")
     detail = success["detail"]

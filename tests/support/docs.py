@@ -10,6 +10,8 @@ from types import ModuleType
 
 import pytest
 
+from pandium_embed.mock.harness import MockPandiumServer
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 EXAMPLES = DOCS / "examples"
@@ -43,3 +45,17 @@ def run_file(
 def code_blocks(markdown: str) -> list[tuple[str, str]]:
     """``(language, text)`` of each fenced block."""
     return [(match.group(1), match.group(2)) for match in FENCE.finditer(markdown)]
+
+
+def mock_environment(mock: MockPandiumServer, secret: str) -> dict[str, str]:
+    """The environment an example reads (``PandiumConfig.from_env()``, the REST API's key and URL),
+    pointed at a running stand-in signed with ``secret``."""
+    return {
+        "PANDIUM_ORG": mock.org,
+        "PANDIUM_SHARED_SECRET": secret,
+        "PANDIUM_MARKETPLACE_BASE_URL": mock.url,
+        "PANDIUM_INSTALL_BASE_URL": mock.url,
+        "PANDIUM_CONNECT_BASE_URL": mock.url,
+        "PANDIUM_API_KEY": mock.api_key,
+        "PANDIUM_API_URL": mock.url,
+    }

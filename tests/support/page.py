@@ -99,3 +99,14 @@ def install(page: Page, element_id: str, integration: str) -> None:
     market = frame(page, element_id)
     market.get_by_role("button", name=f"Install {integration}").click()
     market.locator("#save").click()
+
+
+def approve_connection(auth_window: Page, system: str) -> None:
+    """What the user does in the stand-in's Auth-Only window: "Connect <system>", then Approve in the
+    consent popup it opens, which closes itself; the window then posts pandium-success to its opener."""
+    with auth_window.expect_popup() as consent_info:
+        auth_window.get_by_role("button", name=f"Connect {system}").click()
+    consent = consent_info.value
+    consent.wait_for_load_state()
+    with consent.expect_event("close"):
+        consent.get_by_role("button", name="Approve").click()

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from pandium_embed import PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
 from tests.support.asgi import asgi_client, bare_app, quiet_httpx
-from tests.support.docs import EXAMPLES, run_file
+from tests.support.docs import EXAMPLES, mock_environment, run_file
 from tests.support.mock import page_data
 
 SECRET = "readme-beyond-secret-0123456789abcdefghij"
@@ -24,18 +24,7 @@ NAVIGATE = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
 @pytest.mark.anyio
 async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:
     with MockPandiumServer(secret=SECRET) as mock:
-        for name, value in {
-            "PANDIUM_ORG": mock.org,
-            "PANDIUM_SHARED_SECRET": SECRET,
-            "PANDIUM_MARKETPLACE_BASE_URL": mock.url,
-            "PANDIUM_INSTALL_BASE_URL": mock.url,
-            "PANDIUM_CONNECT_BASE_URL": mock.url,
-            "LAUNCH_SECRET": LAUNCH_SECRET,
-            "PANDIUM_API_KEY": mock.api_key,
-            "PANDIUM_API_URL": mock.url,
-            "REDIS_URL": redis_url,
-        }.items():
-            monkeypatch.setenv(name, value)
+        environment = {**mock_environment(mock, SECRET), "LAUNCH_SECRET": LAUNCH_SECRET, "REDIS_URL": redis_url}
         saved: list[tuple[str, dict[str, Any]]] = []
 
         async def save_connection(sub: str, tenant: dict[str, Any]) -> None:
@@ -49,7 +38,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
         yourapp.identify = identify  # type: ignore[attr-defined]
         yourapp.save_connection = save_connection  # type: ignore[attr-defined]
         yourapp.load_user = lambda sub: PandiumUser(sub, display_name="Loaded")  # type: ignore[attr-defined]
-        example = run_file(EXAMPLES / "beyond_the_glue.py", monkeypatch, modules={"yourapp": yourapp})
+        example = run_file(EXAMPLES / "beyond_the_glue.py", monkeypatch, env=environment, modules={"yourapp": yourapp})
         app = example.app
         try:
             # The emailed link: absolute, works once without a session.

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
 from tests.support.asgi import bare_app, quiet_asgi_client, quiet_httpx
-from tests.support.docs import EXAMPLES, run_file
+from tests.support.docs import EXAMPLES, mock_environment, run_file
 from tests.support.mock import page_data
 
 SECRET = "readme-webhooks-secret-0123456789abcdefghij"
@@ -35,22 +35,15 @@ def identify(request: Request) -> PandiumUser | None:
 def example(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[dict[str, Any]]:
     """The example executed with its environment: a running MockPandium and the host app."""
     with MockPandiumServer(secret=SECRET) as mock:
-        for name, value in {
-            "PANDIUM_ORG": mock.org,
-            "PANDIUM_SHARED_SECRET": SECRET,
-            "PANDIUM_MARKETPLACE_BASE_URL": mock.url,
-            "PANDIUM_INSTALL_BASE_URL": mock.url,
-            "PANDIUM_CONNECT_BASE_URL": mock.url,
-            "PANDIUM_API_KEY": mock.api_key,
-            "PANDIUM_API_URL": mock.url,
+        environment = {
+            **mock_environment(mock, SECRET),
             "PANDIUM_WEBHOOK_SECRET": f"{OLD_WEBHOOK_SECRET},{WEBHOOK_SECRET}",
             "REDIS_URL": redis_url,
-        }.items():
-            monkeypatch.setenv(name, value)
+        }
         yourapp = ModuleType("yourapp")  # what the example imports from the reader's own app
         yourapp.app = bare_app  # type: ignore[attr-defined]
         yourapp.identify = identify  # type: ignore[attr-defined]
-        module = run_file(EXAMPLES / "server_side_truth.py", monkeypatch, modules={"yourapp": yourapp})
+        module = run_file(EXAMPLES / "server_side_truth.py", monkeypatch, env=environment, modules={"yourapp": yourapp})
         namespace: dict[str, Any] = dict(vars(module))
         # Each test run gets keys of its own in the shared redis-server.
         namespace["app"]._ticket_store._delivery_key_prefix = f"test:{uuid.uuid4().hex}:"
