@@ -49,20 +49,24 @@ def test_js_dist_is_exactly_a_fresh_build_of_js_src(tmp_path: Path) -> None:
         "types/react.d.ts",
         "types/pandium-embed.d.ts",
         "types/types.d.ts",
+        "testing.mjs",
+        "testing.mjs.map",
+        "types/testing/index.d.ts",
     }
     assert expected <= set(fresh)
 
 
 def test_the_source_maps_carry_the_readable_source() -> None:
     for name, source in (
-        ("pandium-embed.js.map", "element.ts"),
-        ("pandium-embed.mjs.map", "element.ts"),
-        ("react.mjs.map", "react.ts"),
+        ("pandium-embed.js.map", "src/element.ts"),
+        ("pandium-embed.mjs.map", "src/element.ts"),
+        ("react.mjs.map", "src/react.ts"),
+        ("testing.mjs.map", "testing/index.ts"),
     ):
         source_map = json.loads((DIST / name).read_text(encoding="utf-8"))
-        assert f"../src/{source}" in source_map["sources"], name
-        text = source_map["sourcesContent"][source_map["sources"].index(f"../src/{source}")]
-        assert text == (ROOT / "js" / "src" / source).read_text(encoding="utf-8")
+        assert f"../{source}" in source_map["sources"], name
+        text = source_map["sourcesContent"][source_map["sources"].index(f"../{source}")]
+        assert text == (ROOT / "js" / source).read_text(encoding="utf-8")
 
 
 def test_each_marked_feature_can_be_left_out_for_make_bench(tmp_path: Path) -> None:
