@@ -92,7 +92,8 @@ const ATTRIBUTES: Readonly<Record<string, string>> = {
   width: "width",
   height: "height",
   id: "id",
-  className: "className",
+  // "class", not "className": React 18 writes a custom element's props as attributes by their names.
+  className: "class",
 };
 
 /** Attribute values for the element: `true` is present (""), `false` and `undefined` are absent. */

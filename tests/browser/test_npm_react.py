@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from pandium_embed.loader import browser_settings
 from tests.support.mock_host import TIMEOUT_MS, MockHost
-from tests.support.npm import bundle, run
+from tests.support.npm import REACT_18, bundle, run
 from tests.support.page import approve_auth_only, frame, message_listeners
 
 APP = Path(__file__).with_name("react_app.jsx")
@@ -26,9 +26,10 @@ def app_bundle(npm_project: Path) -> bytes:
     return bundle(npm_project, APP, "react-app.js", beside={"react-example.jsx": EXAMPLE})
 
 
-@pytest.fixture
-def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
-    host.pages.assets["react-app.js"] = app_bundle
+def open_react_app(page: Page, host: MockHost, app: bytes) -> list[str]:
+    """Serve ``app`` (react_app.jsx bundled) on a page configured for the stand-in and open it; returns the
+    list that collects the page's console errors and warnings."""
+    host.pages.assets["react-app.js"] = app
     settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
     host.pages.pages["react"] = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>react</title>"
@@ -36,8 +37,17 @@ def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
         '<script type="module" src="/assets/react-app.js"></script></head><body><div id="root"></div></body></html>',
         {},
     )
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{host.server.url}/p/react")
+    return problems
+
+
+@pytest.fixture
+def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
+    open_react_app(page, host, app_bundle)
     yield page
 
 
@@ -57,7 +67,20 @@ def wait_for_calls(page: Page, callback: str, element_id: str, count: int = 1) -
 def test_under_strict_mode_each_element_mints_once_and_each_callback_fires_once(
     react_page: Page, host: MockHost
 ) -> None:
-    page = react_page
+    mints_once_and_calls_back_once(react_page, host)
+
+
+def test_with_react_18_too(page: Page, host: MockHost, npm_project_react_18: Path) -> None:
+    # The oldest React the component supports (its peer range is >=18), under the same StrictMode test.
+    app = bundle(npm_project_react_18, APP, "react-app.js", beside={"react-example.jsx": EXAMPLE})
+    problems = open_react_app(page, host, app)
+    assert page.evaluate("() => window.__reactVersion") == REACT_18
+    mints_once_and_calls_back_once(page, host)
+    assert page.evaluate("() => document.getElementById('b').className") == "wide"
+    assert problems == []
+
+
+def mints_once_and_calls_back_once(page: Page, host: MockHost) -> None:
     wait_for_calls(page, "onResize", "a")
     wait_for_calls(page, "onResize", "b")
     page.frame_locator("#example iframe").locator("#pandium-root").wait_for()

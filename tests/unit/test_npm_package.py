@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import pandium_embed
-from tests.support.npm import ROOT, run
+from tests.support.npm import REACT_18, ROOT, dev_version, run
 
 MANIFEST = json.loads((ROOT / "js" / "package.json").read_text(encoding="utf-8"))
 
@@ -93,20 +95,26 @@ def test_the_testing_kit_imports_and_type_checks_from_the_installed_package(npm_
     )
 
 
-def test_render_to_string_gives_the_elements_markup(npm_project: Path) -> None:
+# The component's peer range is "react": ">=18": the pinned React 19 and the oldest, 18, are tested.
+@pytest.mark.parametrize("project", ["npm_project", "npm_project_react_18"])
+def test_render_to_string_gives_the_elements_markup(project: str, request: pytest.FixtureRequest) -> None:
     script = (
-        'import { createElement } from "react"; import { renderToString } from "react-dom/server";'
+        'import { createElement, version } from "react"; import { renderToString } from "react-dom/server";'
         'import { PandiumEmbed } from "pandium-embed/react";'
+        "console.log(version);"
         'console.log(renderToString(createElement(PandiumEmbed, { view: "marketplace" })));'
         "console.log(renderToString(createElement(PandiumEmbed, "
         '{ connector: "gwt", report: true, minHeight: 300, expectMessage: 4000, fallback: "popup", onSuccess() {} })));'
+        'console.log(renderToString(createElement(PandiumEmbed, { mode: "popup", className: "wide" }, "Connect")));'
     )
-    first, second = node(npm_project, script).splitlines()
+    version, first, second, third = node(request.getfixturevalue(project), script).splitlines()
+    assert version == (REACT_18 if project == "npm_project_react_18" else dev_version("react"))
     assert first == '<pandium-embed view="marketplace"></pandium-embed>'
     assert second == (
         '<pandium-embed connector="gwt" report="" min-height="300" expect-message="4000" fallback="popup">'
         "</pandium-embed>"
     )
+    assert third == '<pandium-embed mode="popup" class="wide">Connect</pandium-embed>'
 
 
 def test_configure_refuses_what_is_not_a_list_of_origins(npm_project: Path) -> None:
