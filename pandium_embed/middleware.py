@@ -329,7 +329,10 @@ class PandiumMiddleware:
         return redirect_response(url)
 
     async def _serve_loader(self, call: _Call) -> Response:
-        body, etag = self._loader(root_path=call.scope.get("root_path", ""))
+        # Baked with the prefix as the browser sees it: what precedes it in the request's path, i.e. the
+        # root path when the app is mounted under one.
+        path: str = call.scope["path"]
+        body, etag = self._loader(root_path=path[: len(path) - len(self._prefix + "/embed.js")])
         cache_headers = {
             "ETag": etag,
             "Cache-Control": "public, max-age=300",
