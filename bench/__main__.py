@@ -15,6 +15,7 @@ from .report import Row, machine, table, write_section
 PASSTHROUGH_BUDGET = 0.03
 MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
+UNUSED_HOOKS_BUDGET = 0.02
 # The served loader: never above 3,072 B gz as features are added (2,800 without expect-message and
 # hints, the features added after its TypeScript rewrite: tests/unit/test_loader_build.py); React on
 # top ≤ 1 KB.
@@ -88,6 +89,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{wb.a.median / 1000:.2f} µs/req",
             f"bare app {wb.b.median / 1000:.2f} µs/req",
             _pct_range(wb),
+        )
+    )
+    hooks = ip.unused_hooks
+    met = hooks.ratio.median - 1 <= UNUSED_HOOKS_BUDGET
+    budgets.append(Budget("unused audit hook and OpenTelemetry on the mint route", met, _pct(hooks.ratio.median)))
+    rows.append(
+        Row(
+            "Mint route as shipped (no `on_mint`, OTel API without an SDK) vs `telemetry=False` (in-process)",
+            f"{hooks.a.median / 1000:.2f} µs/req",
+            f"telemetry=False {hooks.b.median / 1000:.2f} µs/req",
+            _pct_range(hooks),
+            "≤ +2%",
+            _verdict(met, hooks.trustworthy),
         )
     )
     mint = ip.mint

@@ -75,6 +75,7 @@ class InProcessFigures:
     passthrough: Paired  # ours / no-op wrapper, ns per request
     wrapped_vs_bare: Paired  # ours / bare app
     mint: Paired  # docs-style ns / ours ns = ours req/s / docs-style req/s
+    unused_hooks: Paired  # ours as shipped ns / ours with telemetry=False ns (no audit hook in either)
     passthrough_batch: int
     mint_batch: int
 
@@ -129,10 +130,21 @@ def _measure(
     warm_up(list(batches.values()), m)
     log(f"  mint: {m} requests per batch, until {rounds} clean alternating rounds")
     mint = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2)
+
+    # Unused audit hook and OpenTelemetry: the mint route as shipped (no on_mint; the OTel API's no-op
+    # providers when installed) against the same middleware with telemetry=False, each in its own app.
+    hook_apps = {"shipped": apps.pandium(apps.host_app()), "untraced": apps.pandium(apps.host_app(), telemetry=False)}
+    for variant_app in hook_apps.values():
+        apps.marketplace_claims(*loop.run_until_complete(capture(variant_app, scopes["ours"]))[:2])
+    batches = {name: batch_of(variant_app, scopes["ours"]) for name, variant_app in hook_apps.items()}
+    warm_up(list(batches.values()), m)
+    log(f"  unused hooks: {m} mints per batch, until {rounds} clean alternating rounds")
+    hooks = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 4)
     return InProcessFigures(
         passthrough=paired(passthrough["ours"], passthrough["noop"]),
         wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),
         mint=paired(mint["docs"], mint["ours"]),
+        unused_hooks=paired(hooks["shipped"], hooks["untraced"]),
         passthrough_batch=n,
         mint_batch=m,
     )

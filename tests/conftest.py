@@ -1,7 +1,8 @@
 """Suite-wide fixtures and the log guard.
 
-The guard: every log record emitted while a test runs (at any level, from any logger) is checked when
-that test ends; a leak of a token, a ``tenant=`` URL or a shared secret fails the test that caused it.
+The guard: every log record emitted while a test runs (at any level, from any logger) and every span
+ended meanwhile (its name, attributes, events and status) is checked when that test ends; a leak of a
+token, a ``tenant=`` URL, a shared secret or a webhook path's secret fails the test that caused it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.log_guard import WATCHED_SECRETS, RecordEverything, leaks_in, watch_config_secrets
+from tests.support.log_guard import (
+    SPANS,
+    WATCHED_SECRETS,
+    RecordEverything,
+    leaks_in,
+    record_spans,
+    span_texts,
+    watch_config_secrets,
+)
 from tests.support.redis import running_redis
 
 # Test modules build their configs at import, during collection, before any fixture runs: the
@@ -22,6 +31,7 @@ _session_patches = pytest.MonkeyPatch()
 
 def pytest_configure(config: pytest.Config) -> None:
     watch_config_secrets(_session_patches)
+    record_spans()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -31,6 +41,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def no_secrets_in_logs() -> Iterator[None]:
     handler = RecordEverything()
+    SPANS.clear()
     root = logging.getLogger()
     previous_level = root.level
     root.addHandler(handler)
@@ -42,6 +53,8 @@ def no_secrets_in_logs() -> Iterator[None]:
         root.setLevel(previous_level)
     leaked = leaks_in(handler.texts, WATCHED_SECRETS)
     assert not leaked, f"{len(leaked)} log record(s) carried a token, a tenant= URL or a secret"
+    leaky_spans = [span.name for span in SPANS.get_finished_spans() if leaks_in(span_texts(span), WATCHED_SECRETS)]
+    assert not leaky_spans, f"span(s) {leaky_spans} carried a token, a tenant= URL or a secret"
 
 
 @pytest.fixture

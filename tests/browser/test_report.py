@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, Request, Route
 
 from tests.support.mock_host import BROKEN_INTEGRATION, MockHost
-from tests.support.page import approve_auth_only, events, frame, wait_for_events
+from tests.support.page import approve_auth_only, events, frame, install, wait_for_events
 
 
 def record_reports(page: Page) -> list[dict[str, Any]]:
@@ -33,12 +33,6 @@ def record_reports(page: Page) -> list[dict[str, Any]]:
 
     page.on("request", on_request)
     return sent
-
-
-def install(page: Page, element_id: str, integration: str) -> None:
-    market = frame(page, element_id)
-    market.get_by_role("button", name=f"Install {integration}").click()
-    market.locator("#save").click()
 
 
 def test_an_auth_only_success_reaches_on_connected(page: Page, host: MockHost) -> None:

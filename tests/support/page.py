@@ -92,3 +92,10 @@ def approve_auth_only(page: Page, connect_page: Page | FrameLocator) -> None:
     consent.wait_for_load_state()
     with consent.expect_event("close"):
         consent.get_by_role("button", name="Approve").click()
+
+
+def install(page: Page, element_id: str, integration: str) -> None:
+    """On the marketplace in <pandium-embed id=element_id>: Install ``integration``, then Save."""
+    market = frame(page, element_id)
+    market.get_by_role("button", name=f"Install {integration}").click()
+    market.locator("#save").click()
