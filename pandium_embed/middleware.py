@@ -292,7 +292,10 @@ class PandiumMiddleware:
         self._new_jti = new_jti
         self._prefix = config.prefix
         self._prefix_length = len(config.prefix)
-        self._loader_body, self._loader_etag = render_loader(config)
+        # The loader as served under each root path (the prefix it bakes in includes it). An app has one
+        # or a few mounts; the cache bounds what a server that sets many could cost.
+        self._loader = functools.lru_cache(maxsize=16)(functools.partial(render_loader, config))
+        self._loader(root_path="")  # a build without its placeholder fails here, at start-up
 
         # The route table, built once: paths below the prefix. Adding a route is one entry here and
         # one handler below.
@@ -533,16 +536,20 @@ class PandiumMiddleware:
         return redirect_response(url)
 
     async def _serve_loader(self, call: _Call) -> Response:
+        # Baked with the prefix as the browser sees it: what precedes it in the request's path, i.e. the
+        # root path when the app is mounted under one.
+        path: str = call.scope["path"]
+        body, etag = self._loader(root_path=path[: len(path) - len(self._prefix + "/embed.js")])
         cache_headers = {
-            "ETag": self._loader_etag,
+            "ETag": etag,
             "Cache-Control": "public, max-age=300",
             "X-Content-Type-Options": "nosniff",
         }
         if_none_match = call.headers.get("if-none-match", "")
-        if self._loader_etag in {tag.strip() for tag in if_none_match.split(",")}:
+        if etag in {tag.strip() for tag in if_none_match.split(",")}:
             return Response(status_code=304, headers=cache_headers)
         return Response(
-            self._loader_body,
+            body,
             headers=cache_headers,
             media_type="text/javascript; charset=utf-8",
         )

@@ -14,7 +14,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.loader import CONFIG_PLACEHOLDER, render_loader
+from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
 from tests.support.asgi import sync_client
 
 SOURCE = Path(__file__).resolve().parents[2] / "js" / "dist" / "pandium-embed.js"
@@ -137,7 +137,16 @@ def test_other_methods_are_405(method: str) -> None:
 def test_served_under_a_root_path() -> None:
     response = fetch(SANDBOX, "GET", "/app/pandium/embed.js", root_path="/app")
     assert response.status_code == 200
-    assert baked(response.text)["origins"] == list(SANDBOX.origins)
+    # The baked prefix is where the routes are from the browser: under the mount.
+    assert baked(response.text) == {"origins": list(SANDBOX.origins), "prefix": "/app/pandium"}
+    top = fetch(SANDBOX, "GET", "/pandium/embed.js")
+    assert baked(top.text)["prefix"] == "/pandium"
+    # Two bodies, two ETags: a cache never hands one mount's copy to the other.
+    assert response.headers["etag"] != top.headers["etag"]
+    again = fetch(SANDBOX, "GET", "/app/pandium/embed.js", {"If-None-Match": top.headers["etag"]}, root_path="/app")
+    assert again.status_code == 200
+    # What a page that bundles the npm package renders for configure() is the same settings.
+    assert json.loads(browser_settings(SANDBOX, root_path="/app")) == baked(response.text)
 
 
 @pytest.mark.parametrize(("config", "path"), [(SANDBOX, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")])
