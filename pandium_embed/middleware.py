@@ -6,29 +6,39 @@ the prefix the middleware answers itself, never passing the request on: the pref
 
 from __future__ import annotations
 
-import functools
 import inspect
-import json
-import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeAlias
+from typing import Any, TypeAlias
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from .config import SEGMENT_PATTERN, TOKEN_LIFETIME_SECONDS, PandiumConfig, origin_of
-from .events import MAX_EVENT_BODY_SIZE, ConnectedTenant, EventRejected, parse_event
-from .launch import LaunchRefused, LaunchTicket, check_launch_secret, read_ticket
-from .loader import render_loader
-from .responses import MINT_HEADERS, error_response, json_response, redirect_response, wants_html
-from .stores import MemoryTicketStore, TicketStore
-from .tokens import PandiumUser, mint_token
-from .urls import connect_url, install_url, marketplace_url
+from .config import PandiumConfig
+
+# The messages are re-exported: users and tests import them from here.
+from .core import (  # noqa: F401
+    ALONE_WITHOUT_USER_FOR_SUB,
+    BAD_BODY_LIMIT,
+    BAD_CONFIG,
+    BAD_IDENTIFY,
+    BAD_ON_CONNECTED,
+    BAD_TICKET_STORE,
+    BAD_USER_FOR_SUB,
+    DEFAULT_MAX_BODY_SIZE,
+    LAUNCH_OPTIONS_WITHOUT_SECRET,
+    MISSING_CONNECTOR_TOKEN,
+    Hook,
+    PandiumCore,
+    Refused,
+    too_large,
+)
+from .events import ConnectedTenant
+from .stores import TicketStore
+from .tokens import PandiumUser
 
 __all__ = [
     "AnyASGIApp",
@@ -39,8 +49,6 @@ __all__ = [
     "UserForSubHook",
 ]
 
-logger = logging.getLogger("pandium_embed")
-
 IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[PandiumUser | None]"]
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
 OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
@@ -48,59 +56,6 @@ UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | None | Awaitable[Pand
 # Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
 # __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
 AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
-
-MISSING_CONNECTOR_TOKEN = (
-    "PandiumMiddleware: config.connectors is set but connector_token is not. Pass "
-    "connector_token=(request, user, connector) -> str returning a credential for your own API, "
-    "which Pandium's Auth-Only page uses to connect the user."
-)
-BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
-BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
-BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
-BAD_ON_CONNECTED = "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
-BAD_USER_FOR_SUB = "PandiumMiddleware user_for_sub must be a callable taking a sub and returning a PandiumUser or None."
-BAD_TICKET_STORE = (
-    "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
-)
-LAUNCH_OPTIONS_WITHOUT_SECRET = (
-    "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
-)
-ALONE_WITHOUT_USER_FOR_SUB = (
-    "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
-    "user_for_sub hook; it was treated as a link for the signed-in user only."
-)
-
-DEFAULT_MAX_BODY_SIZE = 16 * 1024
-Flow = Literal["marketplace", "install", "connect"]
-_FLOWS = ("marketplace", "install", "connect")
-_JSON_ROUTES = frozenset({"/token", "/events"})
-
-
-class _Refused(Exception):
-    """Ends a request under the prefix with one of responses.ERRORS."""
-
-    def __init__(self, reason: str, detail: str | None = None, headers: dict[str, str] | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
-        self.headers = headers
-
-
-def _is_async_callable(obj: Any) -> bool:
-    while isinstance(obj, functools.partial):
-        obj = obj.func
-    return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))  # noqa: B004 -- a callable instance's async __call__
-
-
-async def _call_hook(hook: Callable[..., Any], is_async: bool, *args: Any) -> Any:
-    # Sync hooks usually touch a database or a session store: keep them off the event loop (and out of
-    # Django's async-unsafe checks), as Starlette does for sync endpoints.
-    if is_async:
-        return await hook(*args)
-    result = await run_in_threadpool(hook, *args)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
 
 
 class PandiumMiddleware:
@@ -134,40 +89,22 @@ class PandiumMiddleware:
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
-        if not isinstance(config, PandiumConfig):
-            raise ValueError(BAD_CONFIG)
-        if not callable(identify):
-            raise ValueError(BAD_IDENTIFY)
-        if config.connectors and connector_token is None:
-            raise ValueError(MISSING_CONNECTOR_TOKEN)
-        if on_connected is not None and not callable(on_connected):
-            raise ValueError(BAD_ON_CONNECTED)
-        if user_for_sub is not None and not callable(user_for_sub):
-            raise ValueError(BAD_USER_FOR_SUB)
-        if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
-            raise ValueError(BAD_TICKET_STORE)
-        if launch_secret is None and (ticket_store is not None or user_for_sub is not None):
-            raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
-        self._launch_secret = None if launch_secret is None else check_launch_secret(launch_secret, config)
-        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
-            raise ValueError(BAD_BODY_LIMIT)
+        self._core = PandiumCore(
+            config=config,
+            identify=identify,
+            connector_token=connector_token,
+            on_connected=on_connected,
+            launch_secret=launch_secret,
+            ticket_store=ticket_store,
+            user_for_sub=user_for_sub,
+            max_body_size=max_body_size,
+            clock=clock,
+            new_jti=new_jti,
+        )
         self.app = app
         self.config = config
-        self._identify = identify
-        self._identify_is_async = _is_async_callable(identify)
-        self._connector_token = connector_token
-        self._connector_token_is_async = _is_async_callable(connector_token)
-        self._on_connected = on_connected
-        self._on_connected_is_async = _is_async_callable(on_connected)
-        self._ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
-        self._user_for_sub = user_for_sub
-        self._user_for_sub_is_async = _is_async_callable(user_for_sub)
-        self._max_body_size = max_body_size
-        self._clock = clock
-        self._new_jti = new_jti
         self._prefix = config.prefix
         self._prefix_length = len(config.prefix)
-        self._loader_body, self._loader_etag = render_loader(config)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,247 +118,67 @@ class PandiumMiddleware:
         if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             await self.app(scope, receive, send)
             return
-        response = await self._handle(scope, receive, path[self._prefix_length :])
+        response = await self._core.answer(_AsgiExchange(scope, receive, path[self._prefix_length :]))
         await response(scope, receive, send)
 
-    async def _handle(self, scope: Scope, receive: Receive, route: str) -> Response:
-        headers = Headers(scope=scope)
-        as_html = wants_html(headers)
-        # POST routes are called by fetch(): they always answer JSON.
-        as_html = as_html and route not in _JSON_ROUTES
-        try:
-            return await self._dispatch(scope, receive, headers, route)
-        except _Refused as refused:
-            return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
-        except Exception:
-            # A hook (or our own code) failed: say so in the log, never in the body. The route is
-            # logged only for our fixed routes: a launch path carries the ticket, a credential.
-            logged_route = "/launch/<ticket>" if route.startswith("/launch/") else route
-            logger.exception("pandium_embed: %s %s failed; answered 500", scope.get("method"), logged_route)
-            return error_response("server-error", as_html=as_html)
 
-    async def _dispatch(self, scope: Scope, receive: Receive, headers: Headers, route: str) -> Response:
-        method: str = scope["method"]
-        if route == "/embed.js":
-            _allow(method, "GET", "HEAD")
-            return self._serve_loader(headers)
-        if route == "/token":
-            _allow(method, "POST")
-            _refuse_cross_site(headers)
-            body = await self._read_json_body(receive, headers)
-            request = Request(scope, _replay(body.raw, receive))
-            user = await self._require_user(request)
-            flow, target = _parse_token_request(body.value, self.config)
-            url, issued_at = await self._mint(request, user, flow, target)
-            return json_response(
-                {"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS},
-                headers=MINT_HEADERS,
-            )
-        if route == "/events":
-            return await self._report_event(scope, receive, headers, method)
-        if route.startswith("/launch/"):
-            return await self._launch(scope, receive, headers, method, route[len("/launch/") :])
+class _AsgiExchange:
+    """A request under the prefix, for PandiumCore: hooks get a Starlette ``Request``; sync hooks run
+    in a worker thread."""
 
-        flow_and_target = _match_mint_route(route, self.config)
-        if flow_and_target is None:
-            raise _Refused("not-found")
-        _allow(method, "GET")
-        _refuse_cross_site(headers)
-        request = Request(scope, receive)
-        user = await self._require_user(request)
-        url, _ = await self._mint(request, user, *flow_and_target)
-        return redirect_response(url)
+    __slots__ = ("_receive", "_request", "_scope", "headers", "method", "route", "scheme")
 
-    async def _report_event(self, scope: Scope, receive: Receive, headers: Headers, method: str) -> Response:
-        if self._on_connected is None:
-            # No hook: the feature is off and the route does not exist.
-            raise _Refused("not-found")
-        _allow(method, "POST")
-        _refuse_cross_site(headers)
-        _require_same_origin(scope, headers)
-        body = await self._read_json_body(receive, headers, limit=MAX_EVENT_BODY_SIZE)
-        request = Request(scope, _replay(body.raw, receive))
-        user = await self._require_user(request)
-        try:
-            event = parse_event(body.value, connectors=self.config.connectors)
-        except EventRejected as rejected:
-            raise _Refused("bad-request", str(rejected)) from None
-        await _call_hook(self._on_connected, self._on_connected_is_async, request, user, event)
-        return Response(status_code=204, headers=dict(MINT_HEADERS))
+    def __init__(self, scope: Scope, receive: Receive, route: str) -> None:
+        self._scope = scope
+        self._receive = receive
+        self._request: Request | None = None
+        self.method: str = scope["method"]
+        self.route = route
+        self.headers = Headers(scope=scope)
+        self.scheme: str = scope.get("scheme", "http")
 
-    async def _launch(self, scope: Scope, receive: Receive, headers: Headers, method: str, ticket: str) -> Response:
-        if self._launch_secret is None:
-            raise _Refused("not-found")
-        _allow(method, "GET")
-        # A link clicked in a webmail is a cross-site navigation, and that is what launch links are for;
-        # a cross-site frame, fetch or image is not.
-        if headers.get("sec-fetch-site") == "cross-site" and headers.get("sec-fetch-dest", "document") != "document":
-            raise _Refused("cross-site")
-        try:
-            launch = read_ticket(ticket, launch_secret=self._launch_secret, now=self._clock)
-        except LaunchRefused as refused:
-            raise _Refused(refused.reason) from None
-        if launch.flow == "connect" and launch.target not in self.config.connectors:
-            raise _Refused("not-found")
-        if launch.flow == "install" and not (launch.target and SEGMENT_PATTERN.fullmatch(launch.target)):
-            raise _Refused("link-invalid")
-        request = Request(scope, receive)
-        user = await self._launch_user(request, launch)
-        # Claimed only now: a visit by the wrong account (or by a link scanner without a session)
-        # does not use the link up.
-        if not await self._ticket_store.claim(launch.ticket_id, launch.expires_at):
-            raise _Refused("link-used")
-        url, _ = await self._mint(request, user, launch.flow, launch.target)
-        return redirect_response(url)
+    @property
+    def request(self) -> Request:
+        # Built at the first hook call, after the body (if any) was read: see body().
+        if self._request is None:
+            self._request = Request(self._scope, self._receive)
+        return self._request
 
-    async def _launch_user(self, request: Request, launch: LaunchTicket) -> PandiumUser:
-        if launch.alone and self._user_for_sub is not None:
-            user = await _call_hook(self._user_for_sub, self._user_for_sub_is_async, launch.sub)
-            if user is None:
-                raise _Refused("wrong-user", "The account this link was made for no longer exists.")
-            if not isinstance(user, PandiumUser):
-                raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
-            return user
-        if launch.alone:
-            # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
-            logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
-        user = await self._require_user(request)
-        if user.sub != launch.sub:
-            raise _Refused("wrong-user")
-        return user
-
-    async def _require_user(self, request: Request) -> PandiumUser:
-        user = await _call_hook(self._identify, self._identify_is_async, request)
-        if user is None:
-            raise _Refused("not-signed-in")
-        if not isinstance(user, PandiumUser):
-            raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
-        return user
-
-    async def _mint(self, request: Request, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
-        now = self._clock()
-        xti: dict[str, Any] | None = None
-        if flow == "connect":
-            assert target is not None and self._connector_token is not None
-            credential = await _call_hook(self._connector_token, self._connector_token_is_async, request, user, target)
-            if not isinstance(credential, str) or not credential:
-                raise TypeError("connector_token must return a non-empty string (a credential for your API).")
-            xti = {
-                "connector_name": target,
-                "integration_name": self.config.connectors[target],
-                "token": credential,
-            }
-        try:
-            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
-            if flow == "marketplace":
-                url = marketplace_url(self.config, token)
-            elif flow == "install":
-                assert target is not None
-                url = install_url(self.config, target, token)
-            else:
-                assert target is not None
-                url = connect_url(self.config, target, token)
-        except ValueError as error:
-            # The message names the field or the size, never a value: safe to log.
-            logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
-            raise _Refused("server-error") from None
-        return url, int(now)
-
-    async def _read_json_body(self, receive: Receive, headers: Headers, *, limit: int | None = None) -> _JSONBody:
-        max_size = self._max_body_size if limit is None else limit
-        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        # Requiring JSON also forces a CORS preflight for any cross-origin caller.
-        if content_type != "application/json":
-            raise _Refused("unsupported-media-type")
-        declared = headers.get("content-length")
-        if declared is not None:
-            # isdigit() alone accepts '²' and other Unicode digits, which int() then refuses.
-            if not (declared.isascii() and declared.isdigit()):
-                raise _Refused("bad-request", "The Content-Length header is not a number.")
-            if int(declared) > max_size:
-                raise _Refused("too-large", f"The request body is over {max_size} bytes.")
+    async def body(self, limit: int) -> bytes:
         chunks: list[bytes] = []
         size = 0
         more_body = True
         while more_body:
-            message = await receive()
+            message = await self._receive()
             if message["type"] != "http.request":
-                raise _Refused("bad-request", "The client went away before sending the body.")
+                raise Refused("bad-request", "The client went away before sending the body.")
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
-            if size > max_size:
-                raise _Refused("too-large", f"The request body is over {max_size} bytes.")
+            if size > limit:
+                raise too_large(limit)
             chunks.append(chunk)
             more_body = message.get("more_body", False)
-        raw = b"".join(chunks)
-        try:
-            value = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise _Refused("bad-request", "The request body is not valid JSON.") from None
-        return _JSONBody(raw, value)
+        body = b"".join(chunks)
+        # The hooks' Request reads the body once more.
+        self._receive = _replay(body, self._receive)
+        return body
 
-    def _serve_loader(self, headers: Headers) -> Response:
-        cache_headers = {
-            "ETag": self._loader_etag,
-            "Cache-Control": "public, max-age=300",
-            "X-Content-Type-Options": "nosniff",
-        }
-        if_none_match = headers.get("if-none-match", "")
-        if self._loader_etag in {tag.strip() for tag in if_none_match.split(",")}:
-            return Response(status_code=304, headers=cache_headers)
-        return Response(
-            self._loader_body,
-            headers=cache_headers,
-            media_type="text/javascript; charset=utf-8",
-        )
+    async def call(self, hook: Hook, *args: Any) -> Any:
+        return await _call_hook(hook, self.request, *args)
+
+    async def call_alone(self, hook: Hook, *args: Any) -> Any:
+        return await _call_hook(hook, *args)
 
 
-class _JSONBody:
-    __slots__ = ("raw", "value")
-
-    def __init__(self, raw: bytes, value: Any) -> None:
-        self.raw = raw
-        self.value = value
-
-
-def _allow(method: str, *allowed: str) -> None:
-    if method not in allowed:
-        raise _Refused("method-not-allowed", headers={"Allow": ", ".join(allowed)})
-
-
-def _refuse_cross_site(headers: Headers) -> None:
-    # Browsers send Sec-Fetch-Site on every request; "cross-site" means another site is trying to
-    # mint a token for our signed-in user (a framed or linked attack). Same-site and none are fine.
-    if headers.get("sec-fetch-site") == "cross-site":
-        raise _Refused("cross-site")
-
-
-def _own_origin(scope: Scope, headers: Headers) -> str | None:
-    host = headers.get("host")
-    if not host:
-        return None
-    try:
-        return origin_of(f"{scope.get('scheme', 'http')}://{host}")
-    except ValueError:
-        return None
-
-
-def _require_same_origin(scope: Scope, headers: Headers) -> None:
-    # Reports must come from this app's own pages. Browsers send Origin on every POST fetch; behind a
-    # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
-    # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
-    if headers.get("sec-fetch-site") == "same-origin":
-        return
-    origin = headers.get("origin")
-    own = _own_origin(scope, headers)
-    if origin is None or own is None or origin == "null":
-        raise _Refused("cross-origin")
-    try:
-        same = origin_of(origin) == own
-    except ValueError:
-        same = False
-    if not same:
-        raise _Refused("cross-origin")
+async def _call_hook(hook: Hook, *args: Any) -> Any:
+    # Sync hooks usually touch a database or a session store: keep them off the event loop (and out of
+    # Django's async-unsafe checks), as Starlette does for sync endpoints.
+    if hook.is_async:
+        return await hook.func(*args)
+    result = await run_in_threadpool(hook.func, *args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -436,46 +193,3 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-def _match_mint_route(route: str, config: PandiumConfig) -> tuple[Flow, str | None] | None:
-    """Map a path below the prefix to a flow. Anything not exactly one of ours is None (404)."""
-    if route == "/marketplace":
-        return "marketplace", None
-    if route.startswith("/install/"):
-        integration_id = route[len("/install/") :]
-        # One plain segment only: no '/', '..', '%', backslash or non-ASCII can reach the redirect.
-        if SEGMENT_PATTERN.fullmatch(integration_id):
-            return "install", integration_id
-        return None
-    if route.startswith("/connect/"):
-        connector = route[len("/connect/") :]
-        if connector in config.connectors:
-            return "connect", connector
-        return None
-    return None
-
-
-def _parse_token_request(value: Any, config: PandiumConfig) -> tuple[Flow, str | None]:
-    """Validate the JSON body of POST /token: {"flow": ..., "integration_id"?: ..., "connector"?: ...}."""
-    if not isinstance(value, dict):
-        raise _Refused("bad-request", 'The body must be a JSON object like {"flow": "marketplace"}.')
-    flow = value.get("flow")
-    if flow not in _FLOWS:
-        raise _Refused("bad-request", 'The "flow" field must be "marketplace", "install" or "connect".')
-    if flow == "marketplace":
-        return "marketplace", None
-    if flow == "install":
-        integration_id = value.get("integration_id")
-        if isinstance(integration_id, int) and not isinstance(integration_id, bool):
-            integration_id = str(integration_id)
-        if not isinstance(integration_id, str) or not SEGMENT_PATTERN.fullmatch(integration_id):
-            raise _Refused(
-                "bad-request",
-                'The install flow needs "integration_id": 1-128 letters, digits, "-" or "_".',
-            )
-        return "install", integration_id
-    connector = value.get("connector")
-    if not isinstance(connector, str) or connector not in config.connectors:
-        raise _Refused("not-found", 'The connect flow needs "connector": one of the configured connectors.')
-    return "connect", connector

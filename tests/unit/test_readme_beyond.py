@@ -89,4 +89,4 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             assert (real.status_code, forged.status_code) == (204, 204)
             assert saved == [("user-7", tenant)]
         finally:
-            await app._ticket_store._client.aclose()
+            await app._core.ticket_store._client.aclose()

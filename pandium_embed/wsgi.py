@@ -1,0 +1,159 @@
+"""``PandiumWSGIMiddleware``: the routes of ``PandiumMiddleware`` in front of a WSGI app (Flask, Django
+under gunicorn or uWSGI, any PEP 3333 app).
+
+It is a second front door to the same routes, not a copy: ``PandiumCore`` decides every answer for
+both. Hooks are plain functions that receive a Werkzeug ``Request`` over the request's WSGI environ
+(``pip install 'pandium-embed[wsgi]'``; Flask already brings Werkzeug).
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_input_stream
+
+from .config import PandiumConfig
+from .core import DEFAULT_MAX_BODY_SIZE, Hook, PandiumCore, run_without_loop, too_large
+from .events import ConnectedTenant
+from .stores import TicketStore
+from .tokens import PandiumUser
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = [
+    "ConnectorTokenHook",
+    "IdentifyHook",
+    "OnConnectedHook",
+    "PandiumWSGIMiddleware",
+    "UserForSubHook",
+]
+
+IdentifyHook: TypeAlias = Callable[[Request], PandiumUser | None]
+ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], str]
+OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], None]
+UserForSubHook: TypeAlias = Callable[[str], PandiumUser | None]
+
+ASYNC_HOOK = (
+    "PandiumWSGIMiddleware {name} is async, and a WSGI server runs no event loop: pass a plain (def) "
+    "function. (For async hooks, serve an ASGI app with PandiumMiddleware.)"
+)
+
+
+class PandiumWSGIMiddleware:
+    """``PandiumMiddleware`` for WSGI: the same keyword arguments, routes, answers and headers.
+
+    ``app.wsgi_app = PandiumWSGIMiddleware(app.wsgi_app, ...)`` for Flask;
+    ``application = PandiumWSGIMiddleware(get_wsgi_application(), ...)`` in Django's ``wsgi.py``.
+    Every hook is a plain function, called on the server's worker thread, and receives a Werkzeug
+    ``Request`` (``request.environ`` is the WSGI environ). Requests outside the prefix go to ``app``
+    untouched: their body is not read and their environ not copied.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        *,
+        config: PandiumConfig,
+        identify: IdentifyHook,
+        connector_token: ConnectorTokenHook | None = None,
+        on_connected: OnConnectedHook | None = None,
+        launch_secret: str | bytes | None = None,
+        ticket_store: TicketStore | None = None,
+        user_for_sub: UserForSubHook | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        clock: Callable[[], float] = time.time,
+        new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._core = PandiumCore(
+            config=config,
+            identify=identify,
+            connector_token=connector_token,
+            on_connected=on_connected,
+            launch_secret=launch_secret,
+            ticket_store=ticket_store,
+            user_for_sub=user_for_sub,
+            max_body_size=max_body_size,
+            clock=clock,
+            new_jti=new_jti,
+        )
+        for hook in self._core.hooks():
+            if hook.is_async:
+                raise ValueError(ASYNC_HOOK.format(name=hook.name))
+        self.app = app
+        self.config = config
+        # PEP 3333 hands PATH_INFO over as latin-1 text of the raw bytes: match the prefix in that form.
+        self._prefix = config.prefix.encode("utf-8").decode("latin-1")
+        self._prefix_length = len(self._prefix)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # PATH_INFO is already below SCRIPT_NAME: mounted under a sub-path, the prefix still matches.
+        path: str = environ.get("PATH_INFO", "")
+        if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
+            return self.app(environ, start_response)
+        exchange = _WsgiExchange(environ, path[self._prefix_length :])
+        response = run_without_loop(self._core.answer(exchange), "PandiumWSGIMiddleware")
+        status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
+        start_response(status, headers)
+        return [bytes(response.body)]
+
+
+class _WsgiExchange:
+    """A request under the prefix, for PandiumCore: hooks get a Werkzeug ``Request`` and are called
+    right here, on the server's thread, so no operation ever suspends."""
+
+    __slots__ = ("_environ", "_request", "headers", "method", "route", "scheme")
+
+    def __init__(self, environ: WSGIEnvironment, route: str) -> None:
+        self._environ = environ
+        self._request: Request | None = None
+        self.method: str = environ["REQUEST_METHOD"]
+        self.route = route
+        self.headers = EnvironHeaders(environ)
+        self.scheme: str = environ.get("wsgi.url_scheme", "http")
+
+    @property
+    def request(self) -> Request:
+        # Built at the first hook call, after the body (if any) was read: see body().
+        if self._request is None:
+            self._request = Request(self._environ)
+        return self._request
+
+    async def body(self, limit: int) -> bytes:
+        # Werkzeug's stream stops at Content-Length, or (chunked, when the server says it ends the
+        # stream) refuses to go past the limit; with neither, it is empty rather than unbounded.
+        try:
+            body = get_input_stream(self._environ, max_content_length=limit).read(limit + 1)
+        except RequestEntityTooLarge:
+            raise too_large(limit) from None
+        if len(body) > limit:
+            raise too_large(limit)
+        # The hooks' Request reads the body once more.
+        self._environ["wsgi.input"] = io.BytesIO(body)
+        self._environ["CONTENT_LENGTH"] = str(len(body))
+        return body
+
+    async def call(self, hook: Hook, *args: Any) -> Any:
+        return _call_hook(hook, self.request, *args)
+
+    async def call_alone(self, hook: Hook, *args: Any) -> Any:
+        return _call_hook(hook, *args)
+
+
+def _call_hook(hook: Hook, *args: Any) -> Any:
+    result = hook.func(*args)
+    # Only the ticket store's claim is async here (user hooks were checked in __init__); an in-memory
+    # or sync-client store answers without waiting for anything.
+    if inspect.isawaitable(result):
+        result = run_without_loop(result, hook.name)
+    return result
