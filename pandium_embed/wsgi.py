@@ -130,14 +130,24 @@ class _WsgiExchange:
         return self._request
 
     async def body(self, limit: int) -> bytes:
-        # Werkzeug's stream stops at Content-Length, or (chunked, when the server says it ends the
-        # stream) refuses to go past the limit; with neither, it is empty rather than unbounded.
+        # Werkzeug's stream stops at Content-Length or, for a chunked body the server frames
+        # (wsgi.input_terminated), at the limit plus one byte: enough to tell "over the limit".
+        # With neither, it is empty rather than unbounded.
         try:
-            body = get_input_stream(self._environ, max_content_length=limit).read(limit + 1)
+            stream = get_input_stream(self._environ, max_content_length=limit + 1)
         except RequestEntityTooLarge:
             raise too_large(limit) from None
-        if len(body) > limit:
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = stream.read(limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
             raise too_large(limit)
+        body = b"".join(chunks)
         # The hooks' Request reads the body once more.
         self._environ["wsgi.input"] = io.BytesIO(body)
         self._environ["CONTENT_LENGTH"] = str(len(body))

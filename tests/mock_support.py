@@ -98,13 +98,16 @@ def quiet_httpx() -> Iterator[None]:
     """httpx logs every request URL at INFO, and the stand-in's URLs carry ``?tenant=<token>``: the
     suite's log guard (tests/conftest.py) rightly fails on that. It is the test client talking, not
     the product, so the client is kept quiet instead."""
-    logger = logging.getLogger("httpx")
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
+    # httpcore (under httpx, on real connections) logs the response headers, Location included.
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
+    previous = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
     try:
         yield
     finally:
-        logger.setLevel(previous)
+        for logger, level in zip(loggers, previous, strict=True):
+            logger.setLevel(level)
 
 
 @contextlib.asynccontextmanager

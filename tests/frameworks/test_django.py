@@ -1,4 +1,6 @@
-"""Django: docs/recipes/django_app.py wraps get_asgi_application(); identify reads Django's session user.
+"""Django: docs/recipes/django_app.py wraps get_asgi_application() with PandiumMiddleware, and
+docs/recipes/django_wsgi.py wraps get_wsgi_application() with PandiumWSGIMiddleware; identify reads
+Django's session user. The same tests run against both front doors.
 
 Django is configured once per test session (its settings are process-global) from
 tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
@@ -6,12 +8,13 @@ tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
 
 import django  # type: ignore[import-untyped]
+import httpx
 import pytest
 from django.conf import settings  # type: ignore[import-untyped]
 from django.contrib.auth import get_user_model  # type: ignore[import-untyped]
@@ -27,6 +30,8 @@ from tests.frameworks.support import (
     MARKETPLACE,
     MINT_IDS,
     MINT_ROUTES,
+    RECIPE_ENV,
+    RECIPES,
     SECRET,
     assert_loader,
     assert_signed_out,
@@ -35,6 +40,9 @@ from tests.frameworks.support import (
     mint,
     minted_claims,
 )
+from tests.mock_support import quiet_httpx
+from tests.support.gunicorn import gunicorn
+from tests.support.wsgi import wsgi_client
 
 pytestmark = pytest.mark.anyio
 
@@ -48,11 +56,30 @@ def django_ready(tmp_path_factory: pytest.TempPathFactory) -> None:
     connections.close_all()
 
 
-@pytest.fixture
-def recipe(django_ready: None, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+# front door -> (recipe, the client that speaks its interface)
+FRONT_DOORS: dict[str, tuple[str, Callable[..., Any]]] = {
+    "asgi": ("django_app", client),
+    "wsgi": ("django_wsgi", wsgi_client),
+}
+
+
+class Site:
+    """A Django recipe's application and a client factory for it."""
+
+    def __init__(self, recipe: ModuleType, open_client: Callable[..., Any]) -> None:
+        self.recipe = recipe
+        self._open_client = open_client
+
+    def client(self, *, root_path: str = "") -> Any:
+        return self._open_client(self.recipe.application, root_path=root_path)
+
+
+@pytest.fixture(params=list(FRONT_DOORS))
+def site(request: pytest.FixtureRequest, django_ready: None, monkeypatch: pytest.MonkeyPatch) -> Site:
     # Settings are already configured, so the recipe's DJANGO_SETTINGS_MODULE default goes unused.
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.frameworks.django_site")
-    return load_recipe("django_app", monkeypatch)
+    name, open_client = FRONT_DOORS[request.param]
+    return Site(load_recipe(name, monkeypatch), open_client)
 
 
 @pytest.fixture
@@ -79,9 +106,9 @@ def session_cookie(ann: Any) -> dict[str, str]:
 
 @pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
 async def test_django_session_user_is_the_token_subject(
-    recipe: ModuleType, ann: Any, session_cookie: dict[str, str], method: str, path: str, where: str
+    site: Site, ann: Any, session_cookie: dict[str, str], method: str, path: str, where: str
 ) -> None:
-    async with client(recipe.application) as http:
+    async with site.client() as http:
         http.cookies.update(session_cookie)
         claims = minted_claims(await mint(http, method, path), where)
     assert claims["sub"] == str(ann.pk)
@@ -121,9 +148,9 @@ def signed_out_cookie(request: pytest.FixtureRequest, ann: Any) -> str | None:
 
 @pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
 async def test_django_without_a_valid_session_every_mint_route_is_401(
-    recipe: ModuleType, signed_out_cookie: str | None, method: str, path: str, where: str
+    site: Site, signed_out_cookie: str | None, method: str, path: str, where: str
 ) -> None:
-    async with client(recipe.application) as http:
+    async with site.client() as http:
         if signed_out_cookie is not None:
             http.cookies.set(settings.SESSION_COOKIE_NAME, signed_out_cookie)
         assert_signed_out(await mint(http, method, path))
@@ -131,8 +158,8 @@ async def test_django_without_a_valid_session_every_mint_route_is_401(
         assert (await http.get("/me")).status_code == 401
 
 
-async def test_django_loader_and_own_views(recipe: ModuleType, session_cookie: dict[str, str]) -> None:
-    async with client(recipe.application) as http:
+async def test_django_loader_and_own_views(site: Site, session_cookie: dict[str, str]) -> None:
+    async with site.client() as http:
         assert_loader(await http.get("/pandium/embed.js"))
         http.cookies.update(session_cookie)
         assert (await http.get("/me")).json() == {"user": "ann", "script_name": ""}
@@ -141,8 +168,8 @@ async def test_django_loader_and_own_views(recipe: ModuleType, session_cookie: d
         assert (await http.get("/pandium/nope")).json()["error"] == "not-found"
 
 
-async def test_django_csrf_still_guards_djangos_own_views(recipe: ModuleType, session_cookie: dict[str, str]) -> None:
-    async with client(recipe.application) as http:
+async def test_django_csrf_still_guards_djangos_own_views(site: Site, session_cookie: dict[str, str]) -> None:
+    async with site.client() as http:
         http.cookies.update(session_cookie)
         refused = await http.post("/echo", data={"value": "hi"})
         assert refused.status_code == 403
@@ -152,9 +179,10 @@ async def test_django_csrf_still_guards_djangos_own_views(recipe: ModuleType, se
         assert accepted.json() == {"echo": "hi"}
 
 
-async def test_django_under_a_sub_path(recipe: ModuleType, ann: Any, session_cookie: dict[str, str]) -> None:
-    # Behind a proxy at /app (uvicorn --root-path /app): Django takes it as SCRIPT_NAME, we match below it.
-    async with client(recipe.application, root_path="/app") as http:
+async def test_django_under_a_sub_path(site: Site, ann: Any, session_cookie: dict[str, str]) -> None:
+    # Behind a proxy at /app (uvicorn --root-path /app, or SCRIPT_NAME under WSGI): Django takes it as
+    # SCRIPT_NAME, we match below it.
+    async with site.client(root_path="/app") as http:
         http.cookies.update(session_cookie)
         assert minted_claims(await http.get("/app/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
         assert (await http.get("/app/me")).json() == {"user": "ann", "script_name": "/app"}
@@ -191,3 +219,23 @@ async def test_django_user_from_an_async_identify_hits_djangos_guard(
         http.cookies.update(session_cookie)
         assert (await http.get("/pandium/marketplace")).status_code == 500
     assert "SynchronousOnlyOperation" in caplog.text
+
+
+def test_django_wsgi_recipe_under_gunicorn(
+    django_ready: None, ann: Any, session_cookie: dict[str, str], tmp_path: Any
+) -> None:
+    env = {
+        **RECIPE_ENV,
+        "DJANGO_SETTINGS_MODULE": "tests.frameworks.django_gunicorn_settings",
+        # The test session's database, where ann and her session are.
+        "DJANGO_TEST_DATABASE": str(settings.DATABASES["default"]["NAME"]),
+    }
+    root = RECIPES.parents[1]
+    with gunicorn("django_wsgi:application", chdir=RECIPES, env=env, python_path=root) as url, quiet_httpx():
+        with httpx.Client(base_url=url) as http:
+            assert_signed_out(http.get("/pandium/marketplace"))
+            http.cookies.update(session_cookie)
+            assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
+            assert http.get("/me").json() == {"user": "ann", "script_name": ""}
+            # Django's CSRF protection still guards Django's own views.
+            assert http.post("/echo", data={"value": "hi"}).status_code == 403

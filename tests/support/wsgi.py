@@ -1,0 +1,66 @@
+"""An httpx ``AsyncClient`` for a WSGI app, so one async test can drive either front door.
+
+httpx's own ``WSGITransport`` is sync and hands the still-encoded path over as ``PATH_INFO``; this one
+builds the environ the way a PEP 3333 server does, with Werkzeug's ``EnvironBuilder``: the path
+percent-decoded (as latin-1 text of its bytes), ``SCRIPT_NAME`` split off, and a body sent without a
+``Content-Length`` (chunked) framed for the app like gunicorn does (``wsgi.input_terminated``).
+The app runs in a worker thread, as under a threaded server (and away from the test's event loop,
+where Django would refuse to touch its database).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import anyio
+import httpx
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+
+class AsyncWSGITransport(httpx.AsyncBaseTransport):
+    def __init__(self, app: WSGIApplication, *, root_path: str = "") -> None:
+        self.app = app
+        # Where a proxy mounts the app: PEP 3333's SCRIPT_NAME (ASGI calls it root_path).
+        self.script_name = root_path
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        url = request.url
+        path = url.raw_path.decode("ascii")
+        if not path.startswith(self.script_name):
+            return httpx.Response(404, text="outside the mount point")
+        headers = [(name, value) for name, value in request.headers.multi_items() if name.lower() != "host"]
+        framed = "content-length" in request.headers
+        builder = EnvironBuilder(
+            path=path[len(self.script_name) :],
+            base_url=f"{url.scheme}://{request.headers.get('host', url.host)}{self.script_name}",
+            method=request.method,
+            headers=headers,
+            data=body if framed else None,
+            input_stream=None if framed else io.BytesIO(body),
+        )
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+
+        def respond() -> tuple[str, list[tuple[str, str]], bytes]:
+            app_iter, status, response_headers = run_wsgi_app(self.app, environ, buffered=True)
+            return status, list(response_headers.items()), b"".join(app_iter)
+
+        status, response_headers, content = await anyio.to_thread.run_sync(respond)
+        return httpx.Response(int(status.split()[0]), headers=response_headers, content=content)
+
+
+@asynccontextmanager
+async def wsgi_client(app: WSGIApplication, *, root_path: str = "") -> AsyncIterator[httpx.AsyncClient]:
+    """Like tests.frameworks.support.client, for a WSGI app."""
+    transport = AsyncWSGITransport(app, root_path=root_path)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
