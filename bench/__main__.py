@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from . import first_event, http_load, inprocess, loader_weight, signing
+from . import first_event, http_load, inprocess, loader_weight, signing, wsgi
 from .harness import Paired
 from .report import Row, machine, table, write_section
 
@@ -92,6 +92,44 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(
         Row(
             "Mint route vs docs-style endpoint, req/s (in-process, `GET /pandium/marketplace`)",
+            f"{1e9 / mint.b.median:,.0f} req/s",
+            f"docs-style {1e9 / mint.a.median:,.0f} req/s",
+            _x_range(mint),
+            "≥ 1.2x",
+            _verdict(met, mint.trustworthy),
+        )
+    )
+
+    log("In-process, WSGI (Flask called directly)...")
+    wf = wsgi.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
+    pt = wf.passthrough
+    met = pt.ratio.median - 1 <= PASSTHROUGH_BUDGET
+    budgets.append(Budget("WSGI pass-through overhead", met, _pct(pt.ratio.median)))
+    rows.append(
+        Row(
+            "WSGI pass-through overhead vs no-op WSGI wrapper (in-process, Flask `GET /hello`)",
+            f"{pt.a.median / 1000:.2f} µs/req",
+            f"no-op wrapper {pt.b.median / 1000:.2f} µs/req",
+            _pct_range(pt),
+            "≤ +3%",
+            _verdict(met, pt.trustworthy),
+        )
+    )
+    wb = wf.wrapped_vs_bare
+    rows.append(
+        Row(
+            "Wrapped by `PandiumWSGIMiddleware` vs bare Flask app (information)",
+            f"{wb.a.median / 1000:.2f} µs/req",
+            f"bare app {wb.b.median / 1000:.2f} µs/req",
+            _pct_range(wb),
+        )
+    )
+    mint = wf.mint
+    met = mint.ratio.median >= MINT_INPROCESS_BUDGET
+    budgets.append(Budget("WSGI mint route in-process", met, f"{mint.ratio.median:.2f}x"))
+    rows.append(
+        Row(
+            "WSGI mint route vs docs-style Flask view, req/s (in-process, `GET /pandium/marketplace`)",
             f"{1e9 / mint.b.median:,.0f} req/s",
             f"docs-style {1e9 / mint.a.median:,.0f} req/s",
             _x_range(mint),

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 SECTIONS = ("bench", "soak")
-PACKAGES = ("pandium-embed", "starlette", "joserfc", "PyJWT", "uvicorn", "h11", "playwright")
+PACKAGES = ("pandium-embed", "starlette", "joserfc", "PyJWT", "uvicorn", "h11", "flask", "werkzeug", "playwright")
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,14 @@ those scripts; everything else in this file is fixed text in `bench/report.py`.
   log) on 127.0.0.1, driven by `wrk -t1 -c16 --latency` for 5 s per run. wrk
   does not follow redirects, so each request is one mint. On a 2-core machine the server and wrk
   each get about one core.
+- **WSGI** (`PandiumWSGIMiddleware`): the same in-process method with a Flask app called directly
+  (`app(environ, start_response)`, a shallow copy of a prebuilt environ per request, the body iterated
+  and closed as a server does). Pass-through: Flask's `GET /hello` with `PandiumWSGIMiddleware`
+  installed as `app.wsgi_app` (as the Flask recipe does), against the same app with a no-op WSGI
+  wrapper there (`return self.app(environ, start_response)`). Mint: `GET /pandium/marketplace`
+  against `GET /docs/marketplace`, a Flask view written as Pandium's sample backend (PyJWT, `uuid4`,
+  `redirect(..., 303)`), with the same sync `identify` (a `def` hook against a `def` view) and the
+  same claims, checked before timing.
 - **Signing floor**: µs per token for `mint_token(config, user)` against a minimal signer
   (`json.dumps` compact + base64url + `hmac.digest(secret, input, sha256)`) and against PyJWT's
   `jwt.encode`, each doing the same work per token (clock, uuid4 `jti`, the same claims).
@@ -147,14 +155,15 @@ those scripts; everything else in this file is fixed text in `bench/report.py`.
 make bench                      # every figure; exit 1 if a budget is missed; rewrites this file
 make bench BENCH_ARGS=--quick   # fewer, shorter rounds (for trying the harness, not for figures)
 make soak                       # 60 s soak; PANDIUM_SOAK_SECONDS=10 make soak for a short one
-.venv/bin/python -m bench.inprocess     # one part alone: inprocess, http_load, signing,
+.venv/bin/python -m bench.inprocess     # one part alone: inprocess, wsgi, http_load, signing,
                                         # loader_weight, first_event
 .venv/bin/python -m bench.profile mint  # pyinstrument profile of the in-process mint route
 ```
 
 Budgets (shared/DESIGN.md, "Performance budgets"), checked by `make bench`'s exit code:
 pass-through overhead ≤ 3% over the no-op wrapper; mint route ≥ 1.2x the docs-style endpoint
-in-process and ≥ 1.0x over HTTP; the served loader ≤ 3 KB (3072 bytes) gzipped.
+in-process and ≥ 1.0x over HTTP (the pass-through and in-process mint budgets hold for the WSGI
+front door too, on Flask); the served loader ≤ 3 KB (3072 bytes) gzipped.
 
 Figures depend on the machine and on whatever else it is running: compare ratios, not absolute
 numbers, and re-run on a quiet machine before quoting them.
