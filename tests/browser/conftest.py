@@ -12,7 +12,7 @@ from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 from pandium_embed.mock.harness import MockPandiumServer
 
 from .fakes import LoaderEnv, running_env
-from .mock_host import MockHost, mock_host
+from .mock_host import MockHost, flask_mock_host, mock_host
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -70,4 +70,12 @@ def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
     """The real PandiumMiddleware in front of a host page app, framing the real MockPandium.
     (test_mock_pages.py overrides it with a smaller host of its own.)"""
     with mock_host(pandium_mock) as host:
+        yield host
+
+
+@pytest.fixture(params=["asgi", "flask"])
+def any_host(request: pytest.FixtureRequest, pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
+    """``host``, and the same pages as a Flask app behind PandiumWSGIMiddleware (the WSGI front door)."""
+    serve = mock_host if request.param == "asgi" else flask_mock_host
+    with serve(pandium_mock) as host:
         yield host

@@ -11,12 +11,14 @@ where Django would refuse to touch its database).
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import anyio
 import httpx
+from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 if TYPE_CHECKING:
@@ -64,3 +66,32 @@ async def wsgi_client(app: WSGIApplication, *, root_path: str = "") -> AsyncIter
     transport = AsyncWSGITransport(app, root_path=root_path)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+class BackgroundWSGIServer:
+    """``with BackgroundWSGIServer(app) as server: server.url``: Werkzeug's threaded server (what
+    ``flask run`` uses) in a background thread, on a free 127.0.0.1 port; the same attributes as
+    ``pandium_embed.mock.server.BackgroundServer``, so browser tests take either."""
+
+    def __init__(self, app: WSGIApplication, *, url_host: str = "127.0.0.1") -> None:
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port: int = self._server.server_port
+        self.url_host = url_host
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"werkzeug:{self.port}", daemon=True)
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.url_host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.origin
+
+    def __enter__(self) -> BackgroundWSGIServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+        self._server.server_close()
