@@ -9,6 +9,7 @@ One instance: ``MemoryTicketStore`` (the default). Several instances behind a lo
 from __future__ import annotations
 
 import heapq
+import inspect
 import math
 import threading
 import time
@@ -83,24 +84,24 @@ class MemoryTicketStore:
             return True
 
 
-class _AsyncRedis(Protocol):
-    """The one method of ``redis.asyncio.Redis`` the store uses."""
+class _Redis(Protocol):
+    """The one method of ``redis.asyncio.Redis`` (or of the sync ``redis.Redis``) the store uses."""
 
-    def set(self, name: str, value: str, *, ex: int, nx: bool) -> Awaitable[Any]: ...
+    def set(self, name: str, value: str, *, ex: int, nx: bool) -> Awaitable[Any] | Any: ...
 
 
 class RedisTicketStore:
     """Used tickets in Redis, shared by every instance: ``SET <prefix><id> 1 NX EX <ttl>`` is atomic, so
     the first instance to claim a ticket wins and every later claim, anywhere, is refused.
 
-    ``RedisTicketStore(redis.asyncio.Redis(...))`` or ``RedisTicketStore.from_url("redis://...")``.
-    Keys expire by themselves a minute after the ticket does. Give it the middleware's ``clock``
+    ``RedisTicketStore(redis.asyncio.Redis(...))`` or ``RedisTicketStore.from_url("redis://...")``;
+    under ``PandiumWSGIMiddleware`` (no event loop) give it a sync ``redis.Redis(...)``. Keys expire by themselves a minute after the ticket does. Give it the middleware's ``clock``
     when you inject one.
     """
 
     def __init__(
         self,
-        client: _AsyncRedis,
+        client: _Redis,
         *,
         key_prefix: str = DEFAULT_KEY_PREFIX,
         clock: Callable[[], float] = time.time,
@@ -125,5 +126,7 @@ class RedisTicketStore:
 
     async def claim(self, ticket_id: str, expires_at: float) -> bool:
         ttl = max(1, math.ceil(expires_at - self._clock())) + CLOCK_SKEW_MARGIN_SECONDS
-        created = await self._client.set(self._key_prefix + ticket_id, "1", ex=ttl, nx=True)
+        created = self._client.set(self._key_prefix + ticket_id, "1", ex=ttl, nx=True)
+        if inspect.isawaitable(created):
+            created = await created
         return bool(created)
