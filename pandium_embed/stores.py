@@ -95,8 +95,8 @@ class RedisTicketStore:
     the first instance to claim a ticket wins and every later claim, anywhere, is refused.
 
     ``RedisTicketStore(redis.asyncio.Redis(...))`` or ``RedisTicketStore.from_url("redis://...")``;
-    under ``PandiumWSGIMiddleware`` (no event loop) give it a sync ``redis.Redis(...)``. Keys expire by themselves a minute after the ticket does. Give it the middleware's ``clock``
-    when you inject one.
+    under ``PandiumWSGIMiddleware`` (no event loop) give it a sync ``redis.Redis(...)``. Keys expire by
+    themselves a minute after the ticket does. Give it the middleware's ``clock`` when you inject one.
     """
 
     def __init__(
