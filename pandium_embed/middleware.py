@@ -20,7 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 from .config import PandiumConfig
 
 # The messages are re-exported: users and tests import them from here.
-from .core import (  # noqa: F401
+from .core import (
     ALONE_WITHOUT_USER_FOR_SUB,
     BAD_BODY_LIMIT,
     BAD_CONFIG,
@@ -41,6 +41,16 @@ from .stores import TicketStore
 from .tokens import PandiumUser
 
 __all__ = [
+    "ALONE_WITHOUT_USER_FOR_SUB",
+    "BAD_BODY_LIMIT",
+    "BAD_CONFIG",
+    "BAD_IDENTIFY",
+    "BAD_ON_CONNECTED",
+    "BAD_TICKET_STORE",
+    "BAD_USER_FOR_SUB",
+    "DEFAULT_MAX_BODY_SIZE",
+    "LAUNCH_OPTIONS_WITHOUT_SECRET",
+    "MISSING_CONNECTOR_TOKEN",
     "AnyASGIApp",
     "ConnectorTokenHook",
     "IdentifyHook",
