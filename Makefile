@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo browser redis clean node_modules bench soak screenshots
+.PHONY: test demo browser redis clean node_modules bench soak screenshots js
 
 test: $(STAMP) browser redis node_modules
 	$(BIN)/ruff check .
@@ -18,12 +18,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# TypeScript, for the type test of js/pandium-embed.d.ts; re-installed when the lock file changes.
+# esbuild and TypeScript (pinned in package-lock.json): the loader's build and its type tests;
+# re-installed when the lock file changes.
 node_modules: node_modules/.installed
 
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Rebuild js/dist/ (committed) from js/src/ after changing the loader; make test fails until you do.
+js: node_modules
+	node js/build.mjs
 
 browser:
 	@scripts/ensure-chromium.sh

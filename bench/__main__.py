@@ -15,7 +15,8 @@ from .report import Row, machine, table, write_section
 PASSTHROUGH_BUDGET = 0.03
 MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
-LOADER_BUDGET_BYTES = 3 * 1024
+# The served loader (issue 16): 2,800 B gz for today's features, never above 3,072 as features are added.
+LOADER_BUDGET_BYTES = 2_800
 
 
 @dataclass
@@ -216,8 +217,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{ours.gz_bytes:,} B gz ({ours.raw_bytes:,} B raw; {ours.source})",
             "; ".join(f"{w.name} {w.gz_bytes:,} B gz ({w.source})" for w in others),
             f"{ours.gz_bytes / min(w.gz_bytes for w in others):.2f}x the smallest",
-            "≤ 3,072 B gz",
+            f"≤ {LOADER_BUDGET_BYTES:,} B gz",
             _verdict(met),
+        )
+    )
+    costs = loader_weight.feature_costs()
+    rows.append(
+        Row(
+            "Loader bytes per feature, gzip -9 (served loader built with and without it)",
+            costs if isinstance(costs, str) else "; ".join(f"{name} {size:,} B gz" for name, size in costs.items()),
+            "—",
+            "what making the feature an opt-in module would save",
         )
     )
 

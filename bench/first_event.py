@@ -68,7 +68,7 @@ def readiness() -> str | None:
     if not hasattr(importlib.import_module("pandium_embed.mock"), "MockPandium"):
         return "pandium_embed.mock.MockPandium does not exist yet (the stand-in is being built)"
     if "customElements" not in loader_source():
-        return "js/pandium-embed.js is still a placeholder (no custom element defined)"
+        return "js/dist/pandium-embed.js is still a placeholder (no custom element defined)"
     return None
 
 

@@ -1,4 +1,5 @@
-"""Loader weight: the served loader gzipped (-9) against two published embed loaders.
+"""Loader weight: the served loader gzipped (-9) against two published embed loaders, and what each
+optional feature of ours costs (the loader built with and without it, ``node js/build.mjs --without``).
 
 The others are measured from their published npm tarballs (``npm pack``, their browser/unpkg build);
 if npm or the registry is not there, the figures stated in the issue are used and marked as such.
@@ -22,6 +23,9 @@ from . import apps
 # package -> gzipped bytes as stated in issue 8, used only when measuring fails.
 REFERENCES: dict[str, int] = {"@iframe-resizer/parent": 10_300, "@prismatic-io/embedded": 9_300}
 NPM_TIMEOUT = 90
+ROOT = Path(__file__).resolve().parents[1]
+# The parts marked `// @feature <name>` in js/src/: candidates for opt-in modules, priced in bytes.
+FEATURES = ("popup", "report")
 
 
 def gz_size(data: bytes) -> int:
@@ -41,8 +45,31 @@ def ours() -> Weight:
     body = render_loader(apps.CONFIG)[0]
     source = "render_loader(config)[0]"
     if b"customElements" not in body:
-        source += "; **placeholder**: js/pandium-embed.js has not landed yet"
+        source += "; **placeholder**: js/dist/pandium-embed.js has not landed yet"
     return Weight("pandium-embed loader (served)", gz_size(body), len(body), source)
+
+
+def feature_costs() -> dict[str, int] | str:
+    """Gzipped bytes each feature adds to the served loader, or why they could not be measured."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "esbuild").is_dir():
+        return "not measured: node or esbuild missing (run `make node_modules`)"
+    full = gz_size(render_loader(apps.CONFIG)[0])
+    costs: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="pandium-bench-features-") as tmp:
+        for feature in FEATURES:
+            out = Path(tmp) / feature
+            done = subprocess.run(
+                [node, str(ROOT / "js" / "build.mjs"), str(out), "--without", feature],
+                capture_output=True,
+                text=True,
+                timeout=NPM_TIMEOUT,
+            )
+            if done.returncode != 0:
+                return f"not measured: the build without {feature} failed"
+            without = (out / "pandium-embed.js").read_text(encoding="utf-8")
+            costs[feature] = full - gz_size(render_loader(apps.CONFIG, source=without)[0])
+    return costs
 
 
 def _main_file(package_dir: Path) -> Path:

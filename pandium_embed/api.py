@@ -1,8 +1,8 @@
 """Confirm a browser-reported tenant through Pandium's REST API (optional: needs the ``[api]`` extra).
 
 A ``ConnectedTenant`` comes from the user's browser, so it proves nothing. Pandium's API, called
-server-side with your API key, does: ``await verify_tenant(event.tenant_id, api_key=...)`` returns
-Pandium's tenant object, or ``None`` when Pandium has no such tenant.
+server-side with your API key, does: ``await verify_tenant(event.tenant_id, api_key=..., sub=user.sub)``
+returns Pandium's tenant object when it exists *and* was created for that user, else ``None``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .config import SEGMENT_PATTERN, _normalise_base_url
+from .net import normalise_base_url
+from .validate import segment_id
 
 if TYPE_CHECKING:
     import httpx
@@ -28,6 +29,10 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 
 MISSING_HTTPX = "pandium_embed.api needs httpx: pip install 'pandium-embed[api]' (or pip install 'httpx>=0.27')."
 MISSING_API_KEY = "verify_tenant needs api_key: the Pandium API key of your org (keep it server-side)."
+MISSING_SUB = (
+    "verify_tenant needs sub: the signed-in user's id, the same sub your tokens carry (user.sub in "
+    "on_connected), so that a tenant of another user is not taken for theirs."
+)
 UNKNOWN_API_ENVIRONMENT = "verify_tenant has no API URL for environment {got!r}: use one of {known}, or pass base_url."
 BAD_TENANT_ID = "verify_tenant tenant_id must be an integer or 1-128 letters, digits, '-' or '_'."
 API_FAILED = "Pandium's API answered {status} for GET /v2/tenants/<id>{hint}."
@@ -57,7 +62,7 @@ def _httpx() -> Any:
 
 def _api_base_url(environment: str, base_url: str | None) -> str:
     if base_url is not None:
-        return _normalise_base_url("base_url", base_url)
+        return normalise_base_url("verify_tenant base_url", base_url)
     preset = API_BASE_URLS.get(environment)
     if preset is None:
         known = ", ".join(repr(name) for name in API_BASE_URLS)
@@ -67,24 +72,41 @@ def _api_base_url(environment: str, base_url: str | None) -> str:
 
 def _tenant_path(tenant_id: int | str) -> str:
     # The id goes into the URL path: one plain segment only, so a reported "../x" never reaches another route.
-    if isinstance(tenant_id, int) and not isinstance(tenant_id, bool) and tenant_id >= 0:
-        return f"/v2/tenants/{tenant_id}"
-    if isinstance(tenant_id, str) and SEGMENT_PATTERN.fullmatch(tenant_id):
-        return f"/v2/tenants/{tenant_id}"
-    raise ValueError(BAD_TENANT_ID)
+    segment = segment_id(tenant_id)
+    if segment is None:
+        raise ValueError(BAD_TENANT_ID)
+    return f"/v2/tenants/{segment}"
+
+
+def _belongs_to(tenant: dict[str, Any], sub: str) -> bool:
+    # Pandium links a tenant to the user through the token's sub, recorded as the username of the
+    # tenant's Pandium (Keycloak) user. Keycloak stores usernames lower-cased, and whether Pandium
+    # normalises sub any further is not documented: compare lower-cased, nothing more.
+    users = tenant.get("connected_users")
+    pandium = users.get("pandium") if isinstance(users, dict) else None
+    username = pandium.get("username") if isinstance(pandium, dict) else None
+    return isinstance(username, str) and username.lower() == sub.lower()
 
 
 async def verify_tenant(
     tenant_id: int | str,
     *,
     api_key: str,
+    sub: str,
     environment: str = "sandbox",
     base_url: str | None = None,
     client: httpx.AsyncClient | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> dict[str, Any] | None:
-    """Pandium's tenant object for ``tenant_id`` (``GET /v2/tenants/<id>`` with ``X-API-KEY``), or
-    ``None`` when Pandium answers 404 (no such tenant).
+    """Pandium's tenant object for ``tenant_id`` (``GET /v2/tenants/<id>`` with ``X-API-KEY``) if it
+    belongs to the user ``sub``; ``None`` when Pandium has no such tenant (404) **or** it is another
+    user's. The two look the same on purpose: a caller cannot probe other users' tenants.
+
+    Ownership: the tenant's ``connected_users["pandium"]["username"]`` must equal ``sub``, both
+    lower-cased with ``str.lower()``. Pandium documents ``sub`` as what links a tenant to your user,
+    and its example tenant carries the token's ``sub`` there; it does not document any normalisation
+    beyond that (its Keycloak lower-cases usernames, hence the case-insensitive compare). A tenant
+    without that field is never yours. Pass the ``sub`` your tokens carry (``user.sub``).
 
     ``environment`` picks the API host (``production``: https://api.pandium.io, ``sandbox``:
     https://api.sandbox.pandium.com); ``base_url`` overrides it (e.g. a ``MockPandium``'s URL).
@@ -93,6 +115,8 @@ async def verify_tenant(
     """
     if not isinstance(api_key, str) or not api_key:
         raise ValueError(MISSING_API_KEY)
+    if not isinstance(sub, str) or not sub:
+        raise ValueError(MISSING_SUB)
     path = _tenant_path(tenant_id)
     url = _api_base_url(environment, base_url) + path
     httpx = _httpx()
@@ -117,4 +141,4 @@ async def verify_tenant(
         tenant = None
     if not isinstance(tenant, dict):
         raise PandiumAPIError(API_NOT_JSON, status=response.status_code)
-    return tenant
+    return tenant if _belongs_to(tenant, sub) else None

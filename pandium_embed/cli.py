@@ -15,9 +15,11 @@ from typing import TextIO
 
 from starlette.types import ASGIApp
 
-from .config import RECOMMENDED_SECRET_BYTES, is_loopback_host
+from .config import RECOMMENDED_SECRET_BYTES
+from .flows import FLOWS, Flow
 from .mock.app import RESERVED_PREFIX, MockPandium
 from .mock.catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
+from .net import is_loopback_host
 
 __all__ = ["build_parser", "main"]
 
@@ -118,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _flow_line(flow: Flow, base: str, org: str, target: str = "") -> str:
+    spec = FLOWS[flow]
+    return f"  {spec.title:<20}{base}{spec.path.format(org=org, target=target)}?tenant=<jwt>"
+
+
 def _format_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
@@ -184,9 +191,9 @@ def _run_mock(
     ids = ", ".join(integration.id for integration in app.integrations)
     lines = [
         f"MockPandium for org {org!r} at {base}",
-        f"  In-App Marketplace  {base}/{org}?tenant=<jwt>",
-        f"  Install-only        {base}/{org}/tenants/create/<integration_id>?tenant=<jwt>   (ids: {ids})",
-        *(f"  Auth-Only           {base}/{org}/{connector.name}/auth?tenant=<jwt>" for connector in app.connectors),
+        _flow_line("marketplace", base, org),
+        _flow_line("install", base, org, "<integration_id>") + f"   (ids: {ids})",
+        *(_flow_line("connect", base, org, connector.name) for connector in app.connectors),
         f"  Records             {base}{RESERVED_PREFIX}/records",
         f"  Framed by           {' '.join(app.parent_origins)}",
         "Point your app at it:",

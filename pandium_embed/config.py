@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
@@ -12,9 +10,26 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from joserfc.jwk import OctKey
+from .net import (
+    BAD_BASE_URL,
+    BASE_URL_UNSAFE_CHARACTERS,
+    BASE_URL_WITH_PATH,
+    is_loopback_host,
+    normalise_base_url,
+    origin_of,
+)
+from .validate import is_positive_int, is_segment, secret_bytes
 
-__all__ = ["ENVIRONMENTS", "PandiumConfig", "PandiumHosts"]
+# The base-URL messages raised here live with the check, in net.
+__all__ = [
+    "BAD_BASE_URL",
+    "BASE_URL_UNSAFE_CHARACTERS",
+    "BASE_URL_WITH_PATH",
+    "ENVIRONMENTS",
+    "LOOPBACK_IN_PRODUCTION",
+    "PandiumConfig",
+    "PandiumHosts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +68,15 @@ DEFAULT_MAX_URL_LENGTH = 8 * 1024
 TOKEN_LIFETIME_SECONDS = 60
 RECOMMENDED_SECRET_BYTES = 32
 
-# Names that end up as one path segment of a Pandium URL and of our own routes.
-SEGMENT_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
-
 MISSING_ORG = "PandiumConfig needs org: your Pandium organisation name (set PANDIUM_ORG)."
 MISSING_SECRET = (
     "PandiumConfig needs secret: the shared secret Pandium issued for your org (set PANDIUM_SHARED_SECRET)."
 )
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
-BAD_BASE_URL = (
-    "PandiumConfig {name} must be an https:// URL with a host and no query, fragment or "
-    "credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost); got {url!r}."
+LOOPBACK_IN_PRODUCTION = (
+    "{setting} points at this machine (localhost or a loopback address) while environment is "
+    "'production': an override left over from local testing? Unset it, or use environment 'sandbox'."
 )
 BAD_PREFIX = "PandiumConfig prefix must start with '/', not end with '/', and hold no '?' or '#'; got {prefix!r}."
 BAD_CONNECTOR = (
@@ -82,47 +94,14 @@ SHORT_SECRET = (
 )
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for localhost and loopback IP literals: the only hosts where plain http is allowed."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _normalise_base_url(name: str, url: str) -> str:
-    if not isinstance(url, str):
-        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
-    if (
-        not host
-        or not secure
-        or parts.query
-        or parts.fragment
-        or parts.username is not None
-        or parts.password is not None
-        or "\\" in url
-    ):
-        raise ValueError(BAD_BASE_URL.format(name=name, url=url))
-    # A trailing slash would make "<base>/<org>" a double slash.
-    return url.rstrip("/")
-
-
-def origin_of(url: str) -> str:
-    """The browser origin (scheme://host[:port]) of an absolute URL, lower-cased, default port dropped."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    port = parts.port
-    if port is None or (scheme, port) in {("https", 443), ("http", 80)}:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
+# The base URL of each flow (PandiumHosts field), as the environment variable from_env reads.
+_BASE_URL_VARIABLES: Mapping[str, str] = MappingProxyType(
+    {
+        "marketplace": "PANDIUM_MARKETPLACE_BASE_URL",
+        "install": "PANDIUM_INSTALL_BASE_URL",
+        "connect": "PANDIUM_CONNECT_BASE_URL",
+    }
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,7 +126,7 @@ class PandiumConfig:
     def __post_init__(self) -> None:
         if not self.org or not isinstance(self.org, str):
             raise ValueError(MISSING_ORG)
-        if not SEGMENT_PATTERN.fullmatch(self.org):
+        if not is_segment(self.org):
             raise ValueError(BAD_ORG.format(length=len(self.org)))
         if not self.secret or not isinstance(self.secret, (str, bytes)):
             raise ValueError(MISSING_SECRET)
@@ -155,11 +134,15 @@ class PandiumConfig:
         if preset is None:
             known = ", ".join(repr(name) for name in ENVIRONMENTS)
             raise ValueError(UNKNOWN_ENVIRONMENT.format(got=self.environment, known=known))
-        hosts = PandiumHosts(
-            marketplace=_normalise_base_url("marketplace_base_url", self.marketplace_base_url or preset.marketplace),
-            install=_normalise_base_url("install_base_url", self.install_base_url or preset.install),
-            connect=_normalise_base_url("connect_base_url", self.connect_base_url or preset.connect),
-        )
+        urls: dict[str, str] = {}
+        for flow, variable in _BASE_URL_VARIABLES.items():
+            setting = f"PandiumConfig {flow}_base_url ({variable})"
+            url = normalise_base_url(setting, getattr(self, f"{flow}_base_url") or getattr(preset, flow))
+            # Users' browsers are sent there: in production, "this machine" is every user's own.
+            if self.environment == "production" and is_loopback_host(urlsplit(url).hostname or ""):
+                raise ValueError(LOOPBACK_IN_PRODUCTION.format(setting=setting))
+            urls[flow] = url
+        hosts = PandiumHosts(**urls)
         if (
             not isinstance(self.prefix, str)
             or not self.prefix.startswith("/")
@@ -171,33 +154,21 @@ class PandiumConfig:
         if not isinstance(self.connectors, Mapping):
             raise ValueError(BAD_CONNECTOR.format(name=type(self.connectors).__name__))
         for connector, integration in self.connectors.items():
-            if not (isinstance(connector, str) and SEGMENT_PATTERN.fullmatch(connector)):
+            if not is_segment(connector):
                 raise ValueError(BAD_CONNECTOR.format(name=connector))
             if not (isinstance(integration, str) and integration):
                 raise ValueError(BAD_CONNECTOR.format(name=connector))
-        if (
-            isinstance(self.max_url_length, bool)
-            or not isinstance(self.max_url_length, int)
-            or self.max_url_length <= 0
-        ):
+        if not is_positive_int(self.max_url_length):
             raise ValueError(BAD_MAX_URL_LENGTH.format(got=self.max_url_length))
 
-        secret_bytes = self.secret.encode("utf-8") if isinstance(self.secret, str) else self.secret
-        if len(secret_bytes) < RECOMMENDED_SECRET_BYTES:
+        if len(secret_bytes(self.secret)) < RECOMMENDED_SECRET_BYTES:
             warnings.warn(SHORT_SECRET.format(n=RECOMMENDED_SECRET_BYTES), UserWarning, stacklevel=3)
-        with warnings.catch_warnings():
-            # joserfc warns about keys under 112 bits; the warning above already says it better.
-            warnings.simplefilter("ignore")
-            key = OctKey.import_key(secret_bytes)
 
-        # Derived once per config, never per token.
         object.__setattr__(self, "connectors", MappingProxyType(dict(self.connectors)))
         object.__setattr__(self, "hosts", hosts)
-        object.__setattr__(self, "signing_key", key)
 
     # Set in __post_init__; declared for type checkers.
     hosts: PandiumHosts = field(init=False, repr=False)
-    signing_key: OctKey = field(init=False, repr=False)
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -218,10 +189,9 @@ class PandiumConfig:
             "org": env.get("PANDIUM_ORG", ""),
             "secret": env.get("PANDIUM_SHARED_SECRET", ""),
             "environment": env.get("PANDIUM_ENV") or "sandbox",
-            "marketplace_base_url": env.get("PANDIUM_MARKETPLACE_BASE_URL") or None,
-            "install_base_url": env.get("PANDIUM_INSTALL_BASE_URL") or None,
-            "connect_base_url": env.get("PANDIUM_CONNECT_BASE_URL") or None,
         }
+        for flow, variable in _BASE_URL_VARIABLES.items():
+            values[f"{flow}_base_url"] = env.get(variable) or None
         connectors = env.get("PANDIUM_CONNECTORS")
         if connectors:
             values["connectors"] = _parse_connectors(connectors)

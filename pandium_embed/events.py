@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .config import SEGMENT_PATTERN, is_loopback_host
+from .net import is_loopback_host
+from .responses import Refused
+from .validate import segment_id
 
 __all__ = ["MAX_EVENT_BODY_SIZE", "ConnectedTenant", "EventKind", "EventRejected", "parse_event"]
 
@@ -53,8 +55,11 @@ BAD_WEBHOOK_URL = (
 BAD_CONNECTOR = 'The "connector" field, if given, must be one of the configured connectors.'
 
 
-class EventRejected(ValueError):
-    """The reported body is not a valid event; the message says which field (never its value)."""
+class EventRejected(Refused):
+    """The reported body is not a valid event (a 400); ``detail`` says which field (never its value)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("bad-request", detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +67,10 @@ class ConnectedTenant:
     """A tenant the user's browser says Pandium created or saved. **Unverified.**
 
     It came from the page in the user's browser, so the user (or a script on the page) could have
-    made any of it up. Treat it as a hint: before granting anything, confirm the tenant through
-    Pandium's API (``pandium_embed.api.verify_tenant``) and check the answer is what you expect.
+    made any of it up, another user's tenant id included. Treat it as a hint: before granting
+    anything, confirm the tenant through Pandium's API (``pandium_embed.api.verify_tenant`` with the
+    signed-in user's ``sub``, which also checks the tenant is theirs) and check the answer is what
+    you expect.
 
     ``kind`` is ``"success"`` (the Auth-Only page's ``pandium-success``) or ``"save-sync"``.
     ``webhook_url`` (success only) triggers the integration: it works as a credential, so ``repr``
@@ -93,11 +100,10 @@ class ConnectedTenant:
 
 def _identifier(value: Any, message: str) -> str:
     # Ids end up in API paths (/v2/tenants/<id>) and database keys: one plain segment only.
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and SEGMENT_PATTERN.fullmatch(value):
-        return value
-    raise EventRejected(message)
+    identifier = segment_id(value)
+    if identifier is None:
+        raise EventRejected(message)
+    return identifier
 
 
 def _webhook_url(value: Any) -> str:

@@ -16,22 +16,23 @@ import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, TypeGuard
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-from .config import RECOMMENDED_SECRET_BYTES, SEGMENT_PATTERN, PandiumConfig
+from .config import RECOMMENDED_SECRET_BYTES, PandiumConfig
+from .flows import Flow, TargetRefused, check_target, is_flow
+from .responses import Refused
+from .validate import is_positive_int, secret_bytes
 
 __all__ = [
     "LAUNCH_SALT",
     "MAX_LAUNCH_AGE",
-    "LaunchRefused",
     "LaunchTicket",
     "launch_url",
     "read_ticket",
 ]
 
-LaunchFlow = Literal["marketplace", "install", "connect"]
 # The salt separates these signatures from anything else signed with the same secret.
 LAUNCH_SALT = "pandium-embed.launch"
 MAX_LAUNCH_AGE = 30 * 24 * 3600
@@ -60,7 +61,7 @@ class LaunchTicket:
     """What a valid ticket says. ``target`` is the integration id (install) or connector (connect)."""
 
     sub: str
-    flow: LaunchFlow
+    flow: Flow
     target: str | None
     ticket_id: str
     alone: bool
@@ -72,22 +73,12 @@ class LaunchTicket:
         return self.issued_at + self.max_age
 
 
-class LaunchRefused(Exception):
-    """``reason`` is ``"link-invalid"`` (tampered, malformed, other secret) or ``"link-expired"``."""
-
-    def __init__(self, reason: Literal["link-invalid", "link-expired"]) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def _secret_bytes(launch_secret: Any, config: PandiumConfig | None) -> bytes:
     if not launch_secret or not isinstance(launch_secret, (str, bytes)):
         raise ValueError(MISSING_LAUNCH_SECRET)
-    secret = launch_secret.encode("utf-8") if isinstance(launch_secret, str) else launch_secret
-    if config is not None:
-        pandium = config.secret.encode("utf-8") if isinstance(config.secret, str) else config.secret
-        if secret == pandium:
-            raise ValueError(SAME_AS_PANDIUM_SECRET)
+    secret = secret_bytes(launch_secret)
+    if config is not None and secret == secret_bytes(config.secret):
+        raise ValueError(SAME_AS_PANDIUM_SECRET)
     return secret
 
 
@@ -99,39 +90,41 @@ def check_launch_secret(launch_secret: Any, config: PandiumConfig) -> bytes:
     return secret
 
 
-def _serializer(secret: bytes, clock: Callable[[], float]) -> URLSafeTimedSerializer:
-    # itsdangerous reads the time through the signer's get_timestamp(): give it our clock, so the
-    # timestamp signed in and the age checked against are both the injectable one.
-    class _Signer(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(clock())
+class _ClockedSigner(TimestampSigner):
+    """itsdangerous reads the time through ``get_timestamp()``: this signer reads an injected clock, so
+    the timestamp signed in and the age checked against are both the injectable one."""
 
-    return URLSafeTimedSerializer(secret, salt=LAUNCH_SALT, signer=_Signer)
+    def __init__(self, *args: Any, clock: Callable[[], float], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self._clock())
+
+
+def _serializer(secret: bytes, clock: Callable[[], float]) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=LAUNCH_SALT, signer=_ClockedSigner, signer_kwargs={"clock": clock})
+
+
+_TARGET_MESSAGES = {"flow": BAD_FLOW, "integration_id": BAD_INTEGRATION_ID, "connector": BAD_CONNECTOR}
 
 
 def _target(config: PandiumConfig, flow: Any, integration_id: Any, connector: Any) -> str | None:
-    if flow not in ("marketplace", "install", "connect"):
+    if not is_flow(flow):
         raise ValueError(BAD_FLOW)
     if (integration_id is not None and flow != "install") or (connector is not None and flow != "connect"):
         raise ValueError(BAD_TARGET)
-    if flow == "install":
-        if isinstance(integration_id, int) and not isinstance(integration_id, bool):
-            integration_id = str(integration_id)
-        if not isinstance(integration_id, str) or not SEGMENT_PATTERN.fullmatch(integration_id):
-            raise ValueError(BAD_INTEGRATION_ID)
-        return integration_id
-    if flow == "connect":
-        if not isinstance(connector, str) or connector not in config.connectors:
-            raise ValueError(BAD_CONNECTOR)
-        return connector
-    return None
+    try:
+        return check_target(config, flow, integration_id if flow == "install" else connector)[1]
+    except TargetRefused as refused:
+        raise ValueError(_TARGET_MESSAGES[refused.reason]) from None
 
 
 def launch_url(
     config: PandiumConfig,
     sub: str,
     *,
-    flow: LaunchFlow,
+    flow: Flow,
     max_age: int,
     launch_secret: str | bytes,
     integration_id: str | int | None = None,
@@ -154,7 +147,7 @@ def launch_url(
     if not isinstance(sub, str) or not sub:
         raise ValueError(BAD_SUB)
     target = _target(config, flow, integration_id, connector)
-    if isinstance(max_age, bool) or not isinstance(max_age, int) or not 1 <= max_age <= MAX_LAUNCH_AGE:
+    if not _is_max_age(max_age):
         raise ValueError(BAD_MAX_AGE.format(max=MAX_LAUNCH_AGE))
     prefix = config.prefix
     if base_url is not None:
@@ -174,38 +167,42 @@ def launch_url(
     return f"{prefix}/launch/{ticket}"
 
 
+def _is_max_age(value: Any) -> TypeGuard[int]:
+    return is_positive_int(value) and value <= MAX_LAUNCH_AGE
+
+
 def read_ticket(ticket: str, *, launch_secret: bytes, now: Callable[[], float]) -> LaunchTicket:
     """The ticket's contents if its signature is ours and it is within its own ``max_age``.
 
-    Raises ``LaunchRefused("link-invalid")`` or ``LaunchRefused("link-expired")``; never says why in
+    Raises ``Refused("link-invalid")`` or ``Refused("link-expired")``; never says why in
     more detail (the page shown to the browser must not help anyone forge one).
     """
     if not ticket or len(ticket) > MAX_TICKET_LENGTH:
-        raise LaunchRefused("link-invalid")
+        raise Refused("link-invalid")
     serializer = _serializer(launch_secret, now)
     try:
         # First the signature alone, to learn the max_age the link was made with; then itsdangerous
         # checks the age against it (same clock).
         payload = serializer.loads(ticket)
         max_age = payload.get("m") if isinstance(payload, dict) else None
-        if isinstance(max_age, bool) or not isinstance(max_age, int) or not 1 <= max_age <= MAX_LAUNCH_AGE:
-            raise LaunchRefused("link-invalid")
+        if not _is_max_age(max_age):
+            raise Refused("link-invalid")
         payload, signed_at = serializer.loads(ticket, max_age=max_age, return_timestamp=True)
     except SignatureExpired:
-        raise LaunchRefused("link-expired") from None
+        raise Refused("link-expired") from None
     except BadSignature:
-        raise LaunchRefused("link-invalid") from None
+        raise Refused("link-invalid") from None
     sub, flow, target, ticket_id, alone = (payload.get(key) for key in ("s", "f", "t", "i", "a"))
     if (
         not isinstance(sub, str)
         or not sub
-        or flow not in ("marketplace", "install", "connect")
+        or not is_flow(flow)
         or not (target is None or isinstance(target, str))
         or not isinstance(ticket_id, str)
         or not ticket_id
         or not isinstance(alone, bool)
     ):
-        raise LaunchRefused("link-invalid")
+        raise Refused("link-invalid")
     return LaunchTicket(
         sub=sub,
         flow=flow,

@@ -1,4 +1,4 @@
-"""The browser loader (js/pandium-embed.js), with a config's Pandium origins baked in."""
+"""The browser loader (built from js/src/ into js/dist/pandium-embed.js), with a config's Pandium origins baked in."""
 
 from __future__ import annotations
 
@@ -11,26 +11,27 @@ from .config import PandiumConfig
 
 __all__ = ["CONFIG_PLACEHOLDER", "loader_source", "render_loader"]
 
-# The one line of the loader the middleware rewrites; everything else is served exactly as shipped.
-CONFIG_PLACEHOLDER = "/*@pandium-embed-config*/null"
+# The identifier in the built loader that the middleware replaces with the config's JSON (see
+# js/src/pandium-embed.ts); everything else is served exactly as built.
+CONFIG_PLACEHOLDER = "__PANDIUM_EMBED_CONFIG__"
 _RESOURCE = "_static/pandium-embed.js"
 
 
 def loader_source() -> str:
-    """The loader as shipped: from the installed wheel, or from js/ in a source checkout."""
+    """The loader as built: from the installed wheel, or from js/dist/ in a source checkout."""
     packaged = resources.files("pandium_embed").joinpath(_RESOURCE)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    # Editable installs and plain checkouts have no copy inside the package; js/ is the one source.
-    in_tree = Path(__file__).resolve().parent.parent / "js" / "pandium-embed.js"
+    # Editable installs and plain checkouts have no copy inside the package; js/dist/ is the build.
+    in_tree = Path(__file__).resolve().parent.parent / "js" / "dist" / "pandium-embed.js"
     return in_tree.read_text(encoding="utf-8")
 
 
-def render_loader(config: PandiumConfig) -> tuple[bytes, str]:
-    """The loader for ``config`` and its strong ETag."""
-    source = loader_source()
-    if CONFIG_PLACEHOLDER not in source:
-        raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} line; reinstall pandium-embed.")
+def render_loader(config: PandiumConfig, *, source: str | None = None) -> tuple[bytes, str]:
+    """The loader for ``config`` and its strong ETag; ``source`` is another build of it (``make bench``)."""
+    source = loader_source() if source is None else source
+    if source.count(CONFIG_PLACEHOLDER) != 1:
+        raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
     settings = json.dumps({"origins": list(config.origins), "prefix": config.prefix}, separators=(",", ":"))
     body = source.replace(CONFIG_PLACEHOLDER, settings, 1).encode("utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'

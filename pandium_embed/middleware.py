@@ -1,26 +1,28 @@
 """``PandiumMiddleware``: a pure ASGI middleware that mints Pandium tokens under one path prefix.
 
 Everything outside the prefix (and every non-HTTP scope) goes straight to the wrapped app. Inside
-the prefix the middleware answers itself, never passing the request on: the prefix is ours.
+the prefix the middleware answers itself, never passing the request on: the prefix is ours. What it
+answers is decided in ``routes`` (shared with the WSGI door, ``pandium_embed.wsgi``); this module is
+the ASGI side: the pass-through, and the exchange that gives the routes the request.
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from .config import PandiumConfig
-
-# The messages are re-exported: users and tests import them from here.
-from .core import (
+from .events import ConnectedTenant
+from .guards import too_large
+from .hooks import Hook
+from .responses import Refused
+from .routes import (
     ALONE_WITHOUT_USER_FOR_SUB,
     BAD_BODY_LIMIT,
     BAD_CONFIG,
@@ -31,16 +33,13 @@ from .core import (
     DEFAULT_MAX_BODY_SIZE,
     LAUNCH_OPTIONS_WITHOUT_SECRET,
     MISSING_CONNECTOR_TOKEN,
-    Hook,
-    PandiumCore,
-    Refused,
-    too_large,
+    Routes,
 )
-from .events import ConnectedTenant
 from .stores import TicketStore
 from .tokens import PandiumUser
 
 __all__ = [
+    # The construction messages, importable from here as before (they live in routes, shared).
     "ALONE_WITHOUT_USER_FOR_SUB",
     "BAD_BODY_LIMIT",
     "BAD_CONFIG",
@@ -99,7 +98,9 @@ class PandiumMiddleware:
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
-        self._core = PandiumCore(
+        self.app = app
+        self.config = config
+        self._routes = Routes(
             config=config,
             identify=identify,
             connector_token=connector_token,
@@ -111,8 +112,6 @@ class PandiumMiddleware:
             clock=clock,
             new_jti=new_jti,
         )
-        self.app = app
-        self.config = config
         self._prefix = config.prefix
         self._prefix_length = len(config.prefix)
 
@@ -128,28 +127,26 @@ class PandiumMiddleware:
         if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             await self.app(scope, receive, send)
             return
-        response = await self._core.answer(_AsgiExchange(scope, receive, path[self._prefix_length :]))
+        response = await self._routes.answer(_AsgiExchange(scope, receive), path[self._prefix_length :])
         await response(scope, receive, send)
 
 
 class _AsgiExchange:
-    """A request under the prefix, for PandiumCore: hooks get a Starlette ``Request``; sync hooks run
-    in a worker thread."""
+    """A request under the prefix, for the routes: hooks get a Starlette ``Request``, and sync hooks
+    run in a worker thread (``Hook.__call__``)."""
 
-    __slots__ = ("_receive", "_request", "_scope", "headers", "method", "route", "scheme")
+    __slots__ = ("_receive", "_request", "_scope", "headers", "method", "scheme")
 
-    def __init__(self, scope: Scope, receive: Receive, route: str) -> None:
+    def __init__(self, scope: Scope, receive: Receive) -> None:
         self._scope = scope
         self._receive = receive
         self._request: Request | None = None
         self.method: str = scope["method"]
-        self.route = route
-        self.headers = Headers(scope=scope)
         self.scheme: str = scope.get("scheme", "http")
+        self.headers = Headers(scope=scope)
 
-    @property
-    def request(self) -> Request:
-        # Built at the first hook call, after the body (if any) was read: see body().
+    def _hooks_request(self) -> Request:
+        # Built at the first hook call, after the body (if any) was read: body() leaves it to replay.
         if self._request is None:
             self._request = Request(self._scope, self._receive)
         return self._request
@@ -169,37 +166,25 @@ class _AsgiExchange:
             chunks.append(chunk)
             more_body = message.get("more_body", False)
         body = b"".join(chunks)
-        # The hooks' Request reads the body once more.
         self._receive = _replay(body, self._receive)
         return body
 
     async def call(self, hook: Hook, *args: Any) -> Any:
-        return await _call_hook(hook, self.request, *args)
+        return await hook(self._hooks_request(), *args)
 
     async def call_alone(self, hook: Hook, *args: Any) -> Any:
-        return await _call_hook(hook, *args)
-
-
-async def _call_hook(hook: Hook, *args: Any) -> Any:
-    # Sync hooks usually touch a database or a session store: keep them off the event loop (and out of
-    # Django's async-unsafe checks), as Starlette does for sync endpoints.
-    if hook.is_async:
-        return await hook.func(*args)
-    result = await run_in_threadpool(hook.func, *args)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
+        return await hook(*args)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
     """A receive that hands the already-read body to the hooks' Request once more."""
     sent = False
 
-    async def replay() -> Message:
+    async def replayed() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return replay
+    return replayed

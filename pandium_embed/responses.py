@@ -43,7 +43,7 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
     "cross-origin": (
         403,
         "Cross-origin request refused",
-        "Events can only be reported by this app's own pages (same origin).",
+        "Only this app's own pages (same origin) may call this route.",
     ),
     "not-found": (404, "Not found", "There is no such integration page. Check the link or the connector name."),
     "wrong-user": (
@@ -68,6 +68,17 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
         "The integration page could not be opened. Try again; if it keeps happening, contact support.",
     ),
 }
+
+
+class Refused(Exception):
+    """Ends a request under the prefix with ``ERRORS[reason]``; ``detail`` replaces the generic
+    sentence when it says more (it never holds a value from the request)."""
+
+    def __init__(self, reason: str, detail: str | None = None, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+        self.headers = headers
 
 
 def wants_html(headers: Headers) -> bool:

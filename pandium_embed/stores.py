@@ -16,6 +16,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
+from .validate import is_positive_int
+
 __all__ = ["DEFAULT_MAX_TICKETS", "MemoryTicketStore", "RedisTicketStore", "TicketStore", "TicketStoreFull"]
 
 DEFAULT_MAX_TICKETS = 100_000
@@ -57,7 +59,7 @@ class MemoryTicketStore:
     """
 
     def __init__(self, *, max_entries: int = DEFAULT_MAX_TICKETS, clock: Callable[[], float] = time.time) -> None:
-        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries <= 0:
+        if not is_positive_int(max_entries):
             raise ValueError(BAD_MAX_TICKETS)
         self._max_entries = max_entries
         self._clock = clock

@@ -10,13 +10,17 @@ import json
 import math
 import time
 import uuid
+import warnings
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+from joserfc.jwk import OctKey
 from joserfc.jws import JWSRegistry
 
 from .config import PandiumConfig
+from .validate import secret_bytes
 
 __all__ = ["PandiumUser", "build_claims", "mint_token"]
 
@@ -169,11 +173,27 @@ def _b64url(data: bytes) -> bytes:
 _HEADER_SEGMENT = _b64url(HEADER_JSON)
 
 
+# Derived once per config, never per token; forgotten with the config.
+_SIGNING_KEYS: weakref.WeakKeyDictionary[PandiumConfig, OctKey] = weakref.WeakKeyDictionary()
+
+
+def signing_key(config: PandiumConfig) -> OctKey:
+    """The joserfc HS256 key made of the config's shared secret."""
+    key = _SIGNING_KEYS.get(config)
+    if key is None:
+        with warnings.catch_warnings():
+            # joserfc warns about keys under 112 bits; PandiumConfig already warned, and better.
+            warnings.simplefilter("ignore")
+            key = OctKey.import_key(secret_bytes(config.secret))
+        _SIGNING_KEYS[config] = key
+    return key
+
+
 def sign_claims(config: PandiumConfig, claims: Mapping[str, Any]) -> str:
     """Serialise ``claims`` as compact JSON and sign them with the config's key (joserfc HS256)."""
     payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     signing_input = _HEADER_SEGMENT + b"." + _b64url(payload.encode("utf-8"))
-    signature = _HS256.sign(signing_input, config.signing_key)
+    signature = _HS256.sign(signing_input, signing_key(config))
     return (signing_input + b"." + _b64url(signature)).decode("ascii")
 
 

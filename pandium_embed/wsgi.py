@@ -1,8 +1,8 @@
 """``PandiumWSGIMiddleware``: the routes of ``PandiumMiddleware`` in front of a WSGI app (Flask, Django
 under gunicorn or uWSGI, any PEP 3333 app).
 
-It is a second front door to the same routes, not a copy: ``PandiumCore`` decides every answer for
-both. Hooks are plain functions that receive a Werkzeug ``Request`` over the request's WSGI environ
+It is a second front door to the same routes, not a copy: ``pandium_embed.routes`` decides every
+answer for both. Hooks are plain functions that receive a Werkzeug ``Request`` over the request's WSGI environ
 (``pip install 'pandium-embed[wsgi]'``; Flask already brings Werkzeug).
 """
 
@@ -22,8 +22,10 @@ from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_input_stream
 
 from .config import PandiumConfig
-from .core import DEFAULT_MAX_BODY_SIZE, Hook, PandiumCore, run_without_loop, too_large
 from .events import ConnectedTenant
+from .guards import too_large
+from .hooks import Hook
+from .routes import DEFAULT_MAX_BODY_SIZE, Routes, run_without_loop
 from .stores import TicketStore
 from .tokens import PandiumUser
 
@@ -74,7 +76,7 @@ class PandiumWSGIMiddleware:
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
-        self._core = PandiumCore(
+        self._routes = Routes(
             config=config,
             identify=identify,
             connector_token=connector_token,
@@ -86,9 +88,9 @@ class PandiumWSGIMiddleware:
             clock=clock,
             new_jti=new_jti,
         )
-        for hook in self._core.hooks():
+        for name, hook in self._routes.hooks().items():
             if hook.is_async:
-                raise ValueError(ASYNC_HOOK.format(name=hook.name))
+                raise ValueError(ASYNC_HOOK.format(name=name))
         self.app = app
         self.config = config
         # PEP 3333 hands PATH_INFO over as latin-1 text of the raw bytes: match the prefix in that form.
@@ -100,8 +102,8 @@ class PandiumWSGIMiddleware:
         path: str = environ.get("PATH_INFO", "")
         if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             return self.app(environ, start_response)
-        exchange = _WsgiExchange(environ, path[self._prefix_length :])
-        response = run_without_loop(self._core.answer(exchange), "PandiumWSGIMiddleware")
+        answer = self._routes.answer(_WsgiExchange(environ), path[self._prefix_length :])
+        response = run_without_loop(answer, "PandiumWSGIMiddleware")
         status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
         start_response(status, headers)
@@ -109,21 +111,19 @@ class PandiumWSGIMiddleware:
 
 
 class _WsgiExchange:
-    """A request under the prefix, for PandiumCore: hooks get a Werkzeug ``Request`` and are called
+    """A request under the prefix, for the routes: hooks get a Werkzeug ``Request`` and are called
     right here, on the server's thread, so no operation ever suspends."""
 
-    __slots__ = ("_environ", "_request", "headers", "method", "route", "scheme")
+    __slots__ = ("_environ", "_request", "headers", "method", "scheme")
 
-    def __init__(self, environ: WSGIEnvironment, route: str) -> None:
+    def __init__(self, environ: WSGIEnvironment) -> None:
         self._environ = environ
         self._request: Request | None = None
         self.method: str = environ["REQUEST_METHOD"]
-        self.route = route
-        self.headers = EnvironHeaders(environ)
         self.scheme: str = environ.get("wsgi.url_scheme", "http")
+        self.headers = EnvironHeaders(environ)
 
-    @property
-    def request(self) -> Request:
+    def _hooks_request(self) -> Request:
         # Built at the first hook call, after the body (if any) was read: see body().
         if self._request is None:
             self._request = Request(self._environ)
@@ -154,16 +154,16 @@ class _WsgiExchange:
         return body
 
     async def call(self, hook: Hook, *args: Any) -> Any:
-        return _call_hook(hook, self.request, *args)
+        return _call_here(hook, self._hooks_request(), *args)
 
     async def call_alone(self, hook: Hook, *args: Any) -> Any:
-        return _call_hook(hook, *args)
+        return _call_here(hook, *args)
 
 
-def _call_hook(hook: Hook, *args: Any) -> Any:
+def _call_here(hook: Hook, *args: Any) -> Any:
     result = hook.func(*args)
-    # Only the ticket store's claim is async here (user hooks were checked in __init__); an in-memory
-    # or sync-client store answers without waiting for anything.
+    # Only the ticket store's claim is async here (the host's hooks were checked in __init__): an
+    # in-memory store, or Redis through a sync client, answers without waiting for anything.
     if inspect.isawaitable(result):
-        result = run_without_loop(result, hook.name)
+        result = run_without_loop(result, getattr(hook.func, "__qualname__", "a hook"))
     return result

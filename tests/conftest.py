@@ -1,60 +1,36 @@
-"""Suite-wide guard: no log record may carry a token, a ``tenant=`` URL or a shared secret.
+"""Suite-wide fixtures and the log guard.
 
-Every log record emitted while a test runs (at any level, from any logger) is checked when that test
-ends; a leak fails the test that caused it. Secrets are learned from every PandiumConfig built during
-the suite, so the guard covers every test module, whichever secret it uses.
+The guard: every log record emitted while a test runs (at any level, from any logger) is checked when
+that test ends; a leak of a token, a ``tenant=`` URL or a shared secret fails the test that caused it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from pandium_embed import config as config_module
-from pandium_embed.tokens import HEADER_JSON, _b64url
+from tests.support.front_doors import FRONT_DOORS, FrontDoor
+from tests.support.log_guard import WATCHED_SECRETS, RecordEverything, leaks_in, watch_config_secrets
+from tests.support.redis import running_redis
 
-# Every token we mint starts with this segment, whatever its claims.
-TOKEN_HEADER_SEGMENT = _b64url(HEADER_JSON).decode("ascii")
-_SECRETS: set[str] = set()
-
-
-def leaks_in(texts: Iterable[str], secrets: Iterable[str]) -> list[str]:
-    """The texts that hold a token, a tenant= URL or one of the secrets."""
-    needles = [TOKEN_HEADER_SEGMENT, "tenant=", *secrets]
-    return [text for text in texts if any(needle in text for needle in needles)]
-
-
-class _RecordEverything(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if record.exc_info:
-            text += "\n" + logging.Formatter().formatException(record.exc_info)
-        self.texts.append(text)
+# Test modules build their configs at import, during collection, before any fixture runs: the
+# secret watch spans the session, from configure to unconfigure, and is undone at the end.
+_session_patches = pytest.MonkeyPatch()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    original = config_module.PandiumConfig.__post_init__
+    watch_config_secrets(_session_patches)
 
-    def remember_secret(self: config_module.PandiumConfig) -> None:
-        secret = self.secret
-        if isinstance(secret, bytes):
-            secret = secret.decode("utf-8", "replace")
-        if isinstance(secret, str) and len(secret) >= 8:
-            _SECRETS.add(secret)
-        original(self)
 
-    config_module.PandiumConfig.__post_init__ = remember_secret  # type: ignore[method-assign]
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _session_patches.undo()
 
 
 @pytest.fixture(autouse=True)
 def no_secrets_in_logs() -> Iterator[None]:
-    handler = _RecordEverything()
+    handler = RecordEverything()
     root = logging.getLogger()
     previous_level = root.level
     root.addHandler(handler)
@@ -64,5 +40,25 @@ def no_secrets_in_logs() -> Iterator[None]:
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)
-    leaked = leaks_in(handler.texts, _SECRETS)
+    leaked = leaks_in(handler.texts, WATCHED_SECRETS)
     assert not leaked, f"{len(leaked)} log record(s) carried a token, a tenant= URL or a secret"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio through anyio's pytest plugin."""
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session."""
+    with running_redis() as url:
+        yield url
+
+
+@pytest.fixture(params=FRONT_DOORS, ids=lambda door: door.name)
+def door(request: pytest.FixtureRequest) -> FrontDoor:
+    """Each front door to the routes in turn: PandiumMiddleware (ASGI), PandiumWSGIMiddleware (WSGI)."""
+    front_door: FrontDoor = request.param
+    return front_door

@@ -26,7 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 from starlette.types import Receive, Scope, Send
 
-from ..config import SEGMENT_PATTERN, origin_of
+from ..net import origin_of
+from ..validate import is_segment, secret_bytes
 from . import pages
 from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
 from .payloads import cancelled_tenant, success_message, tenant_payload
@@ -106,9 +107,11 @@ def _parent_origin(value: object) -> str:
 
 
 class _Refused(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    """Ends a page request with ``PAGE_REASONS[reason]``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class MockPandium:
@@ -121,7 +124,9 @@ class MockPandium:
 
     It also serves Pandium's REST API ``GET /v2/tenants/<id>`` for the tenants its pages offered (the
     ones a page posts in ``pandium-success`` / ``pandium-save-sync``), checked against ``api_key``
-    in the ``X-API-KEY`` header (401 otherwise; with ``api_key=None`` every request is 401).
+    in the ``X-API-KEY`` header (401 otherwise; with ``api_key=None`` every request is 401). Each
+    tenant carries the minting token's ``sub``, lower-cased, as ``connected_users.pandium.username``,
+    which is what ``verify_tenant`` checks ownership against.
     """
 
     def __init__(
@@ -137,7 +142,7 @@ class MockPandium:
         replay_memory: int = DEFAULT_REPLAY_MEMORY,
         api_key: str | None = None,
     ) -> None:
-        if not isinstance(org, str) or not SEGMENT_PATTERN.fullmatch(org) or org == RESERVED_PREFIX[1:]:
+        if not is_segment(org) or org == RESERVED_PREFIX[1:]:
             raise ValueError(BAD_ORG.format(org=org))
         if not secret or not isinstance(secret, (str, bytes)):
             raise ValueError(MISSING_SECRET)
@@ -149,7 +154,7 @@ class MockPandium:
         self._tenants: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._tenants_lock = threading.Lock()
         self.org = org
-        self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+        self._secret = secret_bytes(secret)
         self._parent_origins: tuple[str, ...] = ()
         for origin in parent_origins:
             self.add_parent_origin(origin)
@@ -184,7 +189,7 @@ class MockPandium:
             if not isinstance(item, kind):
                 raise ValueError(message.format(item=item))
             name = getattr(item, key)
-            if not isinstance(name, str) or not SEGMENT_PATTERN.fullmatch(name) or name in index:
+            if not is_segment(name) or name in index:
                 raise ValueError(message.format(item=item))
             if not isinstance(getattr(item, label), str) or not getattr(item, label):
                 raise ValueError(message.format(item=item))
@@ -293,7 +298,7 @@ class MockPandium:
                 tokens[0] if tokens else None, secret=self._secret, now=now, jtis=self._jtis, skew=self._skew
             )
         except TokenRejected as rejected:
-            raise _Refused(rejected.code) from None
+            raise _Refused(rejected.reason) from None
         self._records.accept(AcceptedToken(flow=flow, path=request.url.path, claims=claims, at=now))
         logger.info("MockPandium accepted a %s token for sub %r", flow, claims["sub"])
         return claims
@@ -319,7 +324,7 @@ class MockPandium:
         try:
             claims = self._verify(request, "marketplace")
         except _Refused as refused:
-            return self._refuse(request, "marketplace", refused.code)
+            return self._refuse(request, "marketplace", refused.reason)
         ti: Mapping[str, Any] = claims.get("ti") or {}
         xti: Mapping[str, Any] = ti.get("xti") or {}
         hidden = xti.get("hidden_integrations")
@@ -338,7 +343,7 @@ class MockPandium:
                 raise _Refused("unknown-integration")
             claims = self._verify(request, "install")
         except _Refused as refused:
-            return self._refuse(request, "install", refused.code)
+            return self._refuse(request, "install", refused.reason)
         entry = self._integration_entry(claims, integration, self._clock())
         data = self._data("install", integrationId=integration.id, integrations=[entry])
         body = pages.install_page(org=self.org, claims=claims, integration=integration, data=data)
@@ -358,7 +363,7 @@ class MockPandium:
             if xti["connector_name"] != connector.name:
                 raise _Refused("wrong-connector")
         except _Refused as refused:
-            return self._refuse(request, "connect", refused.code)
+            return self._refuse(request, "connect", refused.reason)
         now = self._clock()
         tenant = tenant_payload(
             claims,

@@ -1,5 +1,5 @@
 """The tenant objects the stand-in's pages post, in the shape of Pandium's documented example
-(shared/pandium-success.example.json), filled from the accepted token's claims."""
+(tests/fixtures/pandium-success.example.json), filled from the accepted token's claims."""
 
 from __future__ import annotations
 
@@ -79,7 +79,9 @@ def tenant_payload(
                 # Stable per user, like a real Keycloak account id.
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pandium-mock:{org}:{sub}")),
                 "email": email,
-                "username": _slug(email or sub),
+                # Pandium records the token's sub here (its Keycloak stores usernames lower-cased):
+                # this is what verify_tenant checks a tenant's owner against.
+                "username": sub.lower(),
                 "first_name": None,
                 "last_name": None,
                 "email_verified": True,

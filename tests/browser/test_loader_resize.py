@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from .fakes import LoaderEnv, events, frame_of, loaded, post, wait_for_events, wait_for_raw
+from tests.support.loader_bed import LoaderEnv
+from tests.support.page import events, frame_of, loaded, post, wait_for_events, wait_for_raw
 
 HEIGHT = "{message: 'pandium-content-height-change', probe: %r, height: %s}"
 

@@ -23,7 +23,7 @@ from starlette.routing import Route, Router
 from pandium_embed import PandiumMiddleware
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
-from tests.mock_support import USER, load_success_example, shape
+from tests.support.mock import USER, load_success_example, shape
 
 HOST_API_CREDENTIAL = "host-api-credential-for-user-1"
 # A second registered parent that is not this page's: the page posts to it too, and Chromium drops it.

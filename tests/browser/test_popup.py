@@ -8,10 +8,9 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from tests.mock_support import load_success_example, shape
-
-from .fakes import events, message_listeners, wait_for_events, wait_for_raw
-from .mock_host import MockHost
+from tests.support.mock import load_success_example, shape
+from tests.support.mock_host import MockHost
+from tests.support.page import events, message_listeners, wait_for_events, wait_for_raw
 
 SUCCESS = "{message: 'pandium-success', probe: %r, webhook_url: 'https://hooks.example/1', tenant: {id: %d, name: 't'}}"
 # window.open counted, so "opened once" is read from the page rather than inferred from silence.

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import FrameLocator, Page, Request, Route
 
-from .fakes import events, frame, wait_for_events
-from .mock_host import BROKEN_INTEGRATION, MockHost
+from tests.support.mock_host import BROKEN_INTEGRATION, MockHost
+from tests.support.page import events, frame, wait_for_events
 
 
 def record_reports(page: Page) -> list[dict[str, Any]]:
@@ -100,9 +100,8 @@ def test_save_sync_is_reported_and_nothing_without_the_attribute(page: Page, hos
         page,
         '<pandium-embed id="quiet" view="marketplace"></pandium-embed>'
         '<pandium-embed id="loud" view="marketplace" report></pandium-embed>',
+        sized=("quiet", "loud"),
     )
-    wait_for_events(page, "resize", target="quiet")
-    wait_for_events(page, "resize", target="loud")
     install(page, "quiet", "HubSpot")
     wait_for_events(page, "save-sync", target="quiet")
     # Cancelling is never reported.
@@ -149,8 +148,7 @@ def test_a_failed_report_is_an_error_event_and_the_success_still_arrives(
     page.on("pageerror", lambda error: errors.append(str(error)))
     if answer is not None:
         page.route("**/pandium/events", answer)
-    host.open(page, '<pandium-embed id="m" view="marketplace" report></pandium-embed>')
-    wait_for_events(page, "resize", target="m")
+    host.open(page, '<pandium-embed id="m" view="marketplace" report></pandium-embed>', sized=("m",))
     install(page, "m", integration)
     [failed] = wait_for_events(page, "error", target="m")
     assert failed["detail"] == {"status": status, "reason": "report-failed"}

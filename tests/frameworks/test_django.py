@@ -1,6 +1,7 @@
-"""Django: docs/recipes/django_app.py wraps get_asgi_application() with PandiumMiddleware, and
+"""Django: docs/recipes/django_app.py wraps get_asgi_application() with PandiumMiddleware and
 docs/recipes/django_wsgi.py wraps get_wsgi_application() with PandiumWSGIMiddleware; identify reads
-Django's session user. The same tests run against both front doors.
+Django's session user. The django_recipe tests run against both front doors; the WSGI recipe also
+under a real gunicorn.
 
 Django is configured once per test session (its settings are process-global) from
 tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
@@ -8,111 +9,37 @@ tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import django  # type: ignore[import-untyped]
 import httpx
 import pytest
 from django.conf import settings  # type: ignore[import-untyped]
-from django.contrib.auth import get_user_model  # type: ignore[import-untyped]
-from django.core.management import call_command  # type: ignore[import-untyped]
 from django.db import connection, connections  # type: ignore[import-untyped]
 from django.test import Client  # type: ignore[import-untyped]
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.integrations import django_user
-from tests.frameworks.django_site import settings_for
-from tests.frameworks.support import (
+from tests.support.asgi import quiet_httpx
+from tests.support.django_session import django_login
+from tests.support.gunicorn import gunicorn
+from tests.support.recipes import (
     MARKETPLACE,
     MINT_IDS,
     MINT_ROUTES,
     RECIPE_ENV,
     RECIPES,
     SECRET,
-    assert_loader,
     assert_signed_out,
     client,
-    load_recipe,
     mint,
     minted_claims,
 )
-from tests.mock_support import quiet_httpx
-from tests.support.gunicorn import gunicorn
-from tests.support.wsgi import wsgi_client
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="session")
-def django_ready(tmp_path_factory: pytest.TempPathFactory) -> None:
-    if not settings.configured:
-        settings.configure(**settings_for(tmp_path_factory.mktemp("django") / "db.sqlite3"))
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    connections.close_all()
-
-
-# front door -> (recipe, the client that speaks its interface)
-FRONT_DOORS: dict[str, tuple[str, Callable[..., Any]]] = {
-    "asgi": ("django_app", client),
-    "wsgi": ("django_wsgi", wsgi_client),
-}
-
-
-class Site:
-    """A Django recipe's application and a client factory for it."""
-
-    def __init__(self, recipe: ModuleType, open_client: Callable[..., Any]) -> None:
-        self.recipe = recipe
-        self._open_client = open_client
-
-    def client(self, *, root_path: str = "") -> Any:
-        return self._open_client(self.recipe.application, root_path=root_path)
-
-
-@pytest.fixture(params=list(FRONT_DOORS))
-def site(request: pytest.FixtureRequest, django_ready: None, monkeypatch: pytest.MonkeyPatch) -> Site:
-    # Settings are already configured, so the recipe's DJANGO_SETTINGS_MODULE default goes unused.
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.frameworks.django_site")
-    name, open_client = FRONT_DOORS[request.param]
-    return Site(load_recipe(name, monkeypatch), open_client)
-
-
-@pytest.fixture
-def ann(django_ready: None) -> Iterator[Any]:
-    user = get_user_model().objects.create_user("ann", email="ann@example.com", password="first-password")
-    try:
-        yield user
-    finally:
-        user.delete()
-        connections.close_all()
-
-
-def log_in(user: Any) -> str:
-    """A real Django login (session row, auth hash), done by Django's test client; returns the cookie."""
-    django_client = Client()
-    django_client.force_login(user)
-    return str(django_client.cookies[settings.SESSION_COOKIE_NAME].value)
-
-
-@pytest.fixture
-def session_cookie(ann: Any) -> dict[str, str]:
-    return {settings.SESSION_COOKIE_NAME: log_in(ann)}
-
-
-@pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
-async def test_django_session_user_is_the_token_subject(
-    site: Site, ann: Any, session_cookie: dict[str, str], method: str, path: str, where: str
-) -> None:
-    async with site.client() as http:
-        http.cookies.update(session_cookie)
-        claims = minted_claims(await mint(http, method, path), where)
-    assert claims["sub"] == str(ann.pk)
-    assert claims["ti"] == {"udn": "ann", "uem": "ann@example.com"}
 
 
 def logged_out(user: Any) -> str:
@@ -124,7 +51,7 @@ def logged_out(user: Any) -> str:
 
 
 def password_changed(user: Any) -> str:
-    cookie = log_in(user)
+    cookie = django_login(user)
     user.set_password("second-password")
     user.save()
     return cookie
@@ -148,9 +75,9 @@ def signed_out_cookie(request: pytest.FixtureRequest, ann: Any) -> str | None:
 
 @pytest.mark.parametrize(("method", "path", "where"), MINT_ROUTES, ids=MINT_IDS)
 async def test_django_without_a_valid_session_every_mint_route_is_401(
-    site: Site, signed_out_cookie: str | None, method: str, path: str, where: str
+    django_recipe: ModuleType, signed_out_cookie: str | None, method: str, path: str, where: str
 ) -> None:
-    async with site.client() as http:
+    async with client(django_recipe.application) as http:
         if signed_out_cookie is not None:
             http.cookies.set(settings.SESSION_COOKIE_NAME, signed_out_cookie)
         assert_signed_out(await mint(http, method, path))
@@ -158,9 +85,8 @@ async def test_django_without_a_valid_session_every_mint_route_is_401(
         assert (await http.get("/me")).status_code == 401
 
 
-async def test_django_loader_and_own_views(site: Site, session_cookie: dict[str, str]) -> None:
-    async with site.client() as http:
-        assert_loader(await http.get("/pandium/embed.js"))
+async def test_django_own_views(django_recipe: ModuleType, session_cookie: dict[str, str]) -> None:
+    async with client(django_recipe.application) as http:
         http.cookies.update(session_cookie)
         assert (await http.get("/me")).json() == {"user": "ann", "script_name": ""}
         # Django's own 404 outside the prefix; ours inside it.
@@ -168,8 +94,10 @@ async def test_django_loader_and_own_views(site: Site, session_cookie: dict[str,
         assert (await http.get("/pandium/nope")).json()["error"] == "not-found"
 
 
-async def test_django_csrf_still_guards_djangos_own_views(site: Site, session_cookie: dict[str, str]) -> None:
-    async with site.client() as http:
+async def test_django_csrf_still_guards_djangos_own_views(
+    django_recipe: ModuleType, session_cookie: dict[str, str]
+) -> None:
+    async with client(django_recipe.application) as http:
         http.cookies.update(session_cookie)
         refused = await http.post("/echo", data={"value": "hi"})
         assert refused.status_code == 403
@@ -179,10 +107,10 @@ async def test_django_csrf_still_guards_djangos_own_views(site: Site, session_co
         assert accepted.json() == {"echo": "hi"}
 
 
-async def test_django_under_a_sub_path(site: Site, ann: Any, session_cookie: dict[str, str]) -> None:
-    # Behind a proxy at /app (uvicorn --root-path /app, or SCRIPT_NAME under WSGI): Django takes it as
-    # SCRIPT_NAME, we match below it.
-    async with site.client(root_path="/app") as http:
+async def test_django_under_a_sub_path(django_recipe: ModuleType, ann: Any, session_cookie: dict[str, str]) -> None:
+    # Behind a proxy at /app (uvicorn --root-path /app, or SCRIPT_NAME=/app under WSGI): Django takes it
+    # as SCRIPT_NAME, we match below it.
+    async with client(django_recipe.application, root_path="/app") as http:
         http.cookies.update(session_cookie)
         assert minted_claims(await http.get("/app/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
         assert (await http.get("/app/me")).json() == {"user": "ann", "script_name": "/app"}
@@ -221,16 +149,14 @@ async def test_django_user_from_an_async_identify_hits_djangos_guard(
     assert "SynchronousOnlyOperation" in caplog.text
 
 
-def test_django_wsgi_recipe_under_gunicorn(
-    django_ready: None, ann: Any, session_cookie: dict[str, str], tmp_path: Any
-) -> None:
+def test_django_wsgi_recipe_under_gunicorn(ann: Any, session_cookie: dict[str, str]) -> None:
     env = {
         **RECIPE_ENV,
         "DJANGO_SETTINGS_MODULE": "tests.frameworks.django_gunicorn_settings",
         # The test session's database, where ann and her session are.
         "DJANGO_TEST_DATABASE": str(settings.DATABASES["default"]["NAME"]),
     }
-    root = RECIPES.parents[1]
+    root = Path(__file__).resolve().parents[2]
     with gunicorn("django_wsgi:application", chdir=RECIPES, env=env, python_path=root) as url, quiet_httpx():
         with httpx.Client(base_url=url) as http:
             assert_signed_out(http.get("/pandium/marketplace"))

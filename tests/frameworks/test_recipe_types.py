@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mypy import api
 
-from tests.frameworks.support import RECIPES
+from tests.support.recipes import RECIPES
 
 
 def test_recipes_pass_mypy_strict() -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import anyio
 import httpx
 from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from tests.support.asgi import APP_URL
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -60,12 +60,9 @@ class AsyncWSGITransport(httpx.AsyncBaseTransport):
         return httpx.Response(int(status.split()[0]), headers=response_headers, content=content)
 
 
-@asynccontextmanager
-async def wsgi_client(app: WSGIApplication, *, root_path: str = "") -> AsyncIterator[httpx.AsyncClient]:
-    """Like tests.frameworks.support.client, for a WSGI app."""
-    transport = AsyncWSGITransport(app, root_path=root_path)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield http
+def wsgi_client(app: WSGIApplication, *, base_url: str = APP_URL, root_path: str = "") -> httpx.AsyncClient:
+    """tests.support.asgi.asgi_client for a WSGI app; it does not follow redirects either."""
+    return httpx.AsyncClient(transport=AsyncWSGITransport(app, root_path=root_path), base_url=base_url)
 
 
 class BackgroundWSGIServer:

@@ -17,26 +17,20 @@ from pandium_embed.api import PandiumAPIError, verify_tenant
 from pandium_embed.mock import MockPandium
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
-from tests.mock_support import load_success_example, page_data, quiet_httpx, shape
+from tests.support.asgi import quiet_httpx
+from tests.support.mock import USER as ANN
+from tests.support.mock import load_success_example, page_data, shape
 
 pytestmark = pytest.mark.anyio
 
-# Every optional field set, so the tenant's shape matches Pandium's example (no nulls for missing names).
-ANN = PandiumUser(
-    "user-1",
-    display_name="Ann",
-    full_name="Ann Example",
-    email="ann@example.test",
-    installed_integrations=["legacy-1"],
-    auditable_id="1800",
-    auditable_display_name="Auditor",
-)
+
+OWNED_BY_ANN = {"id": 7, "connected_users": {"pandium": {"username": "user-1"}}}
 
 
-async def offered_tenant(mock: MockPandiumServer) -> dict[str, Any]:
+async def offered_tenant(mock: MockPandiumServer, user: PandiumUser = ANN) -> dict[str, Any]:
     """Open the mock's Auth-Only page with a fresh token; the tenant its pandium-success will carry."""
     config = mock.config(connectors=mock.connectors)
-    token = mint_token(config, ANN, xti={"connector_name": "hubspot", "integration_name": "HubSpot", "token": "crm"})
+    token = mint_token(config, user, xti={"connector_name": "hubspot", "integration_name": "HubSpot", "token": "crm"})
     with quiet_httpx():
         async with httpx.AsyncClient() as http:
             page = await http.get(connect_url(config, "hubspot", token))
@@ -47,7 +41,7 @@ async def offered_tenant(mock: MockPandiumServer) -> dict[str, Any]:
 
 async def test_a_tenant_the_mock_created_is_found_with_pandiums_tenant_object(pandium_mock: MockPandiumServer) -> None:
     tenant = (await offered_tenant(pandium_mock))["tenant"]
-    found = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, base_url=pandium_mock.url)
+    found = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=ANN.sub, base_url=pandium_mock.url)
     assert found == tenant
     assert shape(found) == shape(load_success_example()["tenant"])
 
@@ -56,7 +50,7 @@ async def test_string_ids_and_a_shared_client_work_too(pandium_mock: MockPandium
     tenant = (await offered_tenant(pandium_mock))["tenant"]
     async with httpx.AsyncClient() as client:
         found = await verify_tenant(
-            str(tenant["id"]), api_key=pandium_mock.api_key, base_url=pandium_mock.url, client=client
+            str(tenant["id"]), api_key=pandium_mock.api_key, sub=ANN.sub, base_url=pandium_mock.url, client=client
         )
     assert found is not None and found["id"] == tenant["id"]
 
@@ -69,20 +63,58 @@ async def test_marketplace_tenants_are_found_as_well(pandium_mock: MockPandiumSe
     offered = [entry["tenant"] for entry in page_data(page.text)["integrations"]]
     assert len(offered) == 4
     for tenant in offered:
-        found = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, base_url=pandium_mock.url)
+        found = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=ANN.sub, base_url=pandium_mock.url)
         assert found is not None and found["integration"] == tenant["integration"]
+
+
+async def test_another_users_tenant_is_none_as_if_it_did_not_exist(pandium_mock: MockPandiumServer) -> None:
+    # Tenant ids are small sequential integers: a signed-in user can report someone else's.
+    tenant = (await offered_tenant(pandium_mock))["tenant"]
+    for sub in ("user-2", "user-1 ", "user-", "user-10", "ann@example.test"):
+        assert (
+            await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=sub, base_url=pandium_mock.url) is None
+        )
+    assert await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub="user-1", base_url=pandium_mock.url)
+
+
+async def test_ownership_is_compared_case_insensitively(pandium_mock: MockPandiumServer) -> None:
+    # The mock, like Pandium's Keycloak, stores the username lower-cased: "Ann.Example" is "ann.example".
+    tenant = (await offered_tenant(pandium_mock, PandiumUser("Ann.Example")))["tenant"]
+    assert tenant["connected_users"]["pandium"]["username"] == "ann.example"
+    for sub in ("Ann.Example", "ann.example", "ANN.EXAMPLE"):
+        found = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=sub, base_url=pandium_mock.url)
+        assert found == tenant
+
+
+@pytest.mark.parametrize(
+    "tenant",
+    [
+        {"id": 7},
+        {"id": 7, "connected_users": {}},
+        {"id": 7, "connected_users": {"pandium": {"username": None}}},
+        {"id": 7, "connected_users": {"pandium": "user-1"}},
+        {"id": 7, "connected_users": [{"username": "user-1"}]},
+        # Only Pandium's own user links a tenant to your user; another system's account proves nothing.
+        {"id": 7, "connected_users": {"hubspot": {"username": "user-1"}}},
+    ],
+)
+async def test_a_tenant_without_pandiums_username_is_nobodys(tenant: dict[str, Any]) -> None:
+    async with httpx.AsyncClient(transport=transport(200, json.dumps(tenant).encode())) as client:
+        assert await verify_tenant(7, api_key="k", sub="user-1", client=client) is None
 
 
 async def test_an_unknown_tenant_is_none(pandium_mock: MockPandiumServer) -> None:
     await offered_tenant(pandium_mock)
-    assert await verify_tenant(987654, api_key=pandium_mock.api_key, base_url=pandium_mock.url) is None
+    assert await verify_tenant(987654, api_key=pandium_mock.api_key, sub=ANN.sub, base_url=pandium_mock.url) is None
 
 
 @pytest.mark.parametrize("key", ["wrong-key", "x"])
 async def test_a_wrong_key_raises_without_the_key_in_the_message(pandium_mock: MockPandiumServer, key: str) -> None:
     tenant = (await offered_tenant(pandium_mock))["tenant"]
     with pytest.raises(PandiumAPIError) as raised:
-        await verify_tenant(tenant["id"], api_key=key + pandium_mock.api_key[:4], base_url=pandium_mock.url)
+        await verify_tenant(
+            tenant["id"], api_key=key + pandium_mock.api_key[:4], sub=ANN.sub, base_url=pandium_mock.url
+        )
     assert raised.value.status == 401
     assert "check the API key" in str(raised.value)
     assert pandium_mock.api_key[:4] not in str(raised.value) and key not in str(raised.value)
@@ -109,7 +141,9 @@ async def test_a_browser_report_from_the_mock_page_verifies_end_to_end(pandium_m
     verified: list[tuple[ConnectedTenant, dict[str, Any] | None]] = []
 
     async def on_connected(request: Request, user: PandiumUser, event: ConnectedTenant) -> None:
-        tenant = await verify_tenant(event.tenant_id, api_key=pandium_mock.api_key, base_url=pandium_mock.url)
+        tenant = await verify_tenant(
+            event.tenant_id, api_key=pandium_mock.api_key, sub=ANN.sub, base_url=pandium_mock.url
+        )
         verified.append((event, tenant))
 
     app = PandiumMiddleware(
@@ -155,9 +189,10 @@ def transport(status: int, content: bytes = b"{}") -> httpx.MockTransport:
 
 async def test_it_calls_pandiums_production_and_sandbox_hosts_with_the_key_header() -> None:
     for environment, host in [("production", "https://api.pandium.io"), ("sandbox", "https://api.sandbox.pandium.com")]:
-        mock = transport(200, b'{"id": 7}')
+        mock = transport(200, json.dumps(OWNED_BY_ANN).encode())
         async with httpx.AsyncClient(transport=mock) as client:
-            assert await verify_tenant(7, api_key="k-123", environment=environment, client=client) == {"id": 7}
+            found = await verify_tenant(7, api_key="k-123", sub="user-1", environment=environment, client=client)
+        assert found == OWNED_BY_ANN
         request: httpx.Request = mock.seen[0]  # type: ignore[attr-defined]
         assert str(request.url) == f"{host}/v2/tenants/7"
         assert request.headers["x-api-key"] == "k-123"
@@ -176,7 +211,7 @@ async def test_it_calls_pandiums_production_and_sandbox_hosts_with_the_key_heade
 async def test_other_answers_raise_a_clear_error_without_the_key(status: int, content: bytes, message: str) -> None:
     async with httpx.AsyncClient(transport=transport(status, content)) as client:
         with pytest.raises(PandiumAPIError) as raised:
-            await verify_tenant("11", api_key="secret-api-key", client=client)
+            await verify_tenant("11", api_key="secret-api-key", sub="user-1", client=client)
     assert message in str(raised.value) and "secret-api-key" not in str(raised.value)
     assert raised.value.status == status
 
@@ -187,7 +222,7 @@ async def test_an_unreachable_api_raises_a_clear_error_without_the_key(caplog: p
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
         with pytest.raises(PandiumAPIError) as raised:
-            await verify_tenant("11", api_key="secret-api-key", client=client)
+            await verify_tenant("11", api_key="secret-api-key", sub="user-1", client=client)
     assert str(raised.value) == api_module.API_UNREACHABLE.format(kind="ConnectError")
     assert raised.value.status is None and raised.value.__cause__ is None and raised.value.__suppress_context__
 
@@ -200,6 +235,8 @@ async def test_an_unreachable_api_raises_a_clear_error_without_the_key(caplog: p
         (True, {}, api_module.BAD_TENANT_ID),
         (-3, {}, api_module.BAD_TENANT_ID),
         ("11", {"api_key": ""}, api_module.MISSING_API_KEY),
+        ("11", {"sub": ""}, api_module.MISSING_SUB),
+        ("11", {"sub": 7}, api_module.MISSING_SUB),
         ("11", {"environment": "demo"}, "no API URL for environment 'demo'"),
         ("11", {"base_url": "http://api.example.test"}, "must be an https:// URL"),
     ],
@@ -210,7 +247,7 @@ async def test_bad_arguments_are_value_errors_before_any_request(
     mock = transport(200)
     async with httpx.AsyncClient(transport=mock) as client:
         with pytest.raises(ValueError) as raised:
-            await verify_tenant(tenant_id, **{"api_key": "k", "client": client, **options})
+            await verify_tenant(tenant_id, **{"api_key": "k", "sub": "user-1", "client": client, **options})
     assert message in str(raised.value)
     assert mock.seen == []  # type: ignore[attr-defined]
 
@@ -225,7 +262,7 @@ async def test_without_httpx_it_says_which_extra_to_install(monkeypatch: pytest.
 
     monkeypatch.setattr(builtins, "__import__", no_httpx)
     with pytest.raises(ImportError) as raised:
-        await verify_tenant("11", api_key="k")
+        await verify_tenant("11", api_key="k", sub="user-1")
     assert str(raised.value) == api_module.MISSING_HTTPX
 
 

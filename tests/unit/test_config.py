@@ -7,6 +7,7 @@ import pytest
 
 from pandium_embed import ENVIRONMENTS, PandiumConfig
 from pandium_embed import config as config_module
+from pandium_embed.tokens import signing_key
 
 SECRET = "config-test-secret-0123456789abcdef"
 
@@ -43,12 +44,12 @@ def test_sandbox_is_the_default_environment() -> None:
 
 def test_base_url_overrides_win_one_by_one_and_lose_a_trailing_slash() -> None:
     config = make(
-        environment="production",
+        environment="sandbox",
         marketplace_base_url="https://imp.example.test/",
         connect_base_url="http://localhost:8001",
     )
     assert config.hosts.marketplace == "https://imp.example.test"
-    assert config.hosts.install == "https://imp.pandium.com"
+    assert config.hosts.install == "https://imp.sandbox.pandium.com"
     assert config.hosts.connect == "http://localhost:8001"
 
 
@@ -76,7 +77,72 @@ def test_plain_http_is_allowed_on_loopback(url: str) -> None:
 def test_base_urls_must_be_https_outside_loopback(url: str) -> None:
     with pytest.raises(ValueError) as caught:
         make(install_base_url=url)
-    assert str(caught.value) == config_module.BAD_BASE_URL.format(name="install_base_url", url=url)
+    assert str(caught.value) == config_module.BAD_BASE_URL.format(setting=INSTALL_SETTING)
+
+
+INSTALL_SETTING = "PandiumConfig install_base_url (PANDIUM_INSTALL_BASE_URL)"
+MARKETPLACE_SETTING = "PandiumConfig marketplace_base_url (PANDIUM_MARKETPLACE_BASE_URL)"
+DIRTY_URLS = [
+    "https://imp.pandium.io\r",  # an .env file with Windows line endings
+    "https://imp.pandium.io\n",
+    "https://imp.pandium.io\r\nX-Injected: 1",
+    "https://imp.pandium.io\t",
+    " https://imp.pandium.io",
+    "https://imp.pandium.io ",
+    "https://imp .pandium.io",
+    "https://imp.pandium.io\x00",
+    "https://imp.pandium.io\x7f",
+    "https://imp.pan\tdium.io",
+    "https://例え.jp",
+    "https://imp.pandium.io\u2028",
+    "https://ímp.pandium.io",
+]
+
+
+@pytest.mark.parametrize("url", DIRTY_URLS)
+def test_control_characters_whitespace_and_non_ascii_are_refused_without_echoing_the_value(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        make(install_base_url=url)
+    assert str(caught.value) == config_module.BASE_URL_UNSAFE_CHARACTERS.format(setting=INSTALL_SETTING)
+
+
+@pytest.mark.parametrize("url", DIRTY_URLS)
+def test_from_env_refuses_a_dirty_base_url_naming_the_variable(url: str) -> None:
+    env = {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_MARKETPLACE_BASE_URL": url}
+    with pytest.raises(ValueError) as caught:
+        PandiumConfig.from_env(env)
+    assert str(caught.value) == config_module.BASE_URL_UNSAFE_CHARACTERS.format(setting=MARKETPLACE_SETTING)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://imp_x.pandium.io", "https://imp.pandium.io%0d", "https://imp.pandium.io:http", "https://imp..pandium.io"],
+)
+def test_a_host_or_port_that_is_not_plain_dns_or_an_ip_is_refused(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        make(install_base_url=url)
+    assert str(caught.value) == config_module.BAD_BASE_URL.format(setting=INSTALL_SETTING)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://imp.pandium.io/acme", "https://imp.pandium.io/acme/", "http://localhost:8001/pandium-mock"]
+)
+def test_a_base_url_with_a_path_is_refused(url: str) -> None:
+    # The org and the flow's path are appended: https://imp.pandium.io/acme would open .../acme/acme.
+    with pytest.raises(ValueError) as caught:
+        make(marketplace_base_url=url)
+    assert str(caught.value) == config_module.BASE_URL_WITH_PATH.format(setting=MARKETPLACE_SETTING)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8001", "http://127.0.0.1:8001", "https://[::1]", "http://a.localhost"]
+)
+def test_production_refuses_loopback_overrides_left_over_from_local_testing(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        make(environment="production", marketplace_base_url=url)
+    assert str(caught.value) == config_module.LOOPBACK_IN_PRODUCTION.format(setting=MARKETPLACE_SETTING)
+    for environment in ("sandbox", "demo"):
+        assert make(environment=environment, marketplace_base_url=url).hosts.marketplace == url
 
 
 @pytest.mark.parametrize(
@@ -124,7 +190,7 @@ def test_a_short_secret_warns_once_in_our_words() -> None:
 
 
 def test_bytes_secrets_are_accepted() -> None:
-    assert make(secret=SECRET.encode()).signing_key is not None
+    assert signing_key(make(secret=SECRET.encode())) is not None
 
 
 def test_connectors_are_frozen_copies() -> None:
@@ -138,7 +204,7 @@ def test_connectors_are_frozen_copies() -> None:
 
 def test_origins_are_the_distinct_browser_origins_of_the_three_hosts() -> None:
     config = make(
-        marketplace_base_url="https://IMP.example.test:443/base",
+        marketplace_base_url="https://IMP.example.test:443/",
         install_base_url="https://imp.example.test",
         connect_base_url="http://localhost:8001",
     )

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from pandium_embed import ConnectedTenant, PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed import events as events_module
 from pandium_embed.middleware import BAD_ON_CONNECTED
-from tests.mock_support import load_success_example
-from tests.unit.test_middleware import bare_app
+from tests.support.asgi import asgi_client, bare_app, pandium_app
+from tests.support.mock import load_success_example
 
 pytestmark = pytest.mark.anyio
 
@@ -48,18 +48,12 @@ def build(
     seen: Seen | None = None,
     config: PandiumConfig = CONFIG,
 ) -> PandiumMiddleware:
-    async def identify(request: Request) -> PandiumUser | None:
-        return user
-
     async def record(request: Request, who: PandiumUser, event: ConnectedTenant) -> None:
         assert seen is not None
         seen.append((request.url.path, who, event))
 
-    async def crm_token(request: Request, user: PandiumUser, connector: str) -> str:
-        return "crm"
-
     hook = on_connected if on_connected is not None else (record if seen is not None else None)
-    return PandiumMiddleware(bare_app, config=config, identify=identify, connector_token=crm_token, on_connected=hook)
+    return pandium_app(config=config, user=user, on_connected=hook)
 
 
 async def post(
@@ -74,7 +68,7 @@ async def post(
     sent_headers = {"content-type": "application/json", **SAME_ORIGIN} if headers is None else headers
     if content is None and body is not None:
         content = json.dumps(body).encode()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as http:
+    async with asgi_client(app, base_url=base_url) as http:
         return await http.post(path, content=content, headers=sent_headers)
 
 
@@ -346,7 +340,7 @@ async def test_without_an_on_connected_hook_the_route_does_not_exist() -> None:
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
 async def test_other_methods_are_405(method: str) -> None:
     app = build(seen=[])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ORIGIN) as http:
+    async with asgi_client(app, base_url=ORIGIN) as http:
         response = await http.request(method, "/pandium/events", headers=SAME_ORIGIN)
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"

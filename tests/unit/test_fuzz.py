@@ -316,7 +316,7 @@ def test_every_route_mints_or_refuses_cleanly_for_any_user(user: PandiumUser) ->
 
     app = PandiumMiddleware(_record_passthrough, config=CONFIG, identify=identify, connector_token=_connector_token)
     for method, path, body in MINT_ROUTES:
-        headers = [(b"content-type", b"application/json")] if body else []
+        headers = [(b"content-type", b"application/json"), SAME_ORIGIN] if body else []
         result = asyncio.run(call(app, method, path, headers, [body] if body else [b""]))
         assert result.status in {200, 303, 500}, result.status
         check_answer(result)
@@ -328,6 +328,8 @@ def test_every_route_mints_or_refuses_cleanly_for_any_user(user: PandiumUser) ->
 
 USER = PandiumUser("user-1", display_name="Ann", extra={"user_tier": "gold"})
 SESSION = b"session=ok"
+# What a browser sends with the app's own fetch(): POST /token answers nothing else.
+SAME_ORIGIN = (b"sec-fetch-site", b"same-origin")
 MINT_ROUTES = [
     ("GET", "/pandium/marketplace", b""),
     ("GET", "/pandium/install/42", b""),
@@ -584,7 +586,9 @@ requests = st.one_of(
     ),
     st.tuples(methods, paths),
 )
-json_content_type = st.sampled_from([[(b"content-type", b"application/json")], []])
+json_content_type = st.sampled_from(
+    [[(b"content-type", b"application/json"), SAME_ORIGIN], [(b"content-type", b"application/json")], []]
+)
 
 
 @FUZZ
@@ -654,7 +658,7 @@ def test_a_content_length_of_unicode_digits_is_a_400_not_a_500(length: bytes) ->
     # Found by the route fuzz test (fixed in 9aa61ac): Latin-1 superscript digits pass str.isdigit()
     # but int() refuses them, and the ValueError escaped as a 500.
     app = PandiumMiddleware(_record_passthrough, config=CONFIG, identify=_identify, connector_token=_connector_token)
-    headers = [(b"content-type", b"application/json"), (b"content-length", length), (b"cookie", SESSION)]
+    headers = [(b"content-type", b"application/json"), (b"content-length", length), (b"cookie", SESSION), SAME_ORIGIN]
     answer = asyncio.run(call(app, "POST", "/pandium/token", headers, [b"{}"]))
     assert answer.status == 400
     check_answer(answer)

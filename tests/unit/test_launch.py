@@ -6,8 +6,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-import jwt
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from starlette.requests import Request
@@ -15,85 +13,27 @@ from starlette.requests import Request
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumMiddleware, PandiumUser, launch_url
 from pandium_embed import launch as launch_module
 from pandium_embed import middleware as middleware_module
-from pandium_embed.stores import TicketStore
-from tests.unit.test_middleware import bare_app, raw_asgi
+from tests.support.asgi import asgi_client, bare_app, raw_asgi
+from tests.support.launch import (
+    ANN,
+    BOB,
+    CONFIG,
+    HOUR,
+    LAUNCH_SECRET,
+    SECRET,
+    T0,
+    Clock,
+    claims_of,
+    link,
+    open_at_once,
+    open_link,
+    reason_of,
+    slow_crm_token,
+    ticket_of,
+)
+from tests.support.launch import launch_app as build
 
 pytestmark = pytest.mark.anyio
-
-SECRET = "launch-test-pandium-secret-0123456789abcdef"
-LAUNCH_SECRET = "launch-test-link-secret-0123456789abcdefgh"
-CONFIG = PandiumConfig("acme", SECRET, connectors={"gwt": "GWT Integration"})
-ANN = PandiumUser("user-1", display_name="Ann")
-BOB = PandiumUser("user-2", display_name="Bob")
-T0 = 1_700_000_000.0
-HOUR = 3600
-NAVIGATE = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document", "sec-fetch-site": "none"}
-
-
-class Clock:
-    """One injectable clock for the link's signing, its age check, and the ticket store."""
-
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def build(
-    *,
-    user: PandiumUser | None = ANN,
-    clock: Clock | None = None,
-    store: TicketStore | None = None,
-    user_for_sub: Callable[..., Any] | None = None,
-    config: PandiumConfig = CONFIG,
-    connector_token: Callable[..., Any] | None = None,
-) -> PandiumMiddleware:
-    clock = clock or Clock()
-
-    async def identify(request: Request) -> PandiumUser | None:
-        return user
-
-    async def crm_token(request: Request, who: PandiumUser, connector: str) -> str:
-        return f"crm-{who.sub}"
-
-    return PandiumMiddleware(
-        bare_app,
-        config=config,
-        identify=identify,
-        connector_token=connector_token or crm_token,
-        launch_secret=LAUNCH_SECRET,
-        ticket_store=store if store is not None else MemoryTicketStore(clock=clock),
-        user_for_sub=user_for_sub,
-        clock=clock,
-    )
-
-
-def link(sub: str = "user-1", *, now: float = T0, max_age: int = HOUR, **options: Any) -> str:
-    options.setdefault("flow", "marketplace")
-    return launch_url(CONFIG, sub, max_age=max_age, launch_secret=LAUNCH_SECRET, now=now, **options)
-
-
-async def open_link(app: Any, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
-        return await http.get(url, headers=headers if headers is not None else NAVIGATE)
-
-
-def claims_of(response: httpx.Response) -> dict[str, Any]:
-    token = response.headers["location"].partition("?tenant=")[2]
-    claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})
-    return claims
-
-
-def reason_of(response: httpx.Response) -> str:
-    """The reason an HTML error page carries on <html> (what the loader and people read)."""
-    assert response.headers["content-type"].startswith("text/html")
-    assert "Traceback" not in response.text
-    return response.text.split('data-pandium-reason="', 1)[1].split('"', 1)[0]
-
-
-def ticket_of(url: str) -> str:
-    return url.rsplit("/", 1)[1]
 
 
 # --- the link ----------------------------------------------------------------------------------------
@@ -130,6 +70,7 @@ def test_the_ticket_is_signed_with_the_launch_secret_not_pandiums() -> None:
         ("u", {"flow": "install"}, launch_module.BAD_INTEGRATION_ID),
         ("u", {"flow": "install", "integration_id": "../x"}, launch_module.BAD_INTEGRATION_ID),
         ("u", {"flow": "install", "integration_id": True}, launch_module.BAD_INTEGRATION_ID),
+        ("u", {"flow": "install", "integration_id": -1}, launch_module.BAD_INTEGRATION_ID),
         ("u", {"flow": "connect"}, launch_module.BAD_CONNECTOR),
         ("u", {"flow": "connect", "connector": "nope"}, launch_module.BAD_CONNECTOR),
         ("u", {"flow": "marketplace", "connector": "gwt"}, launch_module.BAD_TARGET),
@@ -269,6 +210,52 @@ async def test_a_link_for_a_connector_no_longer_configured_is_404() -> None:
     assert response.status_code == 404
 
 
+# --- claimed only once the redirect is ready --------------------------------------------------------------
+
+
+async def test_a_connector_token_failure_answers_500_and_the_retry_still_works() -> None:
+    calls: list[str] = []
+
+    def flaky(request: Request, user: PandiumUser, connector: str) -> str:
+        calls.append(connector)
+        if len(calls) == 1:
+            raise RuntimeError("database blip")
+        return "crm-after-retry"
+
+    app = build(connector_token=flaky)
+    url = link(flow="connect", connector="gwt")
+    failed = await open_link(app, url)
+    retried = await open_link(app, url)
+    assert (failed.status_code, reason_of(failed)) == (500, "server-error")
+    assert retried.status_code == 303
+    assert claims_of(retried)["ti"]["xti"]["token"] == "crm-after-retry"
+    again = await open_link(app, url)
+    assert (again.status_code, reason_of(again)) == (410, "link-used")
+
+
+async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up() -> None:
+    oversized = {"notes": "x" * CONFIG.max_url_length}
+    users = {"user-9": PandiumUser("user-9", extra=oversized)}
+
+    def user_for_sub(sub: str) -> PandiumUser | None:
+        return users.get(sub)
+
+    app = build(user=None, user_for_sub=user_for_sub)
+    url = link("user-9", alone=True)
+    too_large = await open_link(app, url)
+    users["user-9"] = PandiumUser("user-9")  # the account's data trimmed
+    retried = await open_link(app, url)
+    assert (too_large.status_code, reason_of(too_large)) == (500, "server-error")
+    assert retried.status_code == 303
+
+
+async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303() -> None:
+    responses = await open_at_once([build(connector_token=slow_crm_token)], link(flow="connect", connector="gwt"), 30)
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [303] + [410] * 29
+    assert {reason_of(response) for response in responses if response.status_code == 410} == {"link-used"}
+
+
 # --- who may open it -------------------------------------------------------------------------------------
 
 
@@ -361,7 +348,7 @@ async def test_without_a_launch_secret_the_route_does_not_exist() -> None:
 async def test_only_get_opens_a_link(method: str) -> None:
     app = build()
     url = link()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+    async with asgi_client(app) as http:
         response = await http.request(method, url)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET"

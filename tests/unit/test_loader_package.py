@@ -1,4 +1,5 @@
-"""The wheel carries the loader and its types, byte for byte, and serves them from inside itself."""
+"""The wheel carries the built loader, its source map and its generated types, byte for byte, and serves
+the loader from inside itself."""
 
 from __future__ import annotations
 
@@ -23,13 +24,16 @@ def test_the_wheel_ships_the_loader_and_serves_it(tmp_path: Path) -> None:
     (wheel,) = out.glob("pandium_embed-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        assert "pandium_embed/_static/pandium-embed.js" in names
-        assert "pandium_embed/_static/pandium-embed.d.ts" in names
-        assert archive.read("pandium_embed/_static/pandium-embed.js") == (ROOT / "js" / "pandium-embed.js").read_bytes()
-        assert (
-            archive.read("pandium_embed/_static/pandium-embed.d.ts")
-            == (ROOT / "js" / "pandium-embed.d.ts").read_bytes()
-        )
+        dist = ROOT / "js" / "dist"
+        shipped = {
+            "pandium_embed/_static/pandium-embed.js": dist / "pandium-embed.js",
+            "pandium_embed/_static/pandium-embed.js.map": dist / "pandium-embed.js.map",
+            **{f"pandium_embed/_static/types/{path.name}": path for path in (dist / "types").glob("*.d.ts")},
+        }
+        assert "pandium_embed/_static/types/index.d.ts" in shipped
+        for name, path in shipped.items():
+            assert name in names
+            assert archive.read(name) == path.read_bytes(), name
         archive.extractall(tmp_path / "site")
 
     # Imported from the unpacked wheel (not this checkout), the loader comes from _static.

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from pandium_embed import PandiumConfig, PandiumUser, mint_token
-from tests.conftest import _SECRETS, leaks_in
+from tests.support.log_guard import WATCHED_SECRETS, leaks_in
 
 SECRET = "log-guard-secret-0123456789abcdefghij"
 
@@ -20,7 +20,7 @@ def test_tokens_tenant_urls_and_secrets_are_recognised_as_leaks() -> None:
 
 def test_every_config_secret_built_during_the_suite_is_watched() -> None:
     PandiumConfig("acme", SECRET)
-    assert SECRET in _SECRETS
+    assert SECRET in WATCHED_SECRETS
 
 
 def test_the_guard_sees_records_from_any_logger_at_any_level(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,4 +1,4 @@
-"""MockPandium as an ASGI app, driven through httpx.ASGITransport (see AsgiClient) with an injected clock."""
+"""MockPandium as an ASGI app, driven through Starlette's TestClient with an injected clock."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import hashlib
 import html
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
+from starlette.testclient import TestClient
 
 from pandium_embed import PandiumConfig, PandiumUser, connect_url, install_url, marketplace_url, mint_token
 from pandium_embed.mock import (
@@ -28,7 +31,8 @@ from pandium_embed.mock.app import (
     BAD_SKEW,
     MISSING_SECRET,
 )
-from tests.mock_support import AsgiClient, forge, load_success_example, page_data, shape
+from tests.support.asgi import quiet_httpx, sync_client
+from tests.support.mock import forge, load_success_example, page_data, shape
 
 SECRET = "app-tests-shared-secret-0123456789abcdef"
 OTHER_SECRET = "not-the-shared-secret-0123456789abcdef"
@@ -70,8 +74,9 @@ def config() -> PandiumConfig:
 
 
 @pytest.fixture
-def client(mock: MockPandium) -> AsgiClient:
-    return AsgiClient(mock, BASE)
+def client(mock: MockPandium) -> Iterator[TestClient]:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
+        yield client
 
 
 def mint(config: PandiumConfig, user: PandiumUser = USER, **options: Any) -> str:
@@ -85,7 +90,7 @@ def claims(**changes: Any) -> dict[str, Any]:
     return value
 
 
-def csp(response: httpx.Response) -> dict[str, str]:
+def csp(response: httpx2.Response) -> dict[str, str]:
     directives = [part.strip() for part in response.headers["content-security-policy"].split(";")]
     return {name: rest for name, _, rest in (d.partition(" ") for d in directives)}
 
@@ -115,6 +120,8 @@ PAGE_REJECTIONS: list[tuple[str, Any, int, str]] = [
     ),
     ("older than 60 s", lambda c: mint(c.config), 61, "expired"),
     ("iat in the future", lambda c: mint(c.config, now=NOW + 6), 0, "future-iat"),
+    ("exp passed", lambda c: forge(claims(exp=NOW - 30), secret=SECRET), 0, "past-exp"),
+    ("nbf in the future", lambda c: forge(claims(nbf=NOW + 30), secret=SECRET), 0, "future-nbf"),
     ("missing sub", lambda c: forge({"iat": NOW, "jti": "j"}, secret=SECRET), 0, "missing-sub"),
     ("not three parts", lambda c: "abc.def", 0, "malformed"),
     ("bad base64", lambda c: "e$J.abc.def", 0, "bad-encoding"),
@@ -134,7 +141,7 @@ class _Configs:
 )
 @pytest.mark.parametrize("path", ["/acme", "/acme/tenants/create/1", "/acme/hubspot/auth"])
 def test_each_rejection_renders_its_reason_and_is_recorded(
-    client: AsgiClient,
+    client: TestClient,
     mock: MockPandium,
     clock: Clock,
     config: PandiumConfig,
@@ -163,7 +170,7 @@ def test_each_rejection_renders_its_reason_and_is_recorded(
 
 
 def test_a_replayed_token_is_refused_the_second_time(
-    client: AsgiClient, mock: MockPandium, config: PandiumConfig
+    client: TestClient, mock: MockPandium, config: PandiumConfig
 ) -> None:
     url = marketplace_url(config, mint(config))
     assert (client.get(url)).status_code == 200
@@ -177,13 +184,13 @@ def test_a_replayed_token_is_refused_the_second_time(
     ("query", "expected"),
     [("", "missing-token"), ("?tenant=", "missing-token"), ("?tenant=a&tenant=b", "duplicate-token")],
 )
-def test_missing_or_duplicate_token(client: AsgiClient, mock: MockPandium, query: str, expected: str) -> None:
+def test_missing_or_duplicate_token(client: TestClient, mock: MockPandium, query: str, expected: str) -> None:
     response = client.get("/acme" + query)
     assert response.status_code == 401
     assert mock.rejected[-1].reason == expected
 
 
-def test_the_clock_decides_expiry(client: AsgiClient, clock: Clock, config: PandiumConfig) -> None:
+def test_the_clock_decides_expiry(client: TestClient, clock: Clock, config: PandiumConfig) -> None:
     clock.now = NOW + 60
     assert (client.get(marketplace_url(config, mint(config)))).status_code == 200
     clock.now = NOW + 61
@@ -195,7 +202,7 @@ def test_the_clock_decides_expiry(client: AsgiClient, clock: Clock, config: Pand
 
 @pytest.mark.parametrize("flow", ["marketplace", "install", "connect"])
 def test_accepts_tokens_from_a_config_pointed_at_it(
-    client: AsgiClient, mock: MockPandium, config: PandiumConfig, flow: str
+    client: TestClient, mock: MockPandium, config: PandiumConfig, flow: str
 ) -> None:
     if flow == "marketplace":
         token = mint(config)
@@ -222,7 +229,7 @@ def test_accepts_tokens_from_a_config_pointed_at_it(
     assert "Ann Example" in response.text
 
 
-def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: AsgiClient, config: PandiumConfig) -> None:
+def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: TestClient, config: PandiumConfig) -> None:
     response = client.get(marketplace_url(config, mint(config)))
     assert '<strong id="viewer">Ann Example</strong>' in response.text
     assert "ann@example.com" in response.text
@@ -239,14 +246,14 @@ def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: AsgiCli
         assert f'aria-label="Install {integration.name}">Install</button>' in response.text
 
 
-def test_viewer_falls_back_to_full_name_then_sub(client: AsgiClient, config: PandiumConfig) -> None:
+def test_viewer_falls_back_to_full_name_then_sub(client: TestClient, config: PandiumConfig) -> None:
     named = client.get(marketplace_url(config, mint(config, PandiumUser("u-9", full_name="Full Name"))))
     assert '<strong id="viewer">Full Name</strong>' in named.text
     bare = client.get(marketplace_url(config, mint(config, PandiumUser("u-9"), jti="other")))
     assert '<strong id="viewer">u-9</strong>' in bare.text
 
 
-def test_marketplace_honours_hidden_and_installed_integrations(client: AsgiClient, config: PandiumConfig) -> None:
+def test_marketplace_honours_hidden_and_installed_integrations(client: TestClient, config: PandiumConfig) -> None:
     user = PandiumUser("u", installed_integrations=[2], extra={"hidden_integrations": ["3", 4]})
     response = client.get(marketplace_url(config, mint(config, user)))
 
@@ -260,7 +267,7 @@ def test_marketplace_honours_hidden_and_installed_integrations(client: AsgiClien
     assert 'aria-label="Install HubSpot">Install</button>' in response.text
 
 
-def test_install_and_cancel_payloads(client: AsgiClient, config: PandiumConfig) -> None:
+def test_install_and_cancel_payloads(client: TestClient, config: PandiumConfig) -> None:
     response = client.get(install_url(config, "3", mint(config)))
     data = page_data(response.text)
     assert data["page"] == "install" and data["integrationId"] == "3"
@@ -273,7 +280,7 @@ def test_install_and_cancel_payloads(client: AsgiClient, config: PandiumConfig) 
     assert '<button type="button" class="secondary" id="cancel">Cancel</button>' in response.text
 
 
-def test_tenant_ids_are_unique_across_pages(client: AsgiClient, config: PandiumConfig) -> None:
+def test_tenant_ids_are_unique_across_pages(client: TestClient, config: PandiumConfig) -> None:
     first = page_data((client.get(marketplace_url(config, mint(config)))).text)
     second = page_data((client.get(install_url(config, "1", mint(config)))).text)
     ids = [i["tenant"]["id"] for i in first["integrations"] + second["integrations"]]
@@ -294,7 +301,7 @@ def test_tenant_ids_are_unique_across_pages(client: AsgiClient, config: PandiumC
     ],
 )
 def test_unknown_pages_are_404_and_keep_the_token_usable(
-    client: AsgiClient, mock: MockPandium, config: PandiumConfig, path: str, expected: str
+    client: TestClient, mock: MockPandium, config: PandiumConfig, path: str, expected: str
 ) -> None:
     token = mint(config, xti=AUTH_XTI)
     response = client.get(path, params={"tenant": token})
@@ -316,14 +323,14 @@ def test_unknown_pages_are_404_and_keep_the_token_usable(
     ],
 )
 def test_auth_only_needs_the_connector_fields_in_xti(
-    client: AsgiClient, mock: MockPandium, config: PandiumConfig, xti: dict[str, Any] | None, expected: str
+    client: TestClient, mock: MockPandium, config: PandiumConfig, xti: dict[str, Any] | None, expected: str
 ) -> None:
     response = client.get("/acme/hubspot/auth", params={"tenant": mint(config, xti=xti)})
     assert response.status_code == 401
     assert mock.rejected[-1].reason == expected
 
 
-def test_wrong_method_and_unknown_paths(client: AsgiClient) -> None:
+def test_wrong_method_and_unknown_paths(client: TestClient) -> None:
     assert (client.post("/acme")).status_code == 405
     assert (client.get("/acme/tenants/create")).status_code == 404
     assert (client.get("/acme/")).status_code == 404
@@ -332,9 +339,10 @@ def test_wrong_method_and_unknown_paths(client: AsgiClient) -> None:
 # -- the Auth-Only success payload ---------------------------------------------------------------
 
 
-def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, config: PandiumConfig) -> None:
+def test_auth_page_success_message_has_the_documented_shape(client: TestClient, config: PandiumConfig) -> None:
+    # The sub of the JWT example in Pandium's "Customizing the JWT" doc; its tenant's username is that sub.
     user = PandiumUser(
-        "user-7",
+        "test-pandium-com",
         display_name="Pandium Test",
         full_name="Important Person",
         email="test@pandium.com",
@@ -374,7 +382,15 @@ def test_auth_page_success_message_has_the_documented_shape(client: AsgiClient, 
     assert '<button type="button" class="primary" id="connect">Connect HubSpot</button>' in response.text
 
 
-def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:
+def test_the_tenants_username_is_the_tokens_sub_lower_cased_not_the_email(
+    client: TestClient, config: PandiumConfig
+) -> None:
+    user = PandiumUser("User-7", email="ann@example.test")
+    success = page_data(client.get(connect_url(config, "hubspot", mint(config, user, xti=AUTH_XTI))).text)["success"]
+    assert success["tenant"]["connected_users"]["pandium"]["username"] == "user-7"
+
+
+def test_consent_popup(client: TestClient, config: PandiumConfig) -> None:
     auth = page_data((client.get(connect_url(config, "hubspot", mint(config, xti=AUTH_XTI)))).text)
     popup = client.get(auth["consentUrl"])
     assert popup.status_code == 200
@@ -394,7 +410,7 @@ def test_consent_popup(client: AsgiClient, config: PandiumConfig) -> None:
         ("/__mock__/consent/nope?state=" + "a" * 24, 404, "unknown-connector"),
     ],
 )
-def test_consent_popup_refusals(client: AsgiClient, mock: MockPandium, path: str, status: int, expected: str) -> None:
+def test_consent_popup_refusals(client: TestClient, mock: MockPandium, path: str, status: int, expected: str) -> None:
     response = client.get(path)
     assert response.status_code == status
     assert mock.rejected[-1].reason == expected
@@ -408,7 +424,7 @@ def test_csp_frame_ancestors_lists_the_parent_origins(clock: Clock, config: Pand
     mock = MockPandium(
         org="acme", secret=SECRET, clock=clock, parent_origins=["http://127.0.0.1:8000/", "HTTPS://App.Example.com:443"]
     )
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         ok = client.get(marketplace_url(config, mint(config)))
         refused = client.get("/acme?tenant=nope")
         mock.add_parent_origin("http://localhost:5173")
@@ -427,7 +443,7 @@ def test_csp_frame_ancestors_lists_the_parent_origins(clock: Clock, config: Pand
 
 def test_without_parent_origins_nobody_may_frame_the_pages(clock: Clock, config: PandiumConfig) -> None:
     mock = MockPandium(org="acme", secret=SECRET, clock=clock)
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         response = client.get(marketplace_url(config, mint(config)))
     assert csp(response)["frame-ancestors"] == "'none'"
     assert page_data(response.text)["parentOrigins"] == []
@@ -445,7 +461,7 @@ MARKUP = "<img src=x onerror=alert(1)></script><!--"
 
 @pytest.mark.parametrize("flow", ["marketplace", "connect"])
 def test_token_fields_holding_markup_are_escaped(
-    client: AsgiClient, mock: MockPandium, config: PandiumConfig, flow: str
+    client: TestClient, mock: MockPandium, config: PandiumConfig, flow: str
 ) -> None:
     user = PandiumUser(MARKUP, display_name=MARKUP, email=MARKUP, extra={"note": MARKUP})
     if flow == "marketplace":
@@ -477,7 +493,7 @@ def test_configured_names_are_escaped_too(clock: Clock, config: PandiumConfig) -
         integrations=[Integration("1", "<b>Bold</b>", description="<i>x</i>")],
         connectors=[Connector("hubspot", "<u>Hub</u>")],
     )
-    with AsgiClient(mock, BASE) as client:
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         market = client.get(marketplace_url(config, mint(config)))
         auth = client.get(connect_url(config, "hubspot", mint(config, xti=AUTH_XTI)))
     for response in (market, auth):
@@ -489,7 +505,7 @@ def test_configured_names_are_escaped_too(clock: Clock, config: PandiumConfig) -
 # -- records and reserved paths ------------------------------------------------------------------
 
 
-def test_records_endpoint(client: AsgiClient, mock: MockPandium, config: PandiumConfig) -> None:
+def test_records_endpoint(client: TestClient, mock: MockPandium, config: PandiumConfig) -> None:
     good = mint(config, jti="jti-good")
     bad = mint(PandiumConfig("acme", OTHER_SECRET))
     client.get(marketplace_url(config, good))
@@ -528,7 +544,7 @@ def test_records_endpoint(client: AsgiClient, mock: MockPandium, config: Pandium
     assert mock.accepted == [] and mock.rejected == []
 
 
-def test_static_assets(client: AsgiClient) -> None:
+def test_static_assets(client: TestClient) -> None:
     script = client.get("/__mock__/static/mock.js")
     style = client.get("/__mock__/static/mock.css")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
@@ -540,13 +556,13 @@ def test_static_assets(client: AsgiClient) -> None:
     assert (client.get("/__mock__/static/other.js")).status_code == 404
 
 
-def test_favicon_is_not_mistaken_for_an_org(client: AsgiClient, mock: MockPandium) -> None:
+def test_favicon_is_not_mistaken_for_an_org(client: TestClient, mock: MockPandium) -> None:
     assert (client.get("/favicon.ico")).status_code == 204
     assert mock.rejected == []
 
 
 def test_logs_name_the_reason_never_the_token(
-    client: AsgiClient, config: PandiumConfig, caplog: pytest.LogCaptureFixture
+    client: TestClient, config: PandiumConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="pandium_embed.mock")
     token = mint(PandiumConfig("acme", OTHER_SECRET))

@@ -99,8 +99,12 @@ def run_main(*args: str, environ: dict[str, str] | None = None) -> tuple[int, st
     return code, out.getvalue(), err.getvalue(), served
 
 
+# The mock on a free port, framed by PARENT: what most of these tests start from.
+MOCK = ("mock", "--port", "0", "--parent-origin", PARENT)
+
+
 def test_mock_prints_the_urls_it_serves_and_never_the_secret() -> None:
-    code, out, err, served = run_main("mock", "--port", "0", "--parent-origin", PARENT)
+    code, out, err, served = run_main(*MOCK)
 
     assert code == 0
     port = served.address[1]
@@ -123,36 +127,24 @@ def test_mock_prints_the_urls_it_serves_and_never_the_secret() -> None:
 
 def test_mock_takes_org_and_secret_from_the_environment_and_flags_win() -> None:
     _, out, _, served = run_main(
-        "mock",
-        "--port",
-        "0",
-        "--parent-origin",
-        PARENT,
+        *MOCK,
         "--org",
         "globex",
         environ={"PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_ORG": "initech"},
     )
     assert isinstance(served.app, MockPandium) and served.app.org == "globex"
     _, _, _, served = run_main(
-        "mock",
-        "--port",
-        "0",
-        "--parent-origin",
-        PARENT,
+        *MOCK,
         environ={"PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_ORG": "initech"},
     )
     assert isinstance(served.app, MockPandium) and served.app.org == "initech"
-    code, _, _, served = run_main("mock", "--port", "0", "--parent-origin", PARENT, "--secret", SECRET, environ={})
+    code, _, _, served = run_main(*MOCK, "--secret", SECRET, environ={})
     assert code == 0 and served.app is not None
 
 
 def test_mock_catalog_flags() -> None:
     _, out, _, served = run_main(
-        "mock",
-        "--port",
-        "0",
-        "--parent-origin",
-        PARENT,
+        *MOCK,
         "--parent-origin",
         "http://localhost:3000",
         "--integration",
@@ -172,9 +164,7 @@ def test_mock_catalog_flags() -> None:
 
 def test_short_secret_warns_but_serves() -> None:
     secret = "dev-secret-x7"
-    code, out, err, served = run_main(
-        "mock", "--port", "0", "--parent-origin", PARENT, environ={"PANDIUM_SHARED_SECRET": secret}
-    )
+    code, out, err, served = run_main(*MOCK, environ={"PANDIUM_SHARED_SECRET": secret})
     assert code == 0 and served.app is not None
     assert "shorter than 32 bytes" in err
     assert secret not in err and secret not in out

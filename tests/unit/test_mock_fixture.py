@@ -10,7 +10,7 @@ import pytest
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock import Integration, MockPandium
 from pandium_embed.mock.harness import MockPandiumServer
-from tests.mock_support import quiet_httpx
+from tests.support.asgi import quiet_httpx
 
 
 def get(url: str) -> httpx.Response:

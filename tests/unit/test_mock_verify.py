@@ -14,8 +14,8 @@ import pytest
 from pandium_embed import PandiumConfig, PandiumUser, mint_token
 from pandium_embed.mock import REASONS, JtiMemory, TokenRejected, verify_token
 from pandium_embed.tokens import build_claims
-from tests.mock_support import HS256_HEADER, b64
-from tests.mock_support import forge as _forge
+from tests.support.mock import HS256_HEADER, b64
+from tests.support.mock import forge as _forge
 
 SECRET = "verify-tests-secret-0123456789abcdef"
 NOW = 1_700_000_000
@@ -99,6 +99,19 @@ REJECTIONS: list[tuple[str, Callable[[], str | None], str]] = [
     ("a day old", lambda: forge(with_claims(iat=NOW - 86_400)), "expired"),
     ("6 s in the future", lambda: forge(with_claims(iat=NOW + 6)), "future-iat"),
     ("an hour in the future", lambda: forge(with_claims(iat=NOW + 3600)), "future-iat"),
+    # exp and nbf, when present: numbers, with the same clock skew as iat
+    ("exp passed", lambda: forge(with_claims(exp=NOW - 6)), "past-exp"),
+    ("exp passed long ago", lambda: forge(with_claims(exp=NOW - 86_400)), "past-exp"),
+    ("exp exactly skew ago", lambda: forge(with_claims(exp=NOW - 5)), "past-exp"),
+    ("exp a string", lambda: forge(with_claims(exp=str(NOW + 30))), "bad-exp"),
+    ("exp a boolean", lambda: forge(with_claims(exp=True)), "bad-exp"),
+    ("exp null", lambda: forge(with_claims(exp=None)), "bad-exp"),
+    ("exp NaN", lambda: forge(payload=b'{"iat":%d,"jti":"j","sub":"u","exp":NaN}' % NOW), "bad-exp"),
+    ("nbf -Infinity", lambda: forge(payload=b'{"iat":%d,"jti":"j","sub":"u","nbf":-Infinity}' % NOW), "bad-nbf"),
+    ("nbf in the future", lambda: forge(with_claims(nbf=NOW + 6)), "future-nbf"),
+    ("nbf an hour ahead", lambda: forge(with_claims(nbf=NOW + 3600)), "future-nbf"),
+    ("nbf a string", lambda: forge(with_claims(nbf="now")), "bad-nbf"),
+    ("nbf a list", lambda: forge(with_claims(nbf=[NOW])), "bad-nbf"),
     # jti, sub, ti
     ("jti missing", lambda: forge(with_claims(jti=_DROP)), "bad-jti"),
     ("jti empty", lambda: forge(with_claims(jti="")), "bad-jti"),
@@ -159,6 +172,37 @@ def test_skew_is_configurable() -> None:
     with pytest.raises(TokenRejected, match="future-iat"):
         verify_token(forge(), secret=SECRET, now=NOW - 2, skew=1)
     assert verify_token(forge(), secret=SECRET, now=NOW - 2, skew=2)["sub"] == "user-1"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"exp": NOW + 60},
+        {"exp": NOW + 0.5},
+        {"exp": NOW - 4},  # within the clock skew
+        {"nbf": NOW},
+        {"nbf": NOW - 30},
+        {"nbf": NOW + 5},  # within the clock skew
+        {"nbf": NOW - 1.5, "exp": NOW + 59.5},
+    ],
+)
+def test_a_current_exp_and_nbf_are_accepted(changes: dict[str, Any]) -> None:
+    assert verify_token(forge(with_claims(**changes)), secret=SECRET, now=NOW)["sub"] == "user-1"
+
+
+def test_exp_and_nbf_use_the_configured_skew() -> None:
+    with pytest.raises(TokenRejected, match="past-exp"):
+        verify_token(forge(with_claims(exp=NOW)), secret=SECRET, now=NOW, skew=0)
+    with pytest.raises(TokenRejected, match="future-nbf"):
+        verify_token(forge(with_claims(nbf=NOW + 1)), secret=SECRET, now=NOW, skew=0)
+    assert verify_token(forge(with_claims(exp=NOW - 9, nbf=NOW + 9)), secret=SECRET, now=NOW, skew=10)
+
+
+def test_a_token_refused_for_exp_or_nbf_does_not_use_up_its_jti() -> None:
+    jtis = JtiMemory()
+    assert reason(forge(with_claims(nbf=NOW + 30)), jtis=jtis) == "future-nbf"
+    assert reason(forge(with_claims(exp=NOW - 30)), jtis=jtis) == "past-exp"
+    assert verify_token(forge(), secret=SECRET, now=NOW, jtis=jtis)["jti"] == "jti-1"
 
 
 def test_secret_may_be_bytes() -> None:

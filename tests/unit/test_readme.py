@@ -5,28 +5,20 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 from itsdangerous import TimestampSigner
 from starlette.middleware.sessions import SessionMiddleware
 
+from tests.support.asgi import asgi_client
+from tests.support.readme import README, python_block_after
+
 pytest_plugins = ["pytester"]
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 SECRET = "readme-test-secret-0123456789abcdefghij"
 SESSION_KEY = "session-signing-key"
-
-
-def python_block_after(heading: str) -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text.split(heading, 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match, f"no python block under {heading!r}"
-    return match.group(1)
 
 
 def session_cookie(data: dict[str, Any]) -> str:
@@ -46,7 +38,7 @@ async def test_the_backend_quick_start_runs_as_written(monkeypatch: pytest.Monke
     app = SessionMiddleware(namespace["app"], secret_key=SESSION_KEY)
 
     user = {"id": "user-7", "name": "Ann", "email": "ann@example.test"}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+    async with asgi_client(app) as http:
         anonymous = await http.get("/pandium/marketplace")
         http.cookies.set("session", session_cookie({"user": user}))
         signed_in = await http.get("/pandium/marketplace")

@@ -11,10 +11,9 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock.harness import MockPandiumServer
-from tests.mock_support import page_data, quiet_httpx
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_middleware import bare_app
-from tests.unit.test_readme import python_block_after
+from tests.support.asgi import asgi_client, bare_app, quiet_httpx
+from tests.support.mock import page_data
+from tests.support.readme import python_block_after
 
 SECRET = "readme-beyond-secret-0123456789abcdefghij"
 LAUNCH_SECRET = "readme-beyond-launch-secret-0123456789abcdef"
@@ -22,7 +21,7 @@ NAVIGATE = {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
 
 
 @pytest.mark.anyio
-async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:  # noqa: F811
+async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> None:
     with MockPandiumServer(secret=SECRET) as mock:
         for name, value in {
             "PANDIUM_ORG": mock.org,
@@ -59,9 +58,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             assert link.startswith("https://app.example.com/pandium/launch/")
             path = link.removeprefix("https://app.example.com")
             with quiet_httpx():
-                async with httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=app), base_url="http://app.test"
-                ) as http:
+                async with asgi_client(app) as http:
                     first = await http.get(path, headers=NAVIGATE)
                     second = await http.get(path, headers=NAVIGATE)
             assert first.status_code == 303
@@ -73,20 +70,23 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             with quiet_httpx():
                 async with httpx.AsyncClient() as http:
                     page = await http.get(marketplace_url(config, mint_token(config, PandiumUser("user-7"))))
+                    others = await http.get(marketplace_url(config, mint_token(config, PandiumUser("user-8"))))
             tenant = page_data(page.text)["integrations"][0]["tenant"]
+            # Another user's real tenant, and user-7's own tenant reported as another integration.
+            someone_elses = page_data(others.text)["integrations"][0]["tenant"]
+            relabelled = {**page_data(page.text)["integrations"][1]["tenant"], "integration": tenant["integration"]}
             headers = {"content-type": "application/json", "origin": "http://app.test", "x-signed-in": "1"}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
-                real = await http.post(
-                    "/pandium/events",
-                    content=json.dumps({"type": "pandium-save-sync", "tenant": tenant}),
-                    headers=headers,
-                )
-                made_up = {
-                    "type": "pandium-save-sync",
-                    "tenant": {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
-                }
-                forged = await http.post("/pandium/events", content=json.dumps(made_up), headers=headers)
-            assert (real.status_code, forged.status_code) == (204, 204)
+            answers = []
+            async with asgi_client(app) as http:
+                for reported in (
+                    tenant,
+                    {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
+                    someone_elses,
+                    relabelled,
+                ):
+                    body = json.dumps({"type": "pandium-save-sync", "tenant": reported})
+                    answers.append((await http.post("/pandium/events", content=body, headers=headers)).status_code)
+            assert answers == [204, 204, 204, 204]
             assert saved == [("user-7", tenant)]
         finally:
-            await app._core.ticket_store._client.aclose()
+            await app._routes.ticket_store._client.aclose()

@@ -6,18 +6,29 @@ import asyncio
 import builtins
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 from redis import asyncio as redis_asyncio
 
-from pandium_embed import MemoryTicketStore, PandiumMiddleware, RedisTicketStore, TicketStore
+from pandium_embed import MemoryTicketStore, PandiumMiddleware, PandiumUser, RedisTicketStore, TicketStore
 from pandium_embed import stores as stores_module
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
-from tests.unit.test_launch import ANN, BOB, CONFIG, HOUR, LAUNCH_SECRET, T0, Clock, link, open_link, reason_of
-from tests.unit.test_middleware import bare_app
+from tests.support.launch import (
+    ANN,
+    BOB,
+    HOUR,
+    T0,
+    Clock,
+    launch_app,
+    link,
+    open_at_once,
+    open_link,
+    reason_of,
+    slow_crm_token,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -77,7 +88,7 @@ def test_both_stores_satisfy_the_protocol() -> None:
 
 
 @pytest.fixture
-async def redis_client(redis_url: str) -> AsyncIterator[redis_asyncio.Redis]:  # noqa: F811
+async def redis_client(redis_url: str) -> AsyncIterator[redis_asyncio.Redis]:
     client = redis_asyncio.Redis.from_url(redis_url)
     try:
         yield client
@@ -100,7 +111,7 @@ async def test_redis_first_claim_wins_and_the_key_expires_after_the_ticket(redis
     assert 600 < ttl <= 600 + stores_module.CLOCK_SKEW_MARGIN_SECONDS
 
 
-async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_url: str) -> None:  # noqa: F811
+async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_url: str) -> None:
     prefix = fresh_prefix()
     first, second = redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)
     try:
@@ -113,7 +124,7 @@ async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_ur
     assert results.count(True) == 1
 
 
-async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: str) -> None:  # noqa: F811
+async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: str) -> None:
     store = RedisTicketStore.from_url(redis_url, key_prefix=fresh_prefix())
     try:
         assert await store.claim("x", Clock()() + 60) is True
@@ -124,23 +135,25 @@ async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: s
     assert "hunter2" not in repr(secret_store)
 
 
-async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(redis_url: str) -> None:  # noqa: F811
+def instance_on(
+    client: redis_asyncio.Redis,
+    prefix: str,
+    *,
+    user: PandiumUser = ANN,
+    clock: Callable[[], float] = time.time,
+    connector_token: Callable[..., str] = lambda request, who, connector: "crm",
+) -> PandiumMiddleware:
+    """One instance of the app, its launch links single use through the redis-server it shares."""
+    store = RedisTicketStore(client, key_prefix=prefix, clock=clock)
+    return launch_app(user=user, store=store, clock=clock, connector_token=connector_token)
+
+
+async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(redis_url: str) -> None:
     prefix = fresh_prefix()
     clock = Clock()
     clients = [redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)]
     try:
-        instances = [
-            PandiumMiddleware(
-                bare_app,
-                config=CONFIG,
-                identify=lambda request: ANN,
-                connector_token=lambda request, user, connector: "crm",
-                launch_secret=LAUNCH_SECRET,
-                ticket_store=RedisTicketStore(client, key_prefix=prefix, clock=clock),
-                clock=clock,
-            )
-            for client in clients
-        ]
+        instances = [instance_on(client, prefix, clock=clock) for client in clients]
         url = link(max_age=HOUR)
         clock.now = T0 + 60
         first = await open_link(instances[0], url)
@@ -154,26 +167,29 @@ async def test_a_link_used_on_one_instance_is_refused_on_another_sharing_redis(r
     assert (again_first.status_code, reason_of(again_first)) == (410, "link-used")
 
 
-async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_other(redis_url: str) -> None:  # noqa: F811
+async def test_thirty_simultaneous_opens_across_three_instances_sharing_redis_give_exactly_one_303(
+    redis_url: str,
+) -> None:
+    prefix = fresh_prefix()
+    clients = [redis_asyncio.Redis.from_url(redis_url) for _ in range(3)]
+    try:
+        instances = [instance_on(client, prefix, connector_token=slow_crm_token) for client in clients]
+        responses = await open_at_once(instances, link(flow="connect", connector="gwt", now=time.time()), 30)
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert sorted(response.status_code for response in responses) == [303] + [410] * 29
+    assert {reason_of(response) for response in responses if response.status_code == 410} == {"link-used"}
+
+
+async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_other(redis_url: str) -> None:
     prefix = fresh_prefix()
     clock = Clock()
     client = redis_asyncio.Redis.from_url(redis_url)
     try:
-
-        def instance(user: Any) -> PandiumMiddleware:
-            return PandiumMiddleware(
-                bare_app,
-                config=CONFIG,
-                identify=lambda request: user,
-                connector_token=lambda request, who, connector: "crm",
-                launch_secret=LAUNCH_SECRET,
-                ticket_store=RedisTicketStore(client, key_prefix=prefix, clock=clock),
-                clock=clock,
-            )
-
         url = link("user-1")
-        as_bob = await open_link(instance(BOB), url)
-        as_ann = await open_link(instance(ANN), url)
+        as_bob = await open_link(instance_on(client, prefix, user=BOB, clock=clock), url)
+        as_ann = await open_link(instance_on(client, prefix, user=ANN, clock=clock), url)
     finally:
         await client.aclose()
     assert as_bob.status_code == 403

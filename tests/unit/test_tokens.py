@@ -114,7 +114,9 @@ def test_the_key_is_imported_once_per_config_not_per_token(monkeypatch: pytest.M
     monkeypatch.setattr(OctKey, "import_key", counting_import)
     for _ in range(3):
         mint_token(config, PandiumUser("u"))
-    assert imports == []
+    assert len(imports) == 1
+    mint_token(PandiumConfig("acme", SECRET), PandiumUser("u"))
+    assert len(imports) == 2
 
 
 class Opaque:

@@ -36,9 +36,9 @@ def test_flow_urls_per_environment(environment: str, marketplace: str, install: 
     assert connect_url(config, "gwt", TOKEN) == connect
 
 
-def test_base_urls_with_a_path_keep_it() -> None:
-    config = PandiumConfig("acme", SECRET, marketplace_base_url="http://localhost:8001/pandium-mock/")
-    assert marketplace_url(config, TOKEN) == "http://localhost:8001/pandium-mock/acme?tenant=aaa.bbb.ccc"
+def test_a_base_url_with_only_a_trailing_slash_gives_one_slash() -> None:
+    config = PandiumConfig("acme", SECRET, marketplace_base_url="http://localhost:8001/")
+    assert marketplace_url(config, TOKEN) == "http://localhost:8001/acme?tenant=aaa.bbb.ccc"
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,8 @@ import redis
 from werkzeug.wrappers import Request
 
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, RedisTicketStore, launch_url
-from pandium_embed.core import NEEDS_AN_EVENT_LOOP
+from pandium_embed.routes import NEEDS_AN_EVENT_LOOP
 from pandium_embed.wsgi import ASYNC_HOOK, PandiumWSGIMiddleware
-from tests.redis_support import redis_url  # noqa: F401 - the session fixture
 from tests.support.wsgi import wsgi_client
 
 if TYPE_CHECKING:
@@ -89,7 +88,9 @@ async def test_hooks_run_on_the_servers_thread_and_get_a_werkzeug_request_with_t
         return ANN
 
     async with wsgi_client(build(identify=identify)) as http:
-        response = await http.post("/pandium/token", json={"flow": "marketplace"})
+        response = await http.post(
+            "/pandium/token", json={"flow": "marketplace"}, headers={"sec-fetch-site": "same-origin"}
+        )
     assert response.status_code == 200
     [(thread, path, body)] = seen
     assert (path, body) == ("/pandium/token", b'{"flow":"marketplace"}')
@@ -122,7 +123,7 @@ async def test_a_launch_link_works_once_with_the_default_in_memory_store() -> No
     assert (second.status_code, 'data-pandium-reason="link-used"' in second.text) == (410, True)
 
 
-async def test_a_redis_store_with_a_sync_client_is_shared_by_two_instances(redis_url: str) -> None:  # noqa: F811
+async def test_a_redis_store_with_a_sync_client_is_shared_by_two_instances(redis_url: str) -> None:
     client = redis.Redis.from_url(redis_url)
     try:
         one, two = (
@@ -152,4 +153,4 @@ async def test_a_store_that_needs_an_event_loop_is_a_logged_500_naming_the_fix(
         response = await http.get(link(time.time()), headers=NAVIGATE)
     assert response.status_code == 500
     assert 'data-pandium-reason="server-error"' in response.text
-    assert NEEDS_AN_EVENT_LOOP.format(what="ticket_store.claim") in caplog.text
+    assert NEEDS_AN_EVENT_LOOP.format(what="LoopBoundStore.claim") in caplog.text

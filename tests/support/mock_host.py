@@ -18,10 +18,10 @@ from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
 from pandium_embed.wsgi import PandiumWSGIMiddleware
-from tests.mock_support import USER
+from tests.support.loader_bed import RECORDER_JS, HostPages, connector_token
+from tests.support.mock import USER
+from tests.support.page import wait_for_events
 from tests.support.wsgi import BackgroundWSGIServer
-
-from .fakes import RECORDER_JS, HostPages, connector_token
 
 # on_connected raises for this integration's tenants: the middleware answers 500.
 BROKEN_INTEGRATION = "NetSuite"
@@ -59,8 +59,9 @@ class MockHost:
     mock: MockPandiumServer
     reports: Reports
 
-    def open(self, page: Page, body: str) -> None:
-        """Serve a host page (recorder + loader in <head>, so the script runs before the markup)."""
+    def open(self, page: Page, body: str, *, sized: tuple[str, ...] = ()) -> None:
+        """Serve a host page (recorder + loader in <head>, so the script runs before the markup); then
+        wait until each element id in ``sized`` has sized its frame (its Pandium page is up)."""
         name = f"p{len(self.pages.pages)}"
         self.pages.pages[name] = (
             "<!doctype html><html lang=en><head><meta charset=utf-8><title>host</title>"
@@ -70,6 +71,8 @@ class MockHost:
         )
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(f"{self.server.url}/p/{name}")
+        for element_id in sized:
+            wait_for_events(page, "resize", target=element_id)
 
 
 @contextmanager

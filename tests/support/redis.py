@@ -1,4 +1,4 @@
-"""A real redis-server for the store tests: started on a free loopback port, killed afterwards.
+"""A real redis-server for the store tests (the ``redis_url`` fixture): on a free loopback port, killed after.
 
 Found through $PANDIUM_EMBED_REDIS_SERVER, then PATH (scripts/ensure-redis.sh installs Debian's).
 Nothing is persisted (``--save '' --appendonly no``) and nothing listens beyond 127.0.0.1.
@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -51,9 +52,9 @@ def _pong(port: int) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session."""
+@contextmanager
+def running_redis() -> Iterator[str]:
+    """A redis-server of its own, as ``redis://127.0.0.1:<port>/0``; killed on exit."""
     executable = redis_server_path()
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="pandium-embed-redis-") as workdir:

@@ -1,4 +1,4 @@
-"""Test doubles for the loader's browser tests: a host app and a tiny scriptable "Pandium".
+"""The loader's browser test bed: a host app and a tiny scriptable "Pandium", on two origins.
 
 The host app (127.0.0.1) is wrapped in the real ``PandiumMiddleware``; the fake Pandium (localhost)
 verifies the token it is sent, records its ``jti`` and serves a blank page that the tests drive with
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from playwright.sync_api import BrowserContext, Frame, FrameLocator, Page
+from playwright.sync_api import BrowserContext
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -32,7 +32,7 @@ from pandium_embed.mock.server import BackgroundServer
 ORG = "acme"
 CONNECTOR = "gwt"
 SECRET = secrets.token_urlsafe(32)
-LOADER_SOURCE = (Path(__file__).resolve().parents[2] / "js" / "pandium-embed.js").read_text(encoding="utf-8")
+LOADER_SOURCE = (Path(__file__).resolve().parents[2] / "js" / "dist" / "pandium-embed.js").read_text(encoding="utf-8")
 SLOW_SECONDS = 2.0
 
 # Every pandium:* name the tests listen for (events cannot be listened to by prefix).
@@ -83,9 +83,10 @@ RECORDER_JS = """
 
 BLANK_PAGE = "<!doctype html><html lang=en><head><meta charset=utf-8><title>Fake Pandium</title></head><body><p>fake</p></body></html>"
 
-# Posts before anything else on the page has run (HOSTILE 15). The image from /hold keeps the frame's
-# load event back for HOLD_SECONDS: a message is delivered as a task, so without it the parent could
-# see `load` first and the test would no longer prove the listener was there before the frame loaded.
+# Posts before anything else on the page has run: the loader must already be listening. The image
+# from /hold keeps the frame's load event back for HOLD_SECONDS: a message is delivered as a task, so
+# without it the parent could see `load` first and the test would no longer prove the listener was
+# there before the frame loaded.
 HOLD_SECONDS = 0.5
 EARLY_PAGE = (
     "<!doctype html><html lang=en><head><script>"
@@ -269,70 +270,3 @@ def running_env() -> Iterator[LoaderEnv]:
         host = stack.enter_context(BackgroundServer(app))
         mounted = stack.enter_context(BackgroundServer(MountedAt(app)))
         yield LoaderEnv(host, mounted, pandium, foreign, fake, pages, config)
-
-
-# -- reading the page -----------------------------------------------------------------------------
-
-
-def events(page: Page, type_: str | None = None, target: str | None = None) -> list[dict[str, Any]]:
-    """The recorded pandium:* events, optionally of one type (``"success"``) and one element id."""
-    found: list[dict[str, Any]] = page.evaluate("() => window.__events")
-    return [
-        e
-        for e in found
-        if (type_ is None or e["type"] == "pandium:" + type_) and (target is None or e["target"] == target)
-    ]
-
-
-def wait_for_events(page: Page, type_: str, count: int = 1, target: str | None = None) -> list[dict[str, Any]]:
-    page.wait_for_function(
-        "([type, count, target]) => window.__events.filter("
-        "(e) => e.type === type && (target === null || e.target === target)).length >= count",
-        arg=["pandium:" + type_, count, target],
-    )
-    return events(page, type_, target)
-
-
-def wait_for_raw(page: Page, probe: str, count: int = 1) -> None:
-    """Wait until the window itself has received ``count`` messages tagged ``probe``: by then the
-    loader's listener has run on them too (same dispatch)."""
-    page.wait_for_function(
-        "([probe, count]) => window.__raw.filter((m) => m.probe === probe).length >= count",
-        arg=[probe, count],
-    )
-
-
-def frame_of(page: Page, selector: str) -> Frame:
-    """The content frame of the iframe inside the element matched by ``selector``."""
-    handle = page.locator(f"{selector} > iframe").element_handle()
-    frame = handle.content_frame()
-    assert frame is not None
-    return frame
-
-
-def post(frame: Frame, message_js: str) -> None:
-    """``parent.postMessage(<message_js>, "*")`` from inside ``frame``; the message is JS source so
-    NaN, Infinity, Dates and friends survive."""
-    frame.evaluate(f"() => parent.postMessage({message_js}, '*')")
-
-
-def loaded(page: Page, element_id: str) -> Frame:
-    """Wait for the element's first pandium:load and return its frame."""
-    wait_for_events(page, "load", target=element_id)
-    return frame_of(page, f"#{element_id}")
-
-
-def message_listeners(page: Page) -> int:
-    """How many "message" listeners the window has, read through the DevTools protocol."""
-    session = page.context.new_cdp_session(page)
-    try:
-        window = session.send("Runtime.evaluate", {"expression": "window"})
-        listeners = session.send("DOMDebugger.getEventListeners", {"objectId": window["result"]["objectId"]})
-        return sum(1 for listener in listeners["listeners"] if listener["type"] == "message")
-    finally:
-        session.detach()
-
-
-def frame(page: Page, element_id: str) -> FrameLocator:
-    """The iframe inside <pandium-embed id=element_id>."""
-    return page.frame_locator(f"#{element_id} > iframe")

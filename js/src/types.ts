@@ -1,12 +1,9 @@
 /**
- * Types for the <pandium-embed> element defined by pandium-embed.js (served at <prefix>/embed.js).
- *
- * Add this file to your program (tsconfig "files"/"include", or `/// <reference path="...">`) and
- * `el.addEventListener("pandium:success", (e) => e.detail.tenant.id)` is typed on the element, on
- * `document` and on `window` (the events bubble and are composed).
- *
- * Every detail is a frozen copy: read it, don't write it.
+ * The public types of `<pandium-embed>`: its event details, the event map, and the global names the
+ * loader defines. Every detail is a frozen copy: read it, don't write it.
  */
+
+import type { PandiumEmbed } from "./element";
 
 /** A JSON-like value as copied from a Pandium message (other objects become null). */
 export type PandiumJSON = string | number | boolean | null | readonly PandiumJSON[] | { readonly [key: string]: PandiumJSON };
@@ -93,28 +90,6 @@ export interface PandiumEmbedEventMap {
   "pandium:close": CustomEvent<PandiumCloseDetail>;
 }
 
-/**
- * `<pandium-embed view="marketplace">`, `connector="<name>"`, `integration="<id>"`, or
- * `src="..." origin="https://..."`; also `min-height`, `max-height`, `title`, `loading`, `timeout`.
- * `mode="popup"` shows a button (or your own child content) that opens the route in a popup window
- * instead of a frame; `width`/`height` size that window. `report` forwards each `pandium-success` and
- * `pandium-save-sync` to `POST <prefix>/events` (the middleware's `on_connected`).
- * Reach an element through the DOM (`document.querySelector("pandium-embed")`) or create one with
- * `PandiumEmbed.open(options)`.
- */
-export interface PandiumEmbedElement extends HTMLElement {
-  /** Navigate a fresh frame to the mint route again: a new single-use token. */
-  reload(): void;
-  /**
-   * Open the route in a popup window; call it from a user gesture (a click), or the browser blocks
-   * it (`pandium:error {status: 0, reason: "popup-blocked"}`). If this element's popup is still open,
-   * focus it instead.
-   */
-  open(): void;
-  /** Close the popup this element opened (`pandium:close` follows); nothing if there is none. */
-  close(): void;
-}
-
 /** Which page to open: the marketplace (the default), one connector, one integration, or a URL. */
 export type PandiumRoute =
   | { view?: "marketplace"; connector?: undefined; integration?: undefined; src?: undefined }
@@ -133,17 +108,11 @@ export type PandiumOpenOptions = PandiumRoute & {
   height?: number;
 };
 
+/** The element, as `document.querySelector("pandium-embed")` returns it. */
+export type PandiumEmbedElement = PandiumEmbed;
+
 /** `window.PandiumEmbed`: the element's class, defined by the loader. */
-export interface PandiumEmbedConstructor {
-  readonly prototype: PandiumEmbedElement;
-  new (): PandiumEmbedElement;
-  /**
-   * For a button of your own: call it in the click handler. Opens the popup and returns a detached
-   * `<pandium-embed>` that emits the events (they do not reach `document`: listen on it). It stops
-   * listening when the popup closes.
-   */
-  open(options?: PandiumOpenOptions): PandiumEmbedElement;
-}
+export type PandiumEmbedConstructor = typeof PandiumEmbed;
 
 declare global {
   /** Defined by the loader (`<prefix>/embed.js`); undefined until the script has run. */
@@ -151,6 +120,7 @@ declare global {
   interface HTMLElementTagNameMap {
     "pandium-embed": PandiumEmbedElement;
   }
+  // The events bubble and are composed: typed on the element, on `document` and on `window`.
   interface GlobalEventHandlersEventMap extends PandiumEmbedEventMap {}
   interface HTMLElementEventMap extends PandiumEmbedEventMap {}
 }

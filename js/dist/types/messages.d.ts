@@ -1,0 +1,47 @@
+/**
+ * What a wire message from Pandium's page must look like, and how it becomes an event's detail.
+ * The rules are applied in order by `PandiumEmbed`'s message listener (element.ts).
+ */
+/** Wire names: `pandium-` and 1 to 64 lower-case letters, digits or dashes; nothing else is Pandium's. */
+export declare const MESSAGE_NAME: RegExp;
+export declare const enum Wire {
+    Prefix = "pandium-",
+    /** The height message: applied to the frame, and never an event of its own. */
+    Height = "content-height-change"
+}
+/**
+ * The lifecycle messages users act on, each with the part of it that becomes the event's detail.
+ * They have a rate budget of their own, so no flood of heights or other messages can starve them.
+ * (A Map, not an object literal: `pandium-constructor` is a valid wire name.)
+ */
+export declare const LIFECYCLE: ReadonlyMap<string, (message: PlainObject) => object>;
+/** The lifecycle messages forwarded to `POST <prefix>/events` by `<pandium-embed report>`. */
+export declare const REPORTED: string[];
+/**
+ * The events the loader emits itself. A message named `pandium-load` etc. never becomes `pandium:load`:
+ * Pandium's page (or anything impersonating it) cannot forge the loader's own signals.
+ */
+export declare const OWN_EVENTS: string[];
+/** Per element and second: lifecycle messages, and everything else that produces an event. */
+export declare const enum RatePerSecond {
+    Lifecycle = 100,
+    Others = 100
+}
+export type PlainObject = {
+    readonly [key: string]: unknown;
+};
+/**
+ * Only objects whose prototype is `Object.prototype` or `null` are data: arrays, dates, maps and class
+ * instances are not (in a detail they become `null`).
+ */
+export declare function isPlainObject(value: unknown): value is PlainObject;
+/**
+ * A rate budget: `take()` is true for at most `perSecond` calls in each one-second window (a window
+ * starts at the first call after the last one ended).
+ */
+export declare function rateBudget(perSecond: number): () => boolean;
+/**
+ * A frozen deep copy of a message, or `undefined` when it is over the size budget. Every value and
+ * every key counts as an entry, and the characters of string values and keys count together.
+ */
+export declare function copyMessage(message: PlainObject): PlainObject | undefined;

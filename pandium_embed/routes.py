@@ -1,0 +1,397 @@
+"""The routes under the prefix, decided once for both front doors: ``PandiumMiddleware`` (ASGI) and
+``PandiumWSGIMiddleware`` (WSGI).
+
+``Routes`` holds the validated options, the route table (built once) and the handlers. A handler
+reaches the request only through the ``Exchange`` its front door gives it: the method, scheme and
+headers, the body, and the hook calls, each made the front door's way. The ASGI door's exchange
+really awaits (``receive``; sync hooks in a worker thread). The WSGI door's exchange makes plain
+calls that never suspend, so a handler coroutine runs to its end on the server's thread, without an
+event loop (``run_without_loop``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from starlette.responses import Response
+
+from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
+from .events import MAX_EVENT_BODY_SIZE, parse_event
+from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
+from .guards import (
+    allow,
+    read_json_body,
+    refuse_cross_site,
+    refuse_cross_site_unless_a_navigation,
+    require_same_origin,
+)
+from .hooks import Hook
+from .launch import LaunchTicket, check_launch_secret, read_ticket
+from .loader import render_loader
+from .responses import MINT_HEADERS, Headers, Refused, error_response, json_response, redirect_response, wants_html
+from .stores import MemoryTicketStore, TicketStore
+from .tokens import PandiumUser, mint_token
+from .validate import is_positive_int
+
+logger = logging.getLogger("pandium_embed")
+
+T = TypeVar("T")
+
+MISSING_CONNECTOR_TOKEN = (
+    "PandiumMiddleware: config.connectors is set but connector_token is not. Pass "
+    "connector_token=(request, user, connector) -> str returning a credential for your own API, "
+    "which Pandium's Auth-Only page uses to connect the user."
+)
+BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
+BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
+BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
+BAD_ON_CONNECTED = "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
+BAD_USER_FOR_SUB = "PandiumMiddleware user_for_sub must be a callable taking a sub and returning a PandiumUser or None."
+BAD_TICKET_STORE = (
+    "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
+)
+LAUNCH_OPTIONS_WITHOUT_SECRET = (
+    "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
+)
+ALONE_WITHOUT_USER_FOR_SUB = (
+    "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
+    "user_for_sub hook; it was treated as a link for the signed-in user only."
+)
+
+DEFAULT_MAX_BODY_SIZE = 16 * 1024
+
+# What POST /token answers when its body names a flow or target that check_target refuses.
+_TOKEN_REFUSALS = {
+    "flow": ("bad-request", 'The "flow" field must be "marketplace", "install" or "connect".'),
+    "integration_id": ("bad-request", 'The install flow needs "integration_id": 1-128 letters, digits, "-" or "_".'),
+    "connector": ("not-found", 'The connect flow needs "connector": one of the configured connectors.'),
+}
+
+
+NEEDS_AN_EVENT_LOOP = (
+    "{what} waited for something only an event loop can deliver, and a WSGI server runs none. Under "
+    "PandiumWSGIMiddleware use plain (def) hooks and a ticket store that answers without one "
+    "(MemoryTicketStore, or RedisTicketStore given a sync redis.Redis client)."
+)
+
+
+class Exchange(Protocol):
+    """One request under the prefix, as a front door hands it to ``Routes``."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def scheme(self) -> str: ...
+    @property
+    def headers(self) -> Headers: ...
+
+    async def body(self, limit: int) -> bytes:
+        """The whole body; raises ``guards.too_large(limit)`` once it is over ``limit`` bytes."""
+        ...
+
+    async def call(self, hook: Hook, *args: Any) -> Any:
+        """``hook(request, *args)``, ``request`` being the front door's own request object."""
+        ...
+
+    async def call_alone(self, hook: Hook, *args: Any) -> Any:
+        """``hook(*args)``: the hooks that take no request (``user_for_sub``, the store's ``claim``)."""
+        ...
+
+
+def run_without_loop(awaitable: Awaitable[T], what: str) -> T:
+    """Run ``awaitable`` to its end on this thread, for a caller with no event loop (a WSGI server).
+
+    Right only for an awaitable that never suspends, which is what the WSGI door's exchange makes of
+    every handler; one that does suspend is closed and refused with a message naming ``what``.
+    """
+    steps: Generator[Any, None, T] = awaitable.__await__()
+    try:
+        steps.send(None)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    steps.close()
+    raise TypeError(NEEDS_AN_EVENT_LOOP.format(what=what))
+
+
+@dataclass
+class _Call:
+    """One request to a route: its front door's exchange, its headers, the rest of the path after the
+    route's entry (a prefixed route's argument) and, for a mint route, its checked target."""
+
+    exchange: Exchange
+    headers: Headers
+    rest: str = ""
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class _Route:
+    """An entry of the route table.
+
+    ``json_only``: answers JSON, errors included, even to a navigation (its callers use fetch()).
+    ``flow``: a mint route; its target (the rest of the path) is checked before the method, so an
+    unknown integration or connector is a 404 whatever the method.
+    ``redact_as``: the rest of the path is a credential; a log line shows this name instead.
+    """
+
+    methods: tuple[str, ...]
+    handler: Callable[[_Call], Awaitable[Response]] = field(repr=False)
+    json_only: bool = False
+    flow: Flow | None = None
+    redact_as: str | None = None
+
+
+class Routes:
+    """What a middleware answers under its prefix (see ``PandiumMiddleware`` for the options)."""
+
+    def __init__(
+        self,
+        *,
+        config: PandiumConfig,
+        identify: Callable[..., Any],
+        connector_token: Callable[..., Any] | None,
+        on_connected: Callable[..., Any] | None,
+        launch_secret: str | bytes | None,
+        ticket_store: TicketStore | None,
+        user_for_sub: Callable[..., Any] | None,
+        max_body_size: int,
+        clock: Callable[[], float],
+        new_jti: Callable[[], str],
+    ) -> None:
+        if not isinstance(config, PandiumConfig):
+            raise ValueError(BAD_CONFIG)
+        if not callable(identify):
+            raise ValueError(BAD_IDENTIFY)
+        if config.connectors and connector_token is None:
+            raise ValueError(MISSING_CONNECTOR_TOKEN)
+        if on_connected is not None and not callable(on_connected):
+            raise ValueError(BAD_ON_CONNECTED)
+        if user_for_sub is not None and not callable(user_for_sub):
+            raise ValueError(BAD_USER_FOR_SUB)
+        if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
+            raise ValueError(BAD_TICKET_STORE)
+        if launch_secret is None and (ticket_store is not None or user_for_sub is not None):
+            raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
+        launch_secret_bytes = None if launch_secret is None else check_launch_secret(launch_secret, config)
+        if not is_positive_int(max_body_size):
+            raise ValueError(BAD_BODY_LIMIT)
+        self.config = config
+        self._identify = Hook(identify)
+        self._connector_token = None if connector_token is None else Hook(connector_token)
+        self._on_connected = None if on_connected is None else Hook(on_connected)
+        self.ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
+        # Called through the exchange like a hook, so the WSGI door can run it without a loop.
+        self._claim = Hook(self.ticket_store.claim)
+        self._user_for_sub = None if user_for_sub is None else Hook(user_for_sub)
+        self._max_body_size = max_body_size
+        self._clock = clock
+        self._new_jti = new_jti
+        self._loader_body, self._loader_etag = render_loader(config)
+
+        # The route table, built once: paths below the prefix. Adding a route is one entry here and
+        # one handler below.
+        self._exact: dict[str, _Route] = {
+            "/embed.js": _Route(("GET", "HEAD"), self._serve_loader),
+            "/marketplace": self._mint_route("marketplace"),
+            "/token": _Route(("POST",), self._token, json_only=True),
+        }
+        # Matched in order by how the path starts; the rest of the path is the handler's argument.
+        self._prefixed: list[tuple[str, _Route]] = [
+            ("/install/", self._mint_route("install")),
+            ("/connect/", self._mint_route("connect")),
+        ]
+        # Optional features: without their setting the route does not exist (a plain 404).
+        if self._on_connected is not None:
+            report = functools.partial(self._report_event, self._on_connected)
+            self._exact["/events"] = _Route(("POST",), report, json_only=True)
+        if launch_secret_bytes is not None:
+            launch = functools.partial(self._launch, launch_secret_bytes)
+            self._prefixed.append(("/launch/", _Route(("GET",), launch, redact_as="<ticket>")))
+
+    def hooks(self) -> dict[str, Hook]:
+        """The host app's hooks, by the name of their keyword argument."""
+        named = {
+            "identify": self._identify,
+            "connector_token": self._connector_token,
+            "on_connected": self._on_connected,
+            "user_for_sub": self._user_for_sub,
+        }
+        return {name: hook for name, hook in named.items() if hook is not None}
+
+    # --- the table -----------------------------------------------------------------------------
+
+    def _match(self, path: str) -> tuple[_Route, str] | None:
+        """The route for a path below the prefix and the rest of the path after its entry."""
+        route = self._exact.get(path)
+        if route is not None:
+            return route, ""
+        for start, prefixed in self._prefixed:
+            if path.startswith(start):
+                return prefixed, path[len(start) :]
+        return None
+
+    async def answer(self, exchange: Exchange, path: str) -> Response:
+        """The answer to a request for ``path``, the path below the prefix."""
+        headers = exchange.headers
+        matched = self._match(path)
+        as_html = wants_html(headers) and not (matched is not None and matched[0].json_only)
+        try:
+            if matched is None:
+                raise Refused("not-found")
+            route, rest = matched
+            call = _Call(exchange, headers, rest)
+            if route.flow is not None:
+                call.target = self._path_target(route.flow, rest)
+            allow(exchange.method, route.methods)
+            return await route.handler(call)
+        except Refused as refused:
+            return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
+        except Exception:
+            # A hook (or our own code) failed: say so in the log, never in the body. A credential in
+            # the path (a launch ticket) is logged by its name only.
+            logged = path
+            if matched is not None and matched[0].redact_as is not None:
+                logged = path[: len(path) - len(matched[1])] + matched[0].redact_as
+            logger.exception("pandium_embed: %s %s failed; answered 500", exchange.method, logged)
+            return error_response("server-error", as_html=as_html)
+
+    def _path_target(self, flow: Flow, rest: str) -> str | None:
+        # One plain segment or a configured connector: no path tricks reach the redirect.
+        try:
+            return check_target(self.config, flow, rest if FLOWS[flow].target else None)[1]
+        except TargetRefused:
+            raise Refused("not-found") from None
+
+    # --- the handlers ---------------------------------------------------------------------------
+
+    def _mint_route(self, flow: Flow) -> _Route:
+        """``GET``: mint a token for the signed-in user and redirect to ``flow``'s page."""
+
+        async def redirect(call: _Call) -> Response:
+            refuse_cross_site(call.headers)
+            user = await self._require_user(call.exchange)
+            url, _ = await self._mint(call.exchange, user, flow, call.target)
+            return redirect_response(url)
+
+        return _Route(("GET",), redirect, flow=flow)
+
+    async def _token(self, call: _Call) -> Response:
+        refuse_cross_site(call.headers)
+        # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
+        # CORS responses is same-site, so only this app's own pages may ask.
+        require_same_origin(call.exchange.scheme, call.headers)
+        body = await read_json_body(call.exchange.body, call.headers, limit=self._max_body_size)
+        user = await self._require_user(call.exchange)
+        flow, target = self._token_target(body)
+        url, issued_at = await self._mint(call.exchange, user, flow, target)
+        return json_response({"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS}, headers=MINT_HEADERS)
+
+    def _token_target(self, value: Any) -> tuple[Flow, str | None]:
+        """The flow and target a POST /token body asks for: {"flow": ..., "integration_id"?, "connector"?}."""
+        if not isinstance(value, dict):
+            raise Refused("bad-request", 'The body must be a JSON object like {"flow": "marketplace"}.')
+        flow = value.get("flow")
+        spec = FLOWS[flow] if is_flow(flow) else None
+        target = value.get(spec.target) if spec is not None and spec.target is not None else None
+        try:
+            return check_target(self.config, flow, target)
+        except TargetRefused as refused:
+            raise Refused(*_TOKEN_REFUSALS[refused.reason]) from None
+
+    async def _report_event(self, on_connected: Hook, call: _Call) -> Response:
+        refuse_cross_site(call.headers)
+        require_same_origin(call.exchange.scheme, call.headers)
+        body = await read_json_body(call.exchange.body, call.headers, limit=MAX_EVENT_BODY_SIZE)
+        user = await self._require_user(call.exchange)
+        event = parse_event(body, connectors=self.config.connectors)
+        await call.exchange.call(on_connected, user, event)
+        return Response(status_code=204, headers=dict(MINT_HEADERS))
+
+    async def _launch(self, launch_secret: bytes, call: _Call) -> Response:
+        refuse_cross_site_unless_a_navigation(call.headers)
+        launch = read_ticket(call.rest, launch_secret=launch_secret, now=self._clock)
+        try:
+            flow, target = check_target(self.config, launch.flow, launch.target)
+        except TargetRefused as refused:
+            # A connector removed from the config since the link was made is simply gone.
+            raise Refused("not-found" if refused.reason == "connector" else "link-invalid") from None
+        user = await self._launch_user(call.exchange, launch)
+        url, _ = await self._mint(call.exchange, user, flow, target)
+        # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
+        # without a session, a failing hook or oversized claims do not use the link up. Concurrent
+        # visits may each mint, but only the one that wins the claim sees its token.
+        if not await call.exchange.call_alone(self._claim, launch.ticket_id, launch.expires_at):
+            raise Refused("link-used")
+        return redirect_response(url)
+
+    async def _serve_loader(self, call: _Call) -> Response:
+        cache_headers = {
+            "ETag": self._loader_etag,
+            "Cache-Control": "public, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+        }
+        if_none_match = call.headers.get("if-none-match", "")
+        if self._loader_etag in {tag.strip() for tag in if_none_match.split(",")}:
+            return Response(status_code=304, headers=cache_headers)
+        return Response(
+            self._loader_body,
+            headers=cache_headers,
+            media_type="text/javascript; charset=utf-8",
+        )
+
+    # --- what the handlers share ------------------------------------------------------------------
+
+    async def _launch_user(self, exchange: Exchange, launch: LaunchTicket) -> PandiumUser:
+        if launch.alone and self._user_for_sub is not None:
+            user = await exchange.call_alone(self._user_for_sub, launch.sub)
+            if user is None:
+                raise Refused("wrong-user", "The account this link was made for no longer exists.")
+            if not isinstance(user, PandiumUser):
+                raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
+            return user
+        if launch.alone:
+            # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
+            logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
+        user = await self._require_user(exchange)
+        if user.sub != launch.sub:
+            raise Refused("wrong-user")
+        return user
+
+    async def _require_user(self, exchange: Exchange) -> PandiumUser:
+        user = await exchange.call(self._identify)
+        if user is None:
+            raise Refused("not-signed-in")
+        if not isinstance(user, PandiumUser):
+            raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
+        return user
+
+    async def _mint(self, exchange: Exchange, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
+        now = self._clock()
+        xti = None if flow != "connect" else await self._auth_only_xti(exchange, user, target)
+        try:
+            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
+            url = flow_url(self.config, flow, target, token)
+        except ValueError as error:
+            # The message names the field or the size, never a value: safe to log.
+            logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
+            raise Refused("server-error") from None
+        return url, int(now)
+
+    async def _auth_only_xti(self, exchange: Exchange, user: PandiumUser, connector: str | None) -> dict[str, Any]:
+        """What an Auth-Only token carries in ``xti``: the connector and a credential for the host's API."""
+        # Both are set whenever a connector is configured (checked in __init__ and by check_target).
+        if connector is None or self._connector_token is None:
+            raise Refused("not-found")
+        credential = await exchange.call(self._connector_token, user, connector)
+        if not isinstance(credential, str) or not credential:
+            raise TypeError("connector_token must return a non-empty string (a credential for your API).")
+        return {
+            "connector_name": connector,
+            "integration_name": self.config.connectors[connector],
+            "token": credential,
+        }
