@@ -107,7 +107,8 @@ class PandiumWSGIMiddleware:
         status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
         start_response(status, headers)
-        return [bytes(response.body)]
+        # An answer to HEAD has no body (RFC 9110); gunicorn drops it anyway, not every server does.
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else bytes(response.body)]
 
 
 class _WsgiExchange:

@@ -1,11 +1,12 @@
-"""An httpx ``AsyncClient`` for a WSGI app, so one async test can drive either front door.
+"""Calling WSGI apps: httpx clients (async and sync) and a background server, so a test can drive
+either front door the same way.
 
-httpx's own ``WSGITransport`` is sync and hands the still-encoded path over as ``PATH_INFO``; this one
-builds the environ the way a PEP 3333 server does, with Werkzeug's ``EnvironBuilder``: the path
-percent-decoded (as latin-1 text of its bytes), ``SCRIPT_NAME`` split off, and a body sent without a
-``Content-Length`` (chunked) framed for the app like gunicorn does (``wsgi.input_terminated``).
-The app runs in a worker thread, as under a threaded server (and away from the test's event loop,
-where Django would refuse to touch its database).
+httpx's own ``WSGITransport`` hands the still-encoded path over as ``PATH_INFO`` and splits no
+``SCRIPT_NAME``; these transports build the environ the way a PEP 3333 server does, with Werkzeug's
+``EnvironBuilder``: the path percent-decoded (as latin-1 text of its bytes), ``SCRIPT_NAME`` split
+off, and a body sent without a ``Content-Length`` (chunked) framed for the app like gunicorn does
+(``wsgi.input_terminated``). The async one runs the app in a worker thread, as a threaded server
+does (and away from the test's event loop, where Django would refuse to touch its database).
 """
 
 from __future__ import annotations
@@ -22,47 +23,70 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from tests.support.asgi import APP_URL
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
 
 
-class AsyncWSGITransport(httpx.AsyncBaseTransport):
+def _environ(request: httpx.Request, body: bytes, script_name: str) -> WSGIEnvironment | None:
+    """The environ a PEP 3333 server would build for ``request``; None if it is outside ``script_name``."""
+    url = request.url
+    path = url.raw_path.decode("ascii")
+    if not path.startswith(script_name):
+        return None
+    headers = [(name, value) for name, value in request.headers.multi_items() if name.lower() != "host"]
+    framed = "content-length" in request.headers
+    builder = EnvironBuilder(
+        path=path[len(script_name) :],
+        base_url=f"{url.scheme}://{request.headers.get('host', url.host)}{script_name}",
+        method=request.method,
+        headers=headers,
+        data=body if framed else None,
+        input_stream=None if framed else io.BytesIO(body),
+    )
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()
+
+
+def _respond(app: WSGIApplication, environ: WSGIEnvironment | None) -> httpx.Response:
+    if environ is None:
+        return httpx.Response(404, text="outside the mount point")
+    app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
+    return httpx.Response(int(status.split()[0]), headers=list(headers.items()), content=b"".join(app_iter))
+
+
+class WSGITransport(httpx.BaseTransport):
+    """For sync tests: the app runs on the test's thread."""
+
     def __init__(self, app: WSGIApplication, *, root_path: str = "") -> None:
         self.app = app
         # Where a proxy mounts the app: PEP 3333's SCRIPT_NAME (ASGI calls it root_path).
         self.script_name = root_path
 
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return _respond(self.app, _environ(request, request.read(), self.script_name))
+
+
+class AsyncWSGITransport(httpx.AsyncBaseTransport):
+    """For async tests: the app runs in a worker thread."""
+
+    def __init__(self, app: WSGIApplication, *, root_path: str = "") -> None:
+        self.app = app
+        self.script_name = root_path
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        url = request.url
-        path = url.raw_path.decode("ascii")
-        if not path.startswith(self.script_name):
-            return httpx.Response(404, text="outside the mount point")
-        headers = [(name, value) for name, value in request.headers.multi_items() if name.lower() != "host"]
-        framed = "content-length" in request.headers
-        builder = EnvironBuilder(
-            path=path[len(self.script_name) :],
-            base_url=f"{url.scheme}://{request.headers.get('host', url.host)}{self.script_name}",
-            method=request.method,
-            headers=headers,
-            data=body if framed else None,
-            input_stream=None if framed else io.BytesIO(body),
-        )
-        try:
-            environ = builder.get_environ()
-        finally:
-            builder.close()
-
-        def respond() -> tuple[str, list[tuple[str, str]], bytes]:
-            app_iter, status, response_headers = run_wsgi_app(self.app, environ, buffered=True)
-            return status, list(response_headers.items()), b"".join(app_iter)
-
-        status, response_headers, content = await anyio.to_thread.run_sync(respond)
-        return httpx.Response(int(status.split()[0]), headers=response_headers, content=content)
+        environ = _environ(request, await request.aread(), self.script_name)
+        return await anyio.to_thread.run_sync(_respond, self.app, environ)
 
 
 def wsgi_client(app: WSGIApplication, *, base_url: str = APP_URL, root_path: str = "") -> httpx.AsyncClient:
     """tests.support.asgi.asgi_client for a WSGI app; it does not follow redirects either."""
     return httpx.AsyncClient(transport=AsyncWSGITransport(app, root_path=root_path), base_url=base_url)
+
+
+def sync_wsgi_client(app: WSGIApplication, *, base_url: str = APP_URL, root_path: str = "") -> httpx.Client:
+    """tests.support.asgi.sync_client for a WSGI app."""
+    return httpx.Client(transport=WSGITransport(app, root_path=root_path), base_url=base_url)
 
 
 class BackgroundWSGIServer:
