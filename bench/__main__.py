@@ -15,7 +15,7 @@ from .report import Row, machine, table, write_section
 PASSTHROUGH_BUDGET = 0.03
 MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
-# The served loader (issue 16): 2,800 B gz for today's features, never above 3,072 as features are added.
+# The served loader: 2,800 B gz for today's features, never above 3,072 as features are added.
 LOADER_BUDGET_BYTES = 2_800
 
 
@@ -45,6 +45,54 @@ def _verdict(met: bool | None, trustworthy: bool = True) -> str:
     return text if trustworthy else text + " (busy machine: re-run)"
 
 
+def _inprocess_rows(
+    figures: inprocess.InProcessFigures,
+    rows: list[Row],
+    budgets: list[Budget],
+    *,
+    door: str,
+    wrapper: str,
+    app: str,
+    middleware: str,
+) -> None:
+    """The in-process pass-through and mint rows of one front door, and their budgets."""
+    pt = figures.passthrough
+    met = pt.ratio.median - 1 <= PASSTHROUGH_BUDGET
+    budgets.append(Budget(f"{door}pass-through overhead", met, _pct(pt.ratio.median)))
+    rows.append(
+        Row(
+            f"{door}Pass-through overhead vs no-op {wrapper} wrapper (in-process, {app} `GET /hello`)",
+            f"{pt.a.median / 1000:.2f} µs/req",
+            f"no-op wrapper {pt.b.median / 1000:.2f} µs/req",
+            _pct_range(pt),
+            "≤ +3%",
+            _verdict(met, pt.trustworthy),
+        )
+    )
+    wb = figures.wrapped_vs_bare
+    rows.append(
+        Row(
+            f"Wrapped by `{middleware}` vs bare {app} app (information)",
+            f"{wb.a.median / 1000:.2f} µs/req",
+            f"bare app {wb.b.median / 1000:.2f} µs/req",
+            _pct_range(wb),
+        )
+    )
+    mint = figures.mint
+    met = mint.ratio.median >= MINT_INPROCESS_BUDGET
+    budgets.append(Budget(f"{door}mint route in-process", met, f"{mint.ratio.median:.2f}x"))
+    rows.append(
+        Row(
+            f"{door}Mint route vs docs-style {app} endpoint, req/s (in-process, `GET /pandium/marketplace`)",
+            f"{1e9 / mint.b.median:,.0f} req/s",
+            f"docs-style {1e9 / mint.a.median:,.0f} req/s",
+            _x_range(mint),
+            "≥ 1.2x",
+            _verdict(met, mint.trustworthy),
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds: to try the harness")
@@ -64,79 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     header = machine()
 
     log("In-process (ASGI called directly)...")
-    ip = inprocess.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
-    pt = ip.passthrough
-    met = pt.ratio.median - 1 <= PASSTHROUGH_BUDGET
-    budgets.append(Budget("pass-through overhead", met, _pct(pt.ratio.median)))
-    rows.append(
-        Row(
-            "Pass-through overhead vs no-op ASGI wrapper (in-process, Starlette `GET /hello`)",
-            f"{pt.a.median / 1000:.2f} µs/req",
-            f"no-op wrapper {pt.b.median / 1000:.2f} µs/req",
-            _pct_range(pt),
-            "≤ +3%",
-            _verdict(met, pt.trustworthy),
-        )
-    )
-    wb = ip.wrapped_vs_bare
-    rows.append(
-        Row(
-            "Wrapped by `PandiumMiddleware` vs bare app (information)",
-            f"{wb.a.median / 1000:.2f} µs/req",
-            f"bare app {wb.b.median / 1000:.2f} µs/req",
-            _pct_range(wb),
-        )
-    )
-    mint = ip.mint
-    met = mint.ratio.median >= MINT_INPROCESS_BUDGET
-    budgets.append(Budget("mint route in-process", met, f"{mint.ratio.median:.2f}x"))
-    rows.append(
-        Row(
-            "Mint route vs docs-style endpoint, req/s (in-process, `GET /pandium/marketplace`)",
-            f"{1e9 / mint.b.median:,.0f} req/s",
-            f"docs-style {1e9 / mint.a.median:,.0f} req/s",
-            _x_range(mint),
-            "≥ 1.2x",
-            _verdict(met, mint.trustworthy),
-        )
-    )
-
+    figures = inprocess.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
+    _inprocess_rows(figures, rows, budgets, door="", wrapper="ASGI", app="Starlette", middleware="PandiumMiddleware")
     log("In-process, WSGI (Flask called directly)...")
-    wf = wsgi.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
-    pt = wf.passthrough
-    met = pt.ratio.median - 1 <= PASSTHROUGH_BUDGET
-    budgets.append(Budget("WSGI pass-through overhead", met, _pct(pt.ratio.median)))
-    rows.append(
-        Row(
-            "WSGI pass-through overhead vs no-op WSGI wrapper (in-process, Flask `GET /hello`)",
-            f"{pt.a.median / 1000:.2f} µs/req",
-            f"no-op wrapper {pt.b.median / 1000:.2f} µs/req",
-            _pct_range(pt),
-            "≤ +3%",
-            _verdict(met, pt.trustworthy),
-        )
-    )
-    wb = wf.wrapped_vs_bare
-    rows.append(
-        Row(
-            "Wrapped by `PandiumWSGIMiddleware` vs bare Flask app (information)",
-            f"{wb.a.median / 1000:.2f} µs/req",
-            f"bare app {wb.b.median / 1000:.2f} µs/req",
-            _pct_range(wb),
-        )
-    )
-    mint = wf.mint
-    met = mint.ratio.median >= MINT_INPROCESS_BUDGET
-    budgets.append(Budget("WSGI mint route in-process", met, f"{mint.ratio.median:.2f}x"))
-    rows.append(
-        Row(
-            "WSGI mint route vs docs-style Flask view, req/s (in-process, `GET /pandium/marketplace`)",
-            f"{1e9 / mint.b.median:,.0f} req/s",
-            f"docs-style {1e9 / mint.a.median:,.0f} req/s",
-            _x_range(mint),
-            "≥ 1.2x",
-            _verdict(met, mint.trustworthy),
-        )
+    figures = wsgi.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
+    _inprocess_rows(
+        figures, rows, budgets, door="WSGI ", wrapper="WSGI", app="Flask", middleware="PandiumWSGIMiddleware"
     )
 
     http_name = "Mint route vs docs-style endpoint, req/s (HTTP: uvicorn h11 + wrk on loopback)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from starlette.applications import Starlette
@@ -62,6 +63,17 @@ def docs_claims(user: PandiumUser) -> dict[str, Any]:
     if user.extra:
         ti["xti"] = dict(user.extra)
     return {"iat": int(time.time()), "jti": str(uuid.uuid4()), "sub": user.sub, "ti": ti}
+
+
+def marketplace_claims(status: int, headers: dict[str, str]) -> dict[str, Any]:
+    """The claims of a mint answer, checked before anything is timed: a 303 to the marketplace
+    carrying a token PyJWT accepts."""
+    location = headers.get("location", "")
+    if status != 303 or not location.startswith(MARKETPLACE_BASE + "?tenant="):
+        raise AssertionError(f"expected a 303 to the marketplace, got {status} to {location[:60]}...")
+    token = parse_qs(urlsplit(location).query)["tenant"][0]
+    claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"])
+    return claims
 
 
 async def docs_marketplace(request: Request) -> Response:

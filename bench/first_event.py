@@ -7,7 +7,6 @@ on ``localhost``: two origins, the real mint-and-redirect route, a fresh token p
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,21 +60,7 @@ class NotMeasured(Exception):
     """The figure cannot be measured here; the message says why."""
 
 
-def readiness() -> str | None:
-    """Why the figure cannot be measured, or None when it can."""
-    from pandium_embed.loader import loader_source
-
-    if not hasattr(importlib.import_module("pandium_embed.mock"), "MockPandium"):
-        return "pandium_embed.mock.MockPandium does not exist yet (the stand-in is being built)"
-    if "customElements" not in loader_source():
-        return "js/dist/pandium-embed.js is still a placeholder (no custom element defined)"
-    return None
-
-
 def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEventFigures:
-    reason = readiness()
-    if reason is not None:
-        raise NotMeasured(reason)
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
     from starlette.requests import Request

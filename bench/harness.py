@@ -72,6 +72,28 @@ def run_of(wall_ns: int, cpu_ns: int, per: int, scale: float = 1.0) -> Run:
     return Run(wall_ns / per * scale, clean=cpu_ns >= CLEAN_SHARE * wall_ns)
 
 
+# A batch: ``batch(n)`` runs ``n`` operations and returns (wall ns, this thread's CPU ns).
+Batch = Callable[[int], tuple[int, int]]
+WARM_UP_BATCHES = 20
+
+
+def batch_size(batch: Batch, target_seconds: float) -> int:
+    """How many operations make one ``batch`` last about ``target_seconds``."""
+    return calibrate(lambda n: batch(n)[0] / 1e9, target_seconds)
+
+
+def warm_up(batches: Sequence[Batch], n: int) -> None:
+    """Untimed batches of every variant, in turn, before any timed one."""
+    for _ in range(WARM_UP_BATCHES):
+        for batch in batches:
+            batch(n)
+
+
+def variant(batch: Batch, n: int, *, scale: float = 1.0) -> Callable[[], Run]:
+    """One variant for :func:`alternate`: a batch of ``n`` operations as a Run per operation."""
+    return lambda: run_of(*batch(n), n, scale)
+
+
 def alternate(
     variants: dict[str, Callable[[], Run]],
     rounds: int,

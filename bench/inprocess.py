@@ -1,4 +1,8 @@
-"""In-process figures: the ASGI app called directly with a prebuilt scope, no network, no server."""
+"""In-process figures: the app called directly with a prebuilt request, no network, no server.
+
+``compare`` is the method, whatever the interface: the pass-through and mint comparisons, each in
+alternating rounds. ``measure`` runs it on ASGI apps (``await app(scope, receive, send)``);
+bench/wsgi.py runs it on WSGI apps (``app(environ, start_response)``)."""
 
 from __future__ import annotations
 
@@ -7,13 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import jwt
 from starlette.types import ASGIApp, Message, Scope
 
 from . import apps
-from .harness import Paired, Run, alternate, calibrate, paired, quiet_gc, run_of
+from .harness import Batch, Paired, alternate, batch_size, paired, quiet_gc, variant, warm_up
 
 
 def make_scope(path: str, *, method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> Scope:
@@ -49,7 +51,7 @@ async def _send(message: Message) -> None:
     return None
 
 
-async def _batch(app: ASGIApp, scope: Scope, n: int) -> tuple[int, int]:
+async def request_batch(app: ASGIApp, scope: Scope, n: int) -> tuple[int, int]:
     """(wall ns, CPU ns) for ``n`` requests, the GC kept out of the loop. Each call gets a shallow
     copy of the scope because Starlette writes into it (app, router, endpoint...)."""
     with quiet_gc():
@@ -73,18 +75,6 @@ async def capture(app: ASGIApp, scope: Scope) -> tuple[int, dict[str, str], byte
     return start["status"], headers, body
 
 
-def check_redirect(status: int, headers: dict[str, str]) -> dict[str, Any]:
-    """A mint answer must be a 303 to the marketplace carrying a token PyJWT accepts."""
-    if status != 303:
-        raise AssertionError(f"expected 303, got {status}")
-    location = headers["location"]
-    if not location.startswith(apps.MARKETPLACE_BASE + "?tenant="):
-        raise AssertionError(f"unexpected Location {location[:60]}...")
-    token = parse_qs(urlsplit(location).query)["tenant"][0]
-    claims: dict[str, Any] = jwt.decode(token, apps.SECRET, algorithms=["HS256"])
-    return claims
-
-
 @dataclass(frozen=True)
 class InProcessFigures:
     passthrough: Paired  # ours / no-op wrapper, ns per request
@@ -94,77 +84,58 @@ class InProcessFigures:
     mint_batch: int
 
 
-def _timer(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope, n: int) -> Callable[[], Run]:
-    def run() -> Run:
-        wall, cpu = loop.run_until_complete(_batch(app, scope, n))
-        return run_of(wall, cpu, n)  # wall ns per request
+@dataclass(frozen=True)
+class Interface:
+    """How ``compare`` reaches the apps of one interface (ASGI or WSGI): the request for a path, a timed
+    batch of that request, and one captured answer (status, lower-case headers, body)."""
 
-    return run
+    request: Callable[[str], Any]
+    batch_of: Callable[[Any, Any], Batch]
+    capture: Callable[[Any, Any], tuple[int, dict[str, str], bytes]]
 
 
-def measure(
-    *, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 60.0, log: Callable[[str], None] = print
+def compare(
+    interface: Interface,
+    *,
+    bare: Any,
+    noop: Any,
+    ours: Any,
+    minting: Any,
+    rounds: int,
+    batch_seconds: float,
+    max_seconds: float,
+    log: Callable[[str], None],
 ) -> InProcessFigures:
-    loop = asyncio.new_event_loop()
-    try:
-        return _measure(loop, rounds, batch_seconds, max_seconds, log)
-    finally:
-        loop.close()
-
-
-def _seconds(loop: asyncio.AbstractEventLoop, app: ASGIApp, scope: Scope) -> Callable[[int], float]:
-    return lambda k: loop.run_until_complete(_batch(app, scope, k))[0] / 1e9
-
-
-def _measure(
-    loop: asyncio.AbstractEventLoop, rounds: int, batch_seconds: float, max_seconds: float, log: Callable[[str], None]
-) -> InProcessFigures:
-    # Three separate host apps, so no variant warms another's caches.
-    bare = apps.host_app()
-    noop = apps.NoopMiddleware(apps.host_app())
-    ours = apps.pandium(apps.host_app())
-    hello = make_scope("/hello")
-    for app in (bare, noop, ours):
-        status, _, body = loop.run_until_complete(capture(app, hello))
+    """Pass-through: ``GET /hello`` on ``bare``, ``noop`` and ``ours`` (three separate host apps, so no
+    variant warms another's caches). Mint: ``GET /pandium/marketplace`` against the docs-style
+    ``GET /docs/marketplace``, both in ``minting``, so they share the app and the identify function."""
+    hello = interface.request("/hello")
+    passthrough_apps = {"bare": bare, "noop": noop, "ours": ours}
+    for app in passthrough_apps.values():
+        status, _, body = interface.capture(app, hello)
         if (status, body) != (200, b"hello"):
             raise AssertionError(f"pass-through route answered {status} {body!r}")
-
-    n = calibrate(_seconds(loop, noop, hello), batch_seconds)
-    for app in (bare, noop, ours):  # warm up
-        for _ in range(20):
-            loop.run_until_complete(_batch(app, hello, n))
+    batches = {name: interface.batch_of(app, hello) for name, app in passthrough_apps.items()}
+    n = batch_size(batches["noop"], batch_seconds)
+    warm_up(list(batches.values()), n)
     log(f"  pass-through: {n} requests per batch, until {rounds} clean alternating rounds")
     passthrough = alternate(
-        {
-            "bare": _timer(loop, bare, hello, n),
-            "noop": _timer(loop, noop, hello, n),
-            "ours": _timer(loop, ours, hello, n),
-        },
-        rounds,
-        max_seconds=max_seconds / 2,
+        {name: variant(batch, n) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2
     )
 
-    # Mint: both routes live in the same wrapped app, so they share it and the identify function.
-    app = apps.pandium(apps.host_app())
-    ours_scope = make_scope("/pandium/marketplace")
-    docs_scope = make_scope("/docs/marketplace")
-    ours_claims = check_redirect(*loop.run_until_complete(capture(app, ours_scope))[:2])
-    docs_claims = check_redirect(*loop.run_until_complete(capture(app, docs_scope))[:2])
+    requests = {"ours": interface.request("/pandium/marketplace"), "docs": interface.request("/docs/marketplace")}
+    ours_claims, docs_claims = (
+        apps.marketplace_claims(*interface.capture(minting, request)[:2]) for request in requests.values()
+    )
     for claims in (ours_claims, docs_claims):
         claims.pop("iat"), claims.pop("jti")
     if ours_claims != docs_claims:
         raise AssertionError(f"the two mint routes sign different claims: {ours_claims} != {docs_claims}")
-
-    m = calibrate(_seconds(loop, app, docs_scope), batch_seconds)
-    for _ in range(20):
-        loop.run_until_complete(_batch(app, ours_scope, m))
-        loop.run_until_complete(_batch(app, docs_scope, m))
+    batches = {name: interface.batch_of(minting, request) for name, request in requests.items()}
+    m = batch_size(batches["docs"], batch_seconds)
+    warm_up(list(batches.values()), m)
     log(f"  mint: {m} requests per batch, until {rounds} clean alternating rounds")
-    mint = alternate(
-        {"ours": _timer(loop, app, ours_scope, m), "docs": _timer(loop, app, docs_scope, m)},
-        rounds,
-        max_seconds=max_seconds / 2,
-    )
+    mint = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2)
     return InProcessFigures(
         passthrough=paired(passthrough["ours"], passthrough["noop"]),
         wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),
@@ -172,6 +143,31 @@ def _measure(
         passthrough_batch=n,
         mint_batch=m,
     )
+
+
+def measure(
+    *, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 60.0, log: Callable[[str], None] = print
+) -> InProcessFigures:
+    loop = asyncio.new_event_loop()
+    try:
+        asgi = Interface(
+            request=make_scope,
+            batch_of=lambda app, scope: lambda n: loop.run_until_complete(request_batch(app, scope, n)),
+            capture=lambda app, scope: loop.run_until_complete(capture(app, scope)),
+        )
+        return compare(
+            asgi,
+            bare=apps.host_app(),
+            noop=apps.NoopMiddleware(apps.host_app()),
+            ours=apps.pandium(apps.host_app()),
+            minting=apps.pandium(apps.host_app()),
+            rounds=rounds,
+            batch_seconds=batch_seconds,
+            max_seconds=max_seconds,
+            log=log,
+        )
+    finally:
+        loop.close()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import asyncio
 import sys
 
 from . import apps, signing
-from .inprocess import _batch, make_scope
+from .inprocess import make_scope, request_batch
 
 TARGETS = {
     "mint": "/pandium/marketplace",
@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         scope = make_scope(TARGETS[args.target])
         loop = asyncio.new_event_loop()
         try:
-            loop.run_until_complete(_batch(app, scope, 100))
+            loop.run_until_complete(request_batch(app, scope, 100))
             with profiler:
-                loop.run_until_complete(_batch(app, scope, args.n))
+                loop.run_until_complete(request_batch(app, scope, args.n))
         finally:
             loop.close()
     print(profiler.output_text(unicode=True, color=False, show_all=False))

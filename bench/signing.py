@@ -19,7 +19,7 @@ import jwt
 from pandium_embed import mint_token
 
 from . import apps
-from .harness import Paired, Run, alternate, calibrate, paired, quiet_gc, run_of, timed
+from .harness import Batch, Paired, alternate, batch_size, paired, quiet_gc, timed, variant, warm_up
 
 _SECRET = apps.SECRET.encode("utf-8")
 _HEADER = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
@@ -48,13 +48,16 @@ def sign_pyjwt() -> str:
 SIGNERS: dict[str, Callable[[], str]] = {"ours": sign_ours, "floor": sign_floor, "pyjwt": sign_pyjwt}
 
 
-def _batch(sign: Callable[[], str], n: int) -> tuple[int, int]:
-    def body() -> None:
-        for _ in range(n):
-            sign()
+def batch_of(sign: Callable[[], str]) -> Batch:
+    def batch(n: int) -> tuple[int, int]:
+        def body() -> None:
+            for _ in range(n):
+                sign()
 
-    with quiet_gc():
-        return timed(body)
+        with quiet_gc():
+            return timed(body)
+
+    return batch
 
 
 @dataclass(frozen=True)
@@ -76,19 +79,12 @@ def check() -> None:
 
 def measure(*, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 30.0) -> SigningFigures:
     check()
-    n = calibrate(lambda k: _batch(sign_ours, k)[0] / 1e9, batch_seconds)
-    for _ in range(20):
-        for sign in SIGNERS.values():
-            _batch(sign, n)
-
-    def timer(sign: Callable[[], str]) -> Callable[[], Run]:
-        def run() -> Run:
-            wall, cpu = _batch(sign, n)
-            return run_of(wall, cpu, n, scale=1e-3)  # µs per token
-
-        return run
-
-    runs = alternate({name: timer(sign) for name, sign in SIGNERS.items()}, rounds, max_seconds=max_seconds)
+    batches = {name: batch_of(sign) for name, sign in SIGNERS.items()}
+    n = batch_size(batches["ours"], batch_seconds)
+    warm_up(list(batches.values()), n)
+    # µs per token
+    variants = {name: variant(batch, n, scale=1e-3) for name, batch in batches.items()}
+    runs = alternate(variants, rounds, max_seconds=max_seconds)
     return SigningFigures(
         ours_vs_floor=paired(runs["ours"], runs["floor"]),
         ours_vs_pyjwt=paired(runs["ours"], runs["pyjwt"]),

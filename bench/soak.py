@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
+from pandium_embed.flows import flow_url
+
 from . import apps
 from .report import machine, write_section
 from .server import UvicornProcess
@@ -32,12 +34,12 @@ HEADERS = {
     "Cookie": f"{apps.SESSION_COOKIE}={apps.SESSION_ID}",
     "Sec-Fetch-Site": "same-origin",
 }
-# (method, path, JSON body, expected URL prefix, flow)
+# (method, path, JSON body, expected URL prefix: the flow's URL up to its token, label)
 REQUESTS: list[tuple[str, str, dict[str, Any] | None, str, str]] = [
-    ("GET", "/pandium/marketplace", None, f"{apps.CONFIG.hosts.marketplace}/{apps.ORG}?tenant=", "marketplace"),
-    ("GET", "/pandium/install/42", None, f"{apps.CONFIG.hosts.install}/{apps.ORG}/tenants/create/42?tenant=", "install"),
-    ("GET", f"/pandium/connect/{apps.CONNECTOR}", None, f"{apps.CONFIG.hosts.connect}/{apps.ORG}/{apps.CONNECTOR}/auth?tenant=", "connect"),
-    ("POST", "/pandium/token", {"flow": "marketplace"}, f"{apps.CONFIG.hosts.marketplace}/{apps.ORG}?tenant=", "token"),
+    ("GET", "/pandium/marketplace", None, flow_url(apps.CONFIG, "marketplace", None, ""), "marketplace"),
+    ("GET", "/pandium/install/42", None, flow_url(apps.CONFIG, "install", "42", ""), "install"),
+    ("GET", f"/pandium/connect/{apps.CONNECTOR}", None, flow_url(apps.CONFIG, "connect", apps.CONNECTOR, ""), "connect"),
+    ("POST", "/pandium/token", {"flow": "marketplace"}, flow_url(apps.CONFIG, "marketplace", None, ""), "token"),
 ]  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """In-process figures for the WSGI front door: a Flask app called directly with a prebuilt environ.
 
-The same method as bench/inprocess.py (alternating rounds of short batches, preempted batches set
-aside, paired ratios), with ``app(environ, start_response)`` in place of ``await app(scope, ...)``.
+The same comparisons as bench/inprocess.py (``compare``), with ``app(environ, start_response)`` in
+place of ``await app(scope, receive, send)``.
 ``docs_marketplace`` is the flow as Pandium's sample backend writes it, as an ordinary Flask view
 (PyJWT, uuid4, a 303 redirect), sharing the app and the sync ``identify`` with our mint route:
 a ``def`` hook against a ``def`` view.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -23,8 +22,8 @@ from pandium_embed import PandiumUser
 from pandium_embed.wsgi import PandiumWSGIMiddleware
 
 from . import apps
-from .harness import Paired, Run, alternate, calibrate, paired, quiet_gc, run_of
-from .inprocess import check_redirect
+from .harness import quiet_gc
+from .inprocess import InProcessFigures, Interface, compare
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -120,7 +119,7 @@ def _call(app: WSGIApplication, environ: WSGIEnvironment) -> None:
             close()
 
 
-def _batch(app: WSGIApplication, environ: WSGIEnvironment, n: int) -> tuple[int, int]:
+def request_batch(app: WSGIApplication, environ: WSGIEnvironment, n: int) -> tuple[int, int]:
     """(wall ns, CPU ns) for ``n`` requests, the GC kept out of the loop."""
     with quiet_gc():
         wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
@@ -142,80 +141,26 @@ def capture(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[int, dict[s
     return int(status.split()[0]), {name.lower(): value for name, value in headers}, body
 
 
-@dataclass(frozen=True)
-class WSGIFigures:
-    passthrough: Paired  # ours / no-op wrapper, ns per request
-    wrapped_vs_bare: Paired  # ours / bare app
-    mint: Paired  # docs-style ns / ours ns = ours req/s / docs-style req/s
-    passthrough_batch: int
-    mint_batch: int
-
-
-def _timer(app: WSGIApplication, environ: WSGIEnvironment, n: int) -> Callable[[], Run]:
-    def run() -> Run:
-        wall, cpu = _batch(app, environ, n)
-        return run_of(wall, cpu, n)
-
-    return run
-
-
-def _seconds(app: WSGIApplication, environ: WSGIEnvironment) -> Callable[[int], float]:
-    return lambda k: _batch(app, environ, k)[0] / 1e9
+WSGI = Interface(
+    request=make_environ,
+    batch_of=lambda app, environ: lambda n: request_batch(app, environ, n),
+    capture=capture,
+)
 
 
 def measure(
     *, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 60.0, log: Callable[[str], None] = print
-) -> WSGIFigures:
-    # Three separate Flask apps, so no variant warms another's caches.
-    bare, wrapped_noop, ours = host_app(), noop(host_app()), pandium(host_app())
-    hello_environ = make_environ("/hello")
-    for app in (bare, wrapped_noop, ours):
-        status, _, body = capture(app, hello_environ)
-        if (status, body) != (200, b"hello"):
-            raise AssertionError(f"pass-through view answered {status} {body!r}")
-
-    n = calibrate(_seconds(wrapped_noop, hello_environ), batch_seconds)
-    for app in (bare, wrapped_noop, ours):  # warm up
-        for _ in range(20):
-            _batch(app, hello_environ, n)
-    log(f"  WSGI pass-through: {n} requests per batch, until {rounds} clean alternating rounds")
-    passthrough = alternate(
-        {
-            "bare": _timer(bare, hello_environ, n),
-            "noop": _timer(wrapped_noop, hello_environ, n),
-            "ours": _timer(ours, hello_environ, n),
-        },
-        rounds,
-        max_seconds=max_seconds / 2,
-    )
-
-    # Mint: both routes live in the same wrapped app, so they share it and the identify function.
-    app = pandium(host_app())
-    ours_environ = make_environ("/pandium/marketplace")
-    docs_environ = make_environ("/docs/marketplace")
-    ours_claims = check_redirect(*capture(app, ours_environ)[:2])
-    docs_claims = check_redirect(*capture(app, docs_environ)[:2])
-    for claims in (ours_claims, docs_claims):
-        claims.pop("iat"), claims.pop("jti")
-    if ours_claims != docs_claims:
-        raise AssertionError(f"the two mint routes sign different claims: {ours_claims} != {docs_claims}")
-
-    m = calibrate(_seconds(app, docs_environ), batch_seconds)
-    for _ in range(20):
-        _batch(app, ours_environ, m)
-        _batch(app, docs_environ, m)
-    log(f"  WSGI mint: {m} requests per batch, until {rounds} clean alternating rounds")
-    mint = alternate(
-        {"ours": _timer(app, ours_environ, m), "docs": _timer(app, docs_environ, m)},
-        rounds,
-        max_seconds=max_seconds / 2,
-    )
-    return WSGIFigures(
-        passthrough=paired(passthrough["ours"], passthrough["noop"]),
-        wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),
-        mint=paired(mint["docs"], mint["ours"]),
-        passthrough_batch=n,
-        mint_batch=m,
+) -> InProcessFigures:
+    return compare(
+        WSGI,
+        bare=host_app(),
+        noop=noop(host_app()),
+        ours=pandium(host_app()),
+        minting=pandium(host_app()),
+        rounds=rounds,
+        batch_seconds=batch_seconds,
+        max_seconds=max_seconds,
+        log=log,
     )
 
 

@@ -15,6 +15,8 @@ if (el) {
   });
   el.addEventListener("pandium:resize", (e) => Math.max(e.detail.height, 0));
   el.addEventListener("pandium:save-sync", (e) => e.detail.tenant.name.toUpperCase());
+  el.addEventListener("pandium:install-cancel", (e) => e.detail.tenant.integration?.name.toUpperCase());
+  // @ts-expect-error a cancelled set-up may have no tenant id
   el.addEventListener("pandium:install-cancel", (e) => e.detail.tenant.id.toFixed());
   el.addEventListener("pandium:load", (e) => e.detail);
   // @ts-expect-error the height is a number

@@ -195,6 +195,7 @@ def _run_mock(
         _flow_line("install", base, org, "<integration_id>") + f"   (ids: {ids})",
         *(_flow_line("connect", base, org, connector.name) for connector in app.connectors),
         f"  Records             {base}{RESERVED_PREFIX}/records",
+        f"  Scenario            {base}{RESERVED_PREFIX}/scenario   (POST JSON to misbehave, DELETE to reset)",
         f"  Framed by           {' '.join(app.parent_origins)}",
         "Point your app at it:",
         f"  PANDIUM_ORG={org} PANDIUM_MARKETPLACE_BASE_URL={base} PANDIUM_INSTALL_BASE_URL={base} "

@@ -88,6 +88,11 @@ BAD_CONNECTORS_ENV = (
     "PANDIUM_CONNECTORS must be comma-separated connector=integration pairs, "
     "e.g. 'hubspot=HubSpot Sync,gwt=GWT' (problem with {item!r})."
 )
+SECRET_WITH_WHITESPACE = (
+    "PandiumConfig secret (PANDIUM_SHARED_SECRET) holds whitespace or a control "
+    "character (a stray \\r from an .env file with Windows line endings?). Set it to the secret exactly as "
+    "Pandium issued it; pass bytes if your key really is binary."
+)
 SHORT_SECRET = (
     "The Pandium shared secret is shorter than {n} bytes; use the full secret Pandium issued. "
     "A short HS256 secret can be brute-forced."
@@ -130,6 +135,10 @@ class PandiumConfig:
             raise ValueError(BAD_ORG.format(length=len(self.org)))
         if not self.secret or not isinstance(self.secret, (str, bytes)):
             raise ValueError(MISSING_SECRET)
+        # Pandium issues printable secrets without spaces: a "\r" from an .env with Windows line endings (or a stray
+        # space or newline) would sign every token with the wrong key, and Pandium would refuse them all.
+        if isinstance(self.secret, str) and (not self.secret.isprintable() or any(c.isspace() for c in self.secret)):
+            raise ValueError(SECRET_WITH_WHITESPACE)
         preset = ENVIRONMENTS.get(self.environment) if isinstance(self.environment, str) else None
         if preset is None:
             known = ", ".join(repr(name) for name in ENVIRONMENTS)

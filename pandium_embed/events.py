@@ -7,7 +7,7 @@ at most ``MAX_EVENT_BODY_SIZE`` bytes)::
       "type": "pandium-success",          # or "pandium-save-sync"
       "tenant": {                          # Pandium's tenant object; only these keys are read
         "id": 11,                          # integer, or a string of 1-128 letters, digits, "-", "_"
-        "name": "test-tenant",             # optional string
+        "name": "test-tenant",             # string
         "integration": {"id": 1, "name": "test-integration"}
       },
       "webhook_url": "https://...",        # required for pandium-success, ignored for save-sync
@@ -41,9 +41,9 @@ _KINDS: Mapping[str, EventKind] = {"pandium-success": "success", "pandium-save-s
 
 NOT_AN_OBJECT = 'The body must be a JSON object like {"type": "pandium-success", "tenant": {...}}.'
 BAD_TYPE = 'The "type" field must be "pandium-success" or "pandium-save-sync".'
-BAD_TENANT = 'The "tenant" field must be an object with "id" and "integration": {"id", "name"}.'
+BAD_TENANT = 'The "tenant" field must be an object with "id", "name" and "integration": {"id", "name"}.'
 BAD_TENANT_ID = 'The tenant "id" must be an integer or 1-128 letters, digits, "-" or "_".'
-BAD_TENANT_NAME = 'The tenant "name", if given, must be a string of at most 256 characters.'
+BAD_TENANT_NAME = 'The tenant "name" must be a string of at most 256 characters.'
 BAD_INTEGRATION = (
     'The tenant "integration" must be {"id": <integer or 1-128 letters, digits, "-", "_">, '
     '"name": <non-empty string of at most 256 characters>}.'
@@ -134,8 +134,9 @@ def parse_event(value: Any, *, connectors: Mapping[str, str]) -> ConnectedTenant
     if not isinstance(tenant, dict) or "id" not in tenant or not isinstance(tenant.get("integration"), dict):
         raise EventRejected(BAD_TENANT)
     tenant_id = _identifier(tenant["id"], BAD_TENANT_ID)
+    # Required, as in the message schema (pandium_embed/schema): every tenant Pandium reports has a name.
     tenant_name = tenant.get("name")
-    if tenant_name is not None and not (isinstance(tenant_name, str) and len(tenant_name) <= MAX_NAME_LENGTH):
+    if not (isinstance(tenant_name, str) and len(tenant_name) <= MAX_NAME_LENGTH):
         raise EventRejected(BAD_TENANT_NAME)
     integration: dict[str, Any] = tenant["integration"]
     integration_id = _identifier(integration.get("id"), BAD_INTEGRATION)

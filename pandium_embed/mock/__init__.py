@@ -3,6 +3,7 @@
 from .app import PAGE_REASONS, RESERVED_PREFIX, MockPandium
 from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
 from .records import AcceptedToken, RejectedToken
+from .scenarios import Scenario, ScenarioError
 from .verify import REASONS, JtiMemory, TokenRejected, verify_token
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "JtiMemory",
     "MockPandium",
     "RejectedToken",
+    "Scenario",
+    "ScenarioError",
     "TokenRejected",
     "verify_token",
 ]

@@ -6,16 +6,19 @@ works unchanged. Reserved paths live under ``/__mock__/`` (an org may not be cal
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import functools
 import hmac
 import itertools
+import json
 import logging
 import re
 import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -32,6 +35,7 @@ from . import pages
 from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
 from .payloads import cancelled_tenant, success_message, tenant_payload
 from .records import AcceptedToken, Records, RejectedToken
+from .scenarios import Scenario, ScenarioError, Scenarios, current_scenario, parse_scenario
 from .verify import DEFAULT_REPLAY_MEMORY, DEFAULT_SKEW, REASONS, JtiMemory, TokenRejected, verify_token
 
 __all__ = ["PAGE_REASONS", "RESERVED_PREFIX", "MockPandium"]
@@ -77,6 +81,12 @@ PAGE_REASONS: Mapping[str, str] = MappingProxyType(
 )
 _STATUS = {"unknown-org": 404, "unknown-integration": 404, "unknown-connector": 404, "bad-state": 400}
 _STATE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# A scenario body is a handful of fields and perhaps a tenant object.
+MAX_SCENARIO_BODY = 64 * 1024
+SCENARIO_NEEDS_JSON = "Send the scenario as a JSON object with Content-Type: application/json."
+SCENARIO_TOO_LARGE = f"A scenario body is at most {MAX_SCENARIO_BODY} bytes."
+SCENARIO_UNAVAILABLE = "Pandium answered {status}: the test set a scenario that makes the stand-in fail."
+Endpoint = Callable[[Request], Awaitable[Response]]
 _STATIC_TYPES = {"mock.css": "text/css; charset=utf-8", "mock.js": "text/javascript; charset=utf-8"}
 
 
@@ -167,17 +177,19 @@ class MockPandium:
         self._jtis = JtiMemory(max_entries=replay_memory)
         self._records = Records()
         self._tenant_ids = itertools.count(1)
+        self._scenarios = Scenarios()
         self._router = Router(
             routes=[
                 Route(f"{RESERVED_PREFIX}/records", self._records_endpoint, methods=["GET", "DELETE"]),
+                Route(f"{RESERVED_PREFIX}/scenario", self._scenario_endpoint, methods=["GET", "POST", "DELETE"]),
                 Route(f"{RESERVED_PREFIX}/static/{{name}}", self._static_endpoint, methods=["GET"]),
                 Route(f"{RESERVED_PREFIX}/consent/{{connector}}", self._consent, methods=["GET"]),
                 # Browsers ask for it on every top-level page (the consent popup); it is not an org.
                 Route("/favicon.ico", self._no_content, methods=["GET"]),
-                Route("/v2/tenants/{tenant_id}", self._api_tenant, methods=["GET"]),
-                Route("/{org}", self._marketplace, methods=["GET"]),
-                Route("/{org}/tenants/create/{integration_id}", self._install, methods=["GET"]),
-                Route("/{org}/{connector}/auth", self._auth, methods=["GET"]),
+                Route("/v2/tenants/{tenant_id}", self._api(self._api_tenant), methods=["GET"]),
+                Route("/{org}", self._page("marketplace", self._marketplace), methods=["GET"]),
+                Route("/{org}/tenants/create/{integration_id}", self._page("install", self._install), methods=["GET"]),
+                Route("/{org}/{connector}/auth", self._page("connect", self._auth), methods=["GET"]),
             ],
             redirect_slashes=False,
         )
@@ -255,6 +267,91 @@ class MockPandium:
     def clear_records(self) -> None:
         self._records.clear()
 
+    # -- scenarios -----------------------------------------------------------------------------------
+
+    def scenario(
+        self,
+        *,
+        reject: str | None = None,
+        status: int | None = None,
+        delay: float = 0.0,
+        silent: bool = False,
+        tenant: Mapping[str, Any] | None = None,
+        deny_consent: bool = False,
+        times: int | None = None,
+    ) -> Scenario:
+        """Misbehave on purpose from now on (see ``pandium_embed.mock.scenarios.Scenario``); replaces
+        the active scenario. Raises ``ScenarioError`` (a ``ValueError``) naming a wrong field."""
+        return self._set_scenario(
+            {
+                "reject": reject,
+                "status": status,
+                "delay": delay,
+                "silent": silent,
+                "tenant": dict(tenant or {}),
+                "deny_consent": deny_consent,
+                "times": times,
+            }
+        )
+
+    def _set_scenario(self, fields: Any) -> Scenario:
+        scenario = parse_scenario(fields, reasons=PAGE_REASONS)
+        self._scenarios.set(scenario)
+        return scenario
+
+    def reset_scenario(self) -> None:
+        """Behave again."""
+        self._scenarios.reset()
+
+    @property
+    def active_scenario(self) -> Scenario | None:
+        return self._scenarios.active
+
+    def _page(self, flow: str, endpoint: Endpoint) -> Endpoint:
+        """A page endpoint run under the scenario of its page load."""
+
+        async def page(request: Request) -> Response:
+            scenario = self._scenarios.take()
+            token = current_scenario.set(scenario)
+            try:
+                if scenario is not None:
+                    if scenario.delay:
+                        await asyncio.sleep(scenario.delay)
+                    if scenario.status is not None:
+                        return self._unavailable(scenario.status)
+                    if scenario.reject is not None:
+                        return self._refuse(request, flow, scenario.reject)
+                return await endpoint(request)
+            finally:
+                current_scenario.reset(token)
+
+        return page
+
+    def _api(self, endpoint: Endpoint) -> Endpoint:
+        """The REST API follows the active scenario's delay and status (it counts no page load)."""
+
+        async def api(request: Request) -> Response:
+            scenario = self._scenarios.active
+            if scenario is not None and scenario.delay:
+                await asyncio.sleep(scenario.delay)
+            if scenario is not None and scenario.status is not None:
+                message = SCENARIO_UNAVAILABLE.format(status=scenario.status)
+                return JSONResponse(
+                    {"detail": message}, status_code=scenario.status, headers={"Cache-Control": "no-store"}
+                )
+            token = current_scenario.set(scenario)
+            try:
+                return await endpoint(request)
+            finally:
+                current_scenario.reset(token)
+
+        return api
+
+    def _unavailable(self, status: int) -> Response:
+        message = SCENARIO_UNAVAILABLE.format(status=status)
+        body = pages.error_page(code="server-error", message=message, data=self._data("error", reason="server-error"))
+        return self._html(body, status=status)
+
     # -- pages ---------------------------------------------------------------------------------------
 
     def _headers(self, *, framed: bool = True) -> dict[str, str]:
@@ -275,7 +372,14 @@ class MockPandium:
         return Response(body, status_code=status, headers=self._headers(framed=framed), media_type="text/html")
 
     def _data(self, page: str, **values: Any) -> dict[str, Any]:
-        return {"page": page, "parentOrigins": list(self._parent_origins), **values}
+        data = {"page": page, "parentOrigins": list(self._parent_origins), **values}
+        # The page script's switches for the scenario this page was opened under (mock.js).
+        scenario = current_scenario.get()
+        if scenario is not None and scenario.silent:
+            data["silent"] = True
+        if scenario is not None and scenario.deny_consent:
+            data["denyConsent"] = True
+        return data
 
     def _refuse(self, request: Request, flow: str, code: str) -> Response:
         message = PAGE_REASONS[code]
@@ -405,6 +509,11 @@ class MockPandium:
     # -- Pandium's REST API (the part the library's verify_tenant calls) ------------------------------
 
     def _remember_tenant(self, tenant: dict[str, Any]) -> None:
+        # A scenario's custom fields go into the tenant before the page posts it and the API serves it,
+        # so both tell the same story.
+        scenario = current_scenario.get()
+        if scenario is not None:
+            tenant.update(copy.deepcopy(dict(scenario.tenant)))
         with self._tenants_lock:
             self._tenants[str(tenant["id"])] = tenant
             while len(self._tenants) > TENANT_MEMORY:
@@ -428,6 +537,26 @@ class MockPandium:
             self._records.clear()
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
         return JSONResponse(self._records.as_json(), headers={"Cache-Control": "no-store"})
+
+    async def _scenario_endpoint(self, request: Request) -> Response:
+        headers = {"Cache-Control": "no-store"}
+        if request.method == "DELETE":
+            self.reset_scenario()
+            return Response(status_code=204, headers=headers)
+        if request.method == "POST":
+            # JSON only: a cross-site page cannot send it without a CORS preflight, which is never answered.
+            if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+                return JSONResponse({"detail": SCENARIO_NEEDS_JSON}, status_code=415, headers=headers)
+            body = await request.body()
+            if len(body) > MAX_SCENARIO_BODY:
+                return JSONResponse({"detail": SCENARIO_TOO_LARGE}, status_code=413, headers=headers)
+            try:
+                self._set_scenario(json.loads(body))
+            except (ValueError, RecursionError) as error:
+                message = str(error) if isinstance(error, ScenarioError) else SCENARIO_NEEDS_JSON
+                return JSONResponse({"detail": message}, status_code=400, headers=headers)
+        active = self._scenarios.active
+        return JSONResponse({"scenario": active.as_json() if active else None}, headers=headers)
 
     async def _no_content(self, request: Request) -> Response:
         return Response(status_code=204)

@@ -12,6 +12,7 @@ from typing import Any
 from ..config import PandiumConfig
 from .app import MockPandium
 from .records import AcceptedToken, RejectedToken
+from .scenarios import Scenario
 from .server import BackgroundServer
 
 __all__ = ["DEFAULT_ORG", "MockPandiumServer"]
@@ -90,6 +91,18 @@ class MockPandiumServer:
     @property
     def rejected(self) -> list[RejectedToken]:
         return self.app.rejected
+
+    def scenario(self, **fields: Any) -> Scenario:
+        """Make the stand-in misbehave until reset: ``mock.scenario(reject="expired", times=1)``.
+
+        The fields are ``MockPandium.scenario``'s (``reject``, ``status``, ``delay``, ``silent``,
+        ``tenant``, ``deny_consent``, ``times``); a wrong one raises ``ScenarioError`` naming it.
+        """
+        return self.app.scenario(**fields)
+
+    def reset_scenario(self) -> None:
+        """Behave again (the ``pandium_mock`` fixture starts every test with a fresh stand-in)."""
+        self.app.reset_scenario()
 
     def start(self) -> MockPandiumServer:
         self._server.start()

@@ -1,5 +1,18 @@
 """Server-rendered HTML of the stand-in's pages.
 
+The ``data-testid`` attributes are the supported surface for tests (``pandium_embed.testing`` and
+``js/testing`` use nothing else); element ids, classes and texts may change with the look of the pages:
+
+- ``pandium-page``, with ``data-page``: marketplace, install, auth, consent or error;
+- ``signed-in-as``: the viewer's name;
+- ``integration`` (a marketplace card, with ``data-integration-id``), its ``install`` button and
+  ``installed`` badge;
+- ``install-panel`` (with ``data-integration-id``), its ``save`` and ``cancel`` buttons;
+- ``status``: what happened, with ``data-outcome``: saved, cancelled, waiting, connected, denied or
+  popup-blocked;
+- ``connect`` (Auth-Only), ``approve`` and ``deny`` (the consent popup);
+- ``refusal``, with ``data-reason``: a refused page's reason code.
+
 Every value that comes from a token or from configuration goes through ``html.escape``; the data the
 page script needs travels as JSON in a ``<script type="application/json">`` block, never as
 string-built JavaScript. The one stylesheet and the one script are served from ``/__mock__/static``,
@@ -26,6 +39,8 @@ __all__ = [
 
 STATIC_PREFIX = "/__mock__/static"
 _LOGO_COLOURS = 6
+# Where the page says what happened; mock.js also sets data-outcome (saved, cancelled, connected, ...).
+_STATUS_LINE = '<p id="status" data-testid="status" class="status" role="status"></p>'
 
 
 def _h(value: object) -> str:
@@ -65,7 +80,8 @@ def _layout(*, title: str, main: str, data: Mapping[str, Any], header: str = "")
         f"<title>{_h(title)}</title>"
         f'<link rel="stylesheet" href="{STATIC_PREFIX}/mock.css">'
         "</head><body>"
-        f'<div id="pandium-root">{header}<main>{main}</main></div>'
+        f'<div id="pandium-root" data-testid="pandium-page" data-page="{_h(data["page"])}">'
+        f"{header}<main>{main}</main></div>"
         f"{_json_block(data)}"
         f'<script src="{STATIC_PREFIX}/mock.js" defer></script>'
         "</body></html>\n"
@@ -80,8 +96,8 @@ def _topbar(*, org: str, claims: Mapping[str, Any]) -> str:
         '<header class="topbar">'
         f'<div class="brand"><span class="brand-mark" aria-hidden="true">P</span>'
         f'<span>{_h(org)} integrations</span><span class="tag">Mock</span></div>'
-        f'<div class="user" id="signed-in">Signed in as <strong id="viewer">{_h(viewer_name(claims))}</strong>'
-        f"{email_html}</div>"
+        f'<div class="user" id="signed-in">Signed in as <strong id="viewer" data-testid="signed-in-as">'
+        f"{_h(viewer_name(claims))}</strong>{email_html}</div>"
         "</header>"
     )
 
@@ -89,16 +105,19 @@ def _topbar(*, org: str, claims: Mapping[str, Any]) -> str:
 def _install_panel(*, integration: Integration | None, hidden: bool) -> str:
     title = f"Install {integration.name}" if integration else "Install"
     hidden_attr = " hidden" if hidden else ""
+    # Which integration the panel sets up (mock.js updates it on the marketplace).
+    id_attr = f' data-integration-id="{_h(integration.id)}"' if integration else ""
     return (
-        f'<section id="install-panel" class="panel" role="dialog" aria-labelledby="install-title"{hidden_attr}>'
+        f'<section id="install-panel" data-testid="install-panel" class="panel" role="dialog"'
+        f' aria-labelledby="install-title"{id_attr}{hidden_attr}>'
         f'<h2 id="install-title">{_h(title)}</h2>'
         '<p class="muted">Choose how often to sync, then save to create the connection.</p>'
         '<label for="schedule">Sync schedule'
         '<select id="schedule"><option>Every 30 minutes</option><option>Every hour</option>'
         "<option>Once a day</option></select></label>"
         '<div class="actions">'
-        '<button type="button" class="secondary" id="cancel">Cancel</button>'
-        '<button type="button" class="primary" id="save">Save</button>'
+        '<button type="button" class="secondary" id="cancel" data-testid="cancel">Cancel</button>'
+        '<button type="button" class="primary" id="save" data-testid="save">Save</button>'
         "</div></section>"
     )
 
@@ -117,13 +136,15 @@ def marketplace_page(
         iid = _h(integration.id)
         is_installed = integration.id in installed
         cards.append(
-            f'<article class="card" id="integration-{iid}" data-integration-id="{iid}">'
+            f'<article class="card" id="integration-{iid}" data-testid="integration" data-integration-id="{iid}">'
             f"{_logo(integration.name, index)}"
             f"<h2>{_h(integration.name)}</h2>"
             f"<p>{_h(integration.description)}</p>"
             '<div class="actions">'
-            f'<span class="badge" id="installed-{iid}"{"" if is_installed else " hidden"}>Installed</span>'
-            f'<button type="button" class="primary" id="install-{iid}" data-install data-integration-id="{iid}"'
+            f'<span class="badge" id="installed-{iid}" data-testid="installed"{"" if is_installed else " hidden"}>'
+            "Installed</span>"
+            f'<button type="button" class="primary" id="install-{iid}" data-testid="install" data-install'
+            f' data-integration-id="{iid}"'
             f' aria-label="Install {_h(integration.name)}"{" hidden" if is_installed else ""}>Install</button>'
             "</div></article>"
         )
@@ -132,13 +153,13 @@ def marketplace_page(
         if cards
         else '<p class="empty" id="no-integrations">No integrations are available to you yet.</p>'
     )
-    main = f'{_install_panel(integration=None, hidden=True)}<p id="status" class="status" role="status"></p>{grid}'
+    main = f"{_install_panel(integration=None, hidden=True)}{_STATUS_LINE}{grid}"
     return _layout(title=f"{org} integrations", header=_topbar(org=org, claims=claims), main=main, data=data)
 
 
 def install_page(*, org: str, claims: Mapping[str, Any], integration: Integration, data: Mapping[str, Any]) -> str:
     """Install-only: the set-up panel of one integration, open straight away."""
-    main = f'{_install_panel(integration=integration, hidden=False)}<p id="status" class="status" role="status"></p>'
+    main = f"{_install_panel(integration=integration, hidden=False)}{_STATUS_LINE}"
     return _layout(title=f"Install {integration.name}", header=_topbar(org=org, claims=claims), main=main, data=data)
 
 
@@ -149,9 +170,10 @@ def auth_page(*, claims: Mapping[str, Any], system: str, integration_name: str, 
         f"{_logo(system, 0)}"
         f"<h1>Connect {_h(system)}</h1>"
         f"<p>Connect your {_h(system)} account to <strong>{_h(integration_name)}</strong>, "
-        f'signed in as <strong id="viewer">{_h(viewer_name(claims))}</strong>.</p>'
-        f'<div class="actions"><button type="button" class="primary" id="connect">Connect {_h(system)}</button></div>'
-        '<p id="status" class="status" role="status"></p>'
+        f'signed in as <strong id="viewer" data-testid="signed-in-as">{_h(viewer_name(claims))}</strong>.</p>'
+        f'<div class="actions"><button type="button" class="primary" id="connect" data-testid="connect">'
+        f"Connect {_h(system)}</button></div>"
+        f"{_STATUS_LINE}"
         "</div>"
     )
     return _layout(title=f"Connect {system}", main=main, data=data)
@@ -167,8 +189,8 @@ def consent_page(*, org: str, system: str, data: Mapping[str, Any]) -> str:
         '<ul class="scopes"><li>Read your records</li><li>Create and update records</li>'
         "<li>Receive change notifications</li></ul>"
         '<div class="actions">'
-        '<button type="button" class="secondary" id="deny">Deny</button>'
-        '<button type="button" class="primary" id="approve">Approve</button>'
+        '<button type="button" class="secondary" id="deny" data-testid="deny">Deny</button>'
+        '<button type="button" class="primary" id="approve" data-testid="approve">Approve</button>'
         "</div></div>"
     )
     return _layout(title=f"{system}: authorize", main=main, data=data)
@@ -177,7 +199,7 @@ def consent_page(*, org: str, system: str, data: Mapping[str, Any]) -> str:
 def error_page(*, code: str, message: str, data: Mapping[str, Any]) -> str:
     """A refused page: the short reason code and its sentence, nothing from the request."""
     main = (
-        f'<div class="narrow error" data-reason="{_h(code)}">'
+        f'<div class="narrow error" data-testid="refusal" data-reason="{_h(code)}">'
         "<h1>This page could not be opened</h1>"
         f'<p id="reason-message">{_h(message)}</p>'
         f'<p class="muted">Reason: <code id="reason">{_h(code)}</code></p>'

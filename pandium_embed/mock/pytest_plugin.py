@@ -6,8 +6,9 @@
         ...
         assert pandium_mock.accepted[-1].claims["sub"] == "user-1"
 
-Override ``pandium_mock_options`` in a conftest to pass ``MockPandium`` arguments (integrations,
-connectors, parent_origins, clock, ...).
+Each test gets a fresh stand-in, so a scenario (``pandium_mock.scenario(reject="expired", times=1)``)
+never carries over to the next test. Override ``pandium_mock_options`` in a conftest to pass
+``MockPandium`` arguments (integrations, connectors, parent_origins, clock, ...).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HOSTILE 12-15 and the element's life: routes it resolves, the iframe it builds, errors it reports,
+"""Hostile pages and the element's life: routes it resolves, the iframe it builds, errors it reports,
 reload(), removal, a strict-CSP host page and a host mounted under a sub-path."""
 
 from __future__ import annotations

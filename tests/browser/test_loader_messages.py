@@ -1,4 +1,4 @@
-"""HOSTILE 1-9: which messages reach <pandium-embed> as events, and how.
+"""Hostile messages: which messages reach <pandium-embed> as events, and how.
 
 Each "no event" is proven against the raw message tap (the window saw the message, so the loader's
 listener ran on it too) followed by a positive control that does produce an event.
@@ -338,7 +338,7 @@ def test_a_flood_is_bounded_and_the_page_stays_responsive(env: LoaderEnv, signed
     flooder.evaluate("() => clearInterval(window.__again)")
 
 
-# HOSTILE 24: the events users act on are never starved by other traffic (a 120 Hz resize, a chatty page).
+# A hostile flood: the events users act on are never starved by other traffic (a 120 Hz resize, a chatty page).
 LIFECYCLE = {
     "success": "{message: 'pandium-success', probe: 'life', webhook_url: 'https://hooks.example/1', tenant: {id: 9, name: 't'}}",
     "save-sync": "{message: 'pandium-save-sync', probe: 'life', tenant: {id: 9, name: 't'}}",
@@ -378,7 +378,7 @@ def test_a_flood_of_other_messages_never_drops_a_lifecycle_event(
     assert [(r["type"], r["tenant"]["id"]) for r in reports] == [(f"pandium-{kind}", 9)]
 
 
-# HOSTILE 25: object keys are characters and entries like any value.
+# Hostile sizes: object keys are characters and entries like any value.
 OVERSIZED_KEYS = [
     # One 5 M-character key.
     "(() => { const o = {message: 'pandium-big', probe: 'keys'}; o['k'.repeat(5e6)] = 1; return o; })()",

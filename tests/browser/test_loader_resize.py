@@ -1,4 +1,4 @@
-"""HOSTILE 10-11: pandium-content-height-change sizes the frame, safely and at most once a frame."""
+"""Hostile heights: pandium-content-height-change sizes the frame, safely and at most once a frame."""
 
 from __future__ import annotations
 

@@ -145,6 +145,20 @@ def test_production_refuses_loopback_overrides_left_over_from_local_testing(url:
         assert make(environment=environment, marketplace_base_url=url).hosts.marketplace == url
 
 
+@pytest.mark.parametrize("dirty", ["\r", "\n", " ", "\t", "\x00"])
+def test_a_secret_with_stray_whitespace_or_control_characters_is_refused_without_echoing_it(dirty: str) -> None:
+    secret = "s3cret-from-a-crlf-dotenv-file-0123456789"
+    for bad in (secret + dirty, dirty + secret, secret[:10] + dirty + secret[10:]):
+        with pytest.raises(ValueError) as caught:
+            make(secret=bad)
+        assert str(caught.value) == config_module.SECRET_WITH_WHITESPACE
+        assert secret[:10] not in str(caught.value)
+        with pytest.raises(ValueError):
+            PandiumConfig.from_env({"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": bad})
+    # A binary key passed as bytes is the caller's decision.
+    assert make(secret=(secret + dirty).encode()).secret == (secret + dirty).encode()
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

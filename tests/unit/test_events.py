@@ -36,8 +36,19 @@ SUCCESS: dict[str, Any] = {
 }
 SAVE_SYNC: dict[str, Any] = {
     "type": "pandium-save-sync",
-    "tenant": {"id": "t-12", "integration": {"id": "crm", "name": "CRM Sync"}},
+    "tenant": {"id": "t-12", "name": "crm-sync-ann", "integration": {"id": "crm", "name": "CRM Sync"}},
 }
+
+# What SUCCESS becomes: ids as strings, the connector kept because it is configured.
+SUCCESS_EVENT = ConnectedTenant(
+    kind="success",
+    tenant_id="11",
+    integration_id="1",
+    integration_name="test-integration",
+    tenant_name="test-tenant",
+    webhook_url=WEBHOOK,
+    connector="gwt",
+)
 
 Seen = list[tuple[str, PandiumUser, ConnectedTenant]]
 
@@ -86,15 +97,7 @@ async def test_a_success_report_reaches_the_hook_as_a_typed_unverified_event(doo
         (
             "/pandium/events",
             ANN,
-            ConnectedTenant(
-                kind="success",
-                tenant_id="11",
-                integration_id="1",
-                integration_name="test-integration",
-                tenant_name="test-tenant",
-                webhook_url=WEBHOOK,
-                connector="gwt",
-            ),
+            SUCCESS_EVENT,
         )
     ]
     event = seen[0][2]
@@ -112,7 +115,7 @@ async def test_a_save_sync_report_has_no_webhook_even_if_the_page_sends_one(door
         "crm",
         "CRM Sync",
     )
-    assert (event.webhook_url, event.connector, event.tenant_name) == (None, None, None)
+    assert (event.webhook_url, event.connector, event.tenant_name) == (None, None, "crm-sync-ann")
 
 
 async def test_pandiums_whole_success_message_is_accepted_and_only_the_needed_fields_kept(door: FrontDoor) -> None:
@@ -377,14 +380,7 @@ def test_a_non_callable_hook_is_refused_at_construction(door: FrontDoor) -> None
 
 
 def test_repr_masks_the_webhook_url_and_keeps_the_rest() -> None:
-    event = ConnectedTenant(
-        kind="success",
-        tenant_id="11",
-        integration_id="1",
-        integration_name="test-integration",
-        webhook_url=WEBHOOK,
-        connector="gwt",
-    )
+    event = SUCCESS_EVENT
     text = repr(event)
     assert WEBHOOK not in text and "3f9c0d6e2b7a4c1f" not in text
     assert "webhook_url='***'" in text

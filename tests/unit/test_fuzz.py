@@ -128,7 +128,8 @@ TI_FIELDS = (
 
 
 def expect(user: PandiumUser, xti: Any) -> Expectation:
-    """The claims DESIGN.md's table predicts for ``user`` and ``xti``, and which fields are unfit."""
+    """The claims predicted for ``user`` and ``xti`` (each field to its Pandium claim, as the README lists
+    them), and which fields are unfit."""
     result = Expectation(claims={"iat": NOW, "jti": JTI})
 
     def judge(name: str, value: Any) -> None:

@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from pandium_embed.schema import SCHEMA_FILE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,6 +36,10 @@ def test_the_wheel_ships_the_loader_and_serves_it(tmp_path: Path) -> None:
         for name, path in shipped.items():
             assert name in names
             assert archive.read(name) == path.read_bytes(), name
+        # The message schema (package data, read with importlib.resources) and the testing kit ship too.
+        schema = f"pandium_embed/schema/{SCHEMA_FILE}"
+        assert archive.read(schema) == (ROOT / schema).read_bytes()
+        assert "pandium_embed/testing.py" in names
         archive.extractall(tmp_path / "site")
 
     # Imported from the unpacked wheel (not this checkout), the loader comes from _static.

@@ -1,4 +1,4 @@
-"""The routes, refusals, hooks and pass-through (HOSTILE 16-22), through both front doors: the tests
+"""The routes, refusals, hooks, pass-through and hostile requests, through both front doors: the tests
 taking ``door`` run once with PandiumMiddleware (ASGI) and once with PandiumWSGIMiddleware (WSGI); the
 others are about the ASGI interface itself (scopes, lifespan, async hooks, the event loop)."""
 

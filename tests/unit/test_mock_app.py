@@ -95,7 +95,7 @@ def csp(response: httpx2.Response) -> dict[str, str]:
     return {name: rest for name, _, rest in (d.partition(" ") for d in directives)}
 
 
-# -- HOSTILE 23 through the page -------------------------------------------------------------------
+# -- hostile tokens through the page ---------------------------------------------------------------
 
 # (case, token factory, clock offset, expected reason)
 PAGE_REJECTIONS: list[tuple[str, Any, int, str]] = [
@@ -231,7 +231,7 @@ def test_accepts_tokens_from_a_config_pointed_at_it(
 
 def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: TestClient, config: PandiumConfig) -> None:
     response = client.get(marketplace_url(config, mint(config)))
-    assert '<strong id="viewer">Ann Example</strong>' in response.text
+    assert '<strong id="viewer" data-testid="signed-in-as">Ann Example</strong>' in response.text
     assert "ann@example.com" in response.text
     data = page_data(response.text)
     assert data["page"] == "marketplace" and data["parentOrigins"] == [PARENT]
@@ -242,15 +242,15 @@ def test_marketplace_shows_who_is_signed_in_and_the_integrations(client: TestCli
         ("4", "Shopify"),
     ]
     for integration in DEFAULT_INTEGRATIONS:
-        assert f'id="install-{integration.id}" data-install' in response.text
+        assert f'id="install-{integration.id}" data-testid="install" data-install' in response.text
         assert f'aria-label="Install {integration.name}">Install</button>' in response.text
 
 
 def test_viewer_falls_back_to_full_name_then_sub(client: TestClient, config: PandiumConfig) -> None:
     named = client.get(marketplace_url(config, mint(config, PandiumUser("u-9", full_name="Full Name"))))
-    assert '<strong id="viewer">Full Name</strong>' in named.text
+    assert '<strong id="viewer" data-testid="signed-in-as">Full Name</strong>' in named.text
     bare = client.get(marketplace_url(config, mint(config, PandiumUser("u-9"), jti="other")))
-    assert '<strong id="viewer">u-9</strong>' in bare.text
+    assert '<strong id="viewer" data-testid="signed-in-as">u-9</strong>' in bare.text
 
 
 def test_marketplace_honours_hidden_and_installed_integrations(client: TestClient, config: PandiumConfig) -> None:
@@ -259,11 +259,12 @@ def test_marketplace_honours_hidden_and_installed_integrations(client: TestClien
 
     assert [i["id"] for i in page_data(response.text)["integrations"]] == ["1", "2"]
     assert 'id="integration-3"' not in response.text and 'id="integration-4"' not in response.text
-    assert '<span class="badge" id="installed-2">Installed</span>' in response.text
+    assert '<span class="badge" id="installed-2" data-testid="installed">Installed</span>' in response.text
     assert (
-        'id="install-2" data-install data-integration-id="2" aria-label="Install Salesforce" hidden>' in response.text
+        'id="install-2" data-testid="install" data-install data-integration-id="2"'
+        ' aria-label="Install Salesforce" hidden>' in response.text
     )
-    assert '<span class="badge" id="installed-1" hidden>Installed</span>' in response.text
+    assert '<span class="badge" id="installed-1" data-testid="installed" hidden>Installed</span>' in response.text
     assert 'aria-label="Install HubSpot">Install</button>' in response.text
 
 
@@ -276,8 +277,8 @@ def test_install_and_cancel_payloads(client: TestClient, config: PandiumConfig) 
     assert entry["tenant"]["connected_users"]["pandium"]["email"] == "ann@example.com"
     assert entry["cancelled"] == {"id": None, "integration": {"id": 3, "name": "NetSuite"}}
     assert '<h2 id="install-title">Install NetSuite</h2>' in response.text
-    assert '<button type="button" class="primary" id="save">Save</button>' in response.text
-    assert '<button type="button" class="secondary" id="cancel">Cancel</button>' in response.text
+    assert '<button type="button" class="primary" id="save" data-testid="save">Save</button>' in response.text
+    assert '<button type="button" class="secondary" id="cancel" data-testid="cancel">Cancel</button>' in response.text
 
 
 def test_tenant_ids_are_unique_across_pages(client: TestClient, config: PandiumConfig) -> None:
@@ -379,7 +380,10 @@ def test_auth_page_success_message_has_the_documented_shape(client: TestClient, 
     assert json.loads(pandium["attributes"]["jwt"]["extra_tenant_info"])["token"] == "host-api-credential"
     assert data["system"] == "HubSpot"
     assert data["consentUrl"] == f"/__mock__/consent/hubspot?state={data['state']}"
-    assert '<button type="button" class="primary" id="connect">Connect HubSpot</button>' in response.text
+    assert (
+        '<button type="button" class="primary" id="connect" data-testid="connect">Connect HubSpot</button>'
+        in response.text
+    )
 
 
 def test_the_tenants_username_is_the_tokens_sub_lower_cased_not_the_email(
@@ -395,8 +399,8 @@ def test_consent_popup(client: TestClient, config: PandiumConfig) -> None:
     popup = client.get(auth["consentUrl"])
     assert popup.status_code == 200
     assert page_data(popup.text) == {"page": "consent", "parentOrigins": [], "state": auth["state"]}
-    assert '<button type="button" class="primary" id="approve">Approve</button>' in popup.text
-    assert '<button type="button" class="secondary" id="deny">Deny</button>' in popup.text
+    assert '<button type="button" class="primary" id="approve" data-testid="approve">Approve</button>' in popup.text
+    assert '<button type="button" class="secondary" id="deny" data-testid="deny">Deny</button>' in popup.text
     # A consent screen is never framed, by anyone.
     assert csp(popup)["frame-ancestors"] == "'none'"
 

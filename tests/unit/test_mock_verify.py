@@ -1,4 +1,4 @@
-"""MockPandium's token verifier (HOSTILE case 23): every rejection with its reason, and acceptance of
+"""MockPandium's token verifier, against hostile tokens: every rejection with its reason, and acceptance of
 what ``mint_token`` signs. Tokens are forged by hand here, independently of both signer and verifier."""
 
 from __future__ import annotations

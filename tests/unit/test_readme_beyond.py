@@ -80,7 +80,7 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             async with asgi_client(app) as http:
                 for reported in (
                     tenant,
-                    {"id": 424242, "integration": {"id": 1, "name": "HubSpot"}},
+                    {"id": 424242, "name": "made-up", "integration": {"id": 1, "name": "HubSpot"}},
                     someone_elses,
                     relabelled,
                 ):

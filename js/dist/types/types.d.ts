@@ -33,9 +33,23 @@ export interface PandiumSuccessDetail {
     readonly tenant: PandiumTenant;
     readonly webhook_url: string;
 }
-/** `pandium:install-cancel` and `pandium:save-sync`. */
+/** `pandium:save-sync`. */
 export interface PandiumTenantDetail {
     readonly tenant: PandiumTenant;
+}
+/** The tenant of `pandium:install-cancel`: the set-up the user left may not have made one (`id` null). */
+export interface PandiumCancelledTenant {
+    readonly id?: number | null;
+    readonly name?: string;
+    readonly integration?: {
+        readonly id: number;
+        readonly name: string;
+    };
+    readonly [key: string]: PandiumJSON | undefined;
+}
+/** `pandium:install-cancel`. */
+export interface PandiumCancelDetail {
+    readonly tenant: PandiumCancelledTenant;
 }
 /**
  * Reasons the mint route gives (see pandium_embed/responses.py), plus the loader's own: "timeout"
@@ -68,7 +82,7 @@ export interface PandiumEmbedEventMap {
     "pandium:load": CustomEvent<PandiumLoadDetail>;
     "pandium:resize": CustomEvent<PandiumResizeDetail>;
     "pandium:success": CustomEvent<PandiumSuccessDetail>;
-    "pandium:install-cancel": CustomEvent<PandiumTenantDetail>;
+    "pandium:install-cancel": CustomEvent<PandiumCancelDetail>;
     "pandium:save-sync": CustomEvent<PandiumTenantDetail>;
     "pandium:error": CustomEvent<PandiumErrorDetail>;
     "pandium:message": CustomEvent<PandiumMessageDetail>;

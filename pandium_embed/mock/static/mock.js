@@ -12,19 +12,24 @@
     return document.getElementById(id);
   }
 
-  function say(text, ok) {
+  // The status line, and what happened as a word tests can wait for (data-outcome on
+  // data-testid="status"): saved, cancelled, waiting, connected, denied, popup-blocked.
+  function say(text, outcome) {
     var status = byId("status");
     if (status) {
       status.textContent = text;
-      status.classList.toggle("ok", ok === true);
+      status.classList.toggle("ok", outcome === "saved" || outcome === "connected");
+      if (outcome) status.setAttribute("data-outcome", outcome);
+      else status.removeAttribute("data-outcome");
     }
   }
 
   // Like Pandium's page: every message goes to window.parent (or the opener, above), never with a
   // wildcard targetOrigin. With several registered parents, post once to each; the browser drops
   // those that do not match.
+  // A "silent" scenario: the page works but never tells its parent anything.
   function post(message) {
-    if (!target) return;
+    if (!target || data.silent) return;
     data.parentOrigins.forEach(function (origin) {
       target.postMessage(message, origin);
     });
@@ -60,6 +65,7 @@
         current = integration(button.getAttribute("data-integration-id"));
         if (!current) return;
         byId("install-title").textContent = "Install " + current.name;
+        panel.setAttribute("data-integration-id", current.id);
         say("");
         panel.hidden = false;
         byId("save").focus();
@@ -75,14 +81,14 @@
       if (installed) installed.hidden = false;
       if (data.page === "marketplace") panel.hidden = true;
       else byId("save").disabled = byId("cancel").disabled = true;
-      say(current.name + " is installed and syncing.", true);
+      say(current.name + " is installed and syncing.", "saved");
     });
 
     byId("cancel").addEventListener("click", function () {
       if (!current) return;
       post({ message: "pandium-install-cancel", tenant: current.cancelled });
       if (data.page === "marketplace") panel.hidden = true;
-      say("Installation of " + current.name + " was cancelled.");
+      say("Installation of " + current.name + " was cancelled.", "cancelled");
     });
   }
 
@@ -91,8 +97,8 @@
     var connect = byId("connect");
     connect.addEventListener("click", function () {
       popup = window.open(data.consentUrl, "pandium-mock-consent", "popup,width=520,height=640");
-      if (popup) say("Waiting for " + data.system + "…");
-      else say("The browser blocked the popup: allow popups for this page and try again.");
+      if (popup) say("Waiting for " + data.system + "…", "waiting");
+      else say("The browser blocked the popup: allow popups for this page and try again.", "popup-blocked");
     });
     window.addEventListener("message", function (event) {
       // Only our own consent popup, on our own origin, answering for this page's state.
@@ -100,12 +106,13 @@
       var answer = event.data;
       if (!answer || typeof answer !== "object" || answer.message !== "mock-consent" || answer.state !== data.state) return;
       popup = null;
-      if (answer.approved === true) {
+      // A "deny_consent" scenario: the provider refuses whatever the user clicked.
+      if (answer.approved === true && !data.denyConsent) {
         connect.disabled = true;
-        say("Connected to " + data.system + ".", true);
+        say("Connected to " + data.system + ".", "connected");
         post(data.success);
       } else {
-        say(data.system + " was not connected: the request was denied.");
+        say(data.system + " was not connected: the request was denied.", "denied");
       }
     });
   }
@@ -117,7 +124,7 @@
       }
       // Like a real provider's callback page: answer, then close once the click has finished
       // (closing inside the handler cuts off automation tools still completing the click).
-      say(approved ? "Approved. This window closes now." : "Denied. This window closes now.");
+      say(approved ? "Approved. This window closes now." : "Denied. This window closes now.", approved ? "approved" : "denied");
       setTimeout(function () { window.close(); }, 150);
     };
     byId("approve").addEventListener("click", function () { reply(true); });
