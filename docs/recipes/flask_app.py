@@ -19,7 +19,7 @@ def home() -> str:
 
 
 def identify(request: Request) -> PandiumUser | None:
-    # Inside the context, flask.session (and Flask-Login's current_user) work as in a view.
+    # Inside Flask's request context, flask.session reads as in a view.
     with app.request_context(request.environ):
         username = session.get("username")
     return PandiumUser(username, display_name=username) if username else None
