@@ -104,8 +104,10 @@ class NoopMiddleware:
         await self.app(scope, receive, send)
 
 
-def pandium(app: ASGIApp) -> PandiumMiddleware:
-    return PandiumMiddleware(app, config=CONFIG, identify=identify, connector_token=connector_token)
+def pandium(app: ASGIApp, **options: Any) -> PandiumMiddleware:
+    """As a host app wires it: no audit hook; OpenTelemetry (when installed) on its global providers,
+    which stay no-ops here because no SDK is configured. ``telemetry=False`` is the hook-free baseline."""
+    return PandiumMiddleware(app, config=CONFIG, identify=identify, connector_token=connector_token, **options)
 
 
 # What uvicorn serves for the HTTP figures and the soak (``bench.apps:http_app``).

@@ -80,6 +80,7 @@ class InProcessFigures:
     passthrough: Paired  # ours / no-op wrapper, ns per request
     wrapped_vs_bare: Paired  # ours / bare app
     mint: Paired  # docs-style ns / ours ns = ours req/s / docs-style req/s
+    unused_hooks: Paired  # ours as shipped ns / ours with telemetry=False ns (no audit hook in either)
     passthrough_batch: int
     mint_batch: int
 
@@ -101,6 +102,8 @@ def compare(
     noop: Any,
     ours: Any,
     minting: Any,
+    shipped: Any,
+    untraced: Any,
     rounds: int,
     batch_seconds: float,
     max_seconds: float,
@@ -108,7 +111,8 @@ def compare(
 ) -> InProcessFigures:
     """Pass-through: ``GET /hello`` on ``bare``, ``noop`` and ``ours`` (three separate host apps, so no
     variant warms another's caches). Mint: ``GET /pandium/marketplace`` against the docs-style
-    ``GET /docs/marketplace``, both in ``minting``, so they share the app and the identify function."""
+    ``GET /docs/marketplace``, both in ``minting``, so they share the app and the identify function.
+    Unused hooks: the mint route of ``shipped`` (as shipped) against ``untraced`` (``telemetry=False``)."""
     hello = interface.request("/hello")
     passthrough_apps = {"bare": bare, "noop": noop, "ours": ours}
     for app in passthrough_apps.values():
@@ -136,10 +140,21 @@ def compare(
     warm_up(list(batches.values()), m)
     log(f"  mint: {m} requests per batch, until {rounds} clean alternating rounds")
     mint = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2)
+
+    # Unused audit hook and OpenTelemetry: the mint route as shipped (no on_mint; the OTel API's no-op
+    # providers when installed) against the same middleware with telemetry=False, each in its own app.
+    hook_apps = {"shipped": shipped, "untraced": untraced}
+    for variant_app in hook_apps.values():
+        apps.marketplace_claims(*interface.capture(variant_app, requests["ours"])[:2])
+    batches = {name: interface.batch_of(variant_app, requests["ours"]) for name, variant_app in hook_apps.items()}
+    warm_up(list(batches.values()), m)
+    log(f"  unused hooks: {m} mints per batch, until {rounds} clean alternating rounds")
+    hooks = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 4)
     return InProcessFigures(
         passthrough=paired(passthrough["ours"], passthrough["noop"]),
         wrapped_vs_bare=paired(passthrough["ours"], passthrough["bare"]),
         mint=paired(mint["docs"], mint["ours"]),
+        unused_hooks=paired(hooks["shipped"], hooks["untraced"]),
         passthrough_batch=n,
         mint_batch=m,
     )
@@ -161,6 +176,8 @@ def measure(
             noop=apps.NoopMiddleware(apps.host_app()),
             ours=apps.pandium(apps.host_app()),
             minting=apps.pandium(apps.host_app()),
+            shipped=apps.pandium(apps.host_app()),
+            untraced=apps.pandium(apps.host_app(), telemetry=False),
             rounds=rounds,
             batch_seconds=batch_seconds,
             max_seconds=max_seconds,

@@ -26,7 +26,8 @@ REFERENCES: dict[str, int] = {"@iframe-resizer/parent": 10_300, "@prismatic-io/e
 NPM_TIMEOUT = 90
 ROOT = Path(__file__).resolve().parents[1]
 # The parts marked `// @feature <name>` in js/src/: candidates for opt-in modules, priced in bytes.
-FEATURES = ("popup", "report")
+FEATURES = ("popup", "report", "expect-message")
+REACT_WRAPPER = ROOT / "js" / "dist" / "react.mjs"
 
 
 def gz_size(data: bytes) -> int:
@@ -45,6 +46,12 @@ class Weight:
 def ours() -> Weight:
     body = render_loader(apps.CONFIG)[0]
     return Weight("pandium-embed loader (served)", gz_size(body), len(body), "render_loader(config)[0]")
+
+
+def react_wrapper() -> Weight:
+    """`pandium-embed/react` as the npm package ships it (minified ES module), on top of the element."""
+    data = REACT_WRAPPER.read_bytes()
+    return Weight("pandium-embed/react (npm)", gz_size(data), len(data), "js/dist/react.mjs")
 
 
 def feature_costs() -> dict[str, int] | str:

@@ -65,10 +65,14 @@ class NoopWSGIMiddleware:
         return self.app(environ, start_response)
 
 
-def pandium(app: Flask) -> Flask:
+def pandium(app: Flask, **options: Any) -> Flask:
     """``app`` with PandiumWSGIMiddleware installed the way the Flask recipe does it."""
     app.wsgi_app = PandiumWSGIMiddleware(  # type: ignore[method-assign]
-        app.wsgi_app, config=apps.CONFIG, identify=identify, connector_token=lambda request, user, connector: "t"
+        app.wsgi_app,
+        config=apps.CONFIG,
+        identify=identify,
+        connector_token=lambda request, user, connector: "t",
+        **options,
     )
     return app
 
@@ -157,6 +161,8 @@ def measure(
         noop=noop(host_app()),
         ours=pandium(host_app()),
         minting=pandium(host_app()),
+        shipped=pandium(host_app()),
+        untraced=pandium(host_app(), telemetry=False),
         rounds=rounds,
         batch_seconds=batch_seconds,
         max_seconds=max_seconds,

@@ -52,6 +52,13 @@ const shared = {
   logLevel: "warning",
 };
 
+const elementModule = {
+  name: "element-module",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/index$/ }, () => ({ path: "./pandium-embed.mjs", external: true }));
+  },
+};
+
 if (without) {
   const [file] = (
     await esbuild.build({ ...shared, entryPoints: { "pandium-embed": join(js, "src/pandium-embed.ts") }, format: "iife", plugins: [features] })
@@ -72,6 +79,17 @@ const builds = await Promise.all([
     format: "esm",
     outExtension: { ".js": ".mjs" },
     sourcemap: "linked",
+  }),
+  // `pandium-embed/react`: React stays the app's (a peer dependency), and the element comes from the
+  // package's own module, so a page has one copy of it.
+  esbuild.build({
+    ...shared,
+    entryPoints: { react: join(js, "src/react.ts") },
+    format: "esm",
+    outExtension: { ".js": ".mjs" },
+    sourcemap: "linked",
+    external: ["react"],
+    plugins: [elementModule],
   }),
 ]);
 

@@ -115,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=SYSTEM[,ID]",
         help="an Auth-Only connector and its integration id (repeatable; default: hubspot=HubSpot,1)",
     )
+    mock.add_argument(
+        "--notifications-url",
+        metavar="URL",
+        help=(
+            "where to POST Pandium's notifications (tenant_created, tenant_archived, ...), e.g. your app's "
+            "<prefix>/webhooks/<secret> (default: $PANDIUM_MOCK_NOTIFICATIONS_URL, which keeps the secret "
+            "out of the process list)"
+        ),
+    )
     # Each subcommand carries its own parser, so its errors print its own usage line.
     mock.set_defaults(run=_run_mock, parser=mock)
     return parser
@@ -173,6 +182,7 @@ def _run_mock(
             parent_origins=args.parent_origins,
             integrations=args.integrations or DEFAULT_INTEGRATIONS,
             connectors=args.connectors or DEFAULT_CONNECTORS,
+            notifications_url=args.notifications_url or environ.get("PANDIUM_MOCK_NOTIFICATIONS_URL") or None,
         )
     except ValueError as error:
         # The messages name the bad setting, never the secret.
@@ -197,6 +207,9 @@ def _run_mock(
         f"  Records             {base}{RESERVED_PREFIX}/records",
         f"  Scenario            {base}{RESERVED_PREFIX}/scenario   (POST JSON to misbehave, DELETE to reset)",
         f"  Framed by           {' '.join(app.parent_origins)}",
+        # The URL itself is not printed: it holds the receiver's secret.
+        f"  Notifications       {'sent to the configured URL' if app.notifications_url else 'off'}"
+        f" (on demand: POST {base}{RESERVED_PREFIX}/notifications)",
         "Point your app at it:",
         f"  PANDIUM_ORG={org} PANDIUM_MARKETPLACE_BASE_URL={base} PANDIUM_INSTALL_BASE_URL={base} "
         f"PANDIUM_CONNECT_BASE_URL={base}",

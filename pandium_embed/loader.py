@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import PandiumConfig
 
-__all__ = ["CONFIG_PLACEHOLDER", "loader_source", "render_loader"]
+__all__ = ["CONFIG_PLACEHOLDER", "browser_settings", "loader_source", "render_loader"]
 
 # The identifier in the built loader that the middleware replaces with the config's JSON (see
 # js/src/pandium-embed.ts); everything else is served exactly as built.
@@ -27,12 +27,17 @@ def loader_source() -> str:
     return in_tree.read_text(encoding="utf-8")
 
 
+def browser_settings(config: PandiumConfig) -> str:
+    """What the browser needs of ``config``, as JSON: ``{"origins": [...], "prefix": "..."}``. Baked into
+    the served loader; a page that bundles the npm package renders it and passes it to ``configure()``."""
+    return json.dumps({"origins": list(config.origins), "prefix": config.prefix}, separators=(",", ":"))
+
+
 def render_loader(config: PandiumConfig, *, source: str | None = None) -> tuple[bytes, str]:
     """The loader for ``config`` and its strong ETag; ``source`` is another build of it (``make bench``)."""
     source = loader_source() if source is None else source
     if source.count(CONFIG_PLACEHOLDER) != 1:
         raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
-    settings = json.dumps({"origins": list(config.origins), "prefix": config.prefix}, separators=(",", ":"))
-    body = source.replace(CONFIG_PLACEHOLDER, settings, 1).encode("utf-8")
+    body = source.replace(CONFIG_PLACEHOLDER, browser_settings(config), 1).encode("utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return body, etag

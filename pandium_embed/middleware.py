@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeAlias
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
+from .audit import AuditRecord
 from .config import PandiumConfig
 from .events import ConnectedTenant
 from .guards import too_large
@@ -26,17 +27,24 @@ from .routes import (
     ALONE_WITHOUT_USER_FOR_SUB,
     BAD_BODY_LIMIT,
     BAD_CONFIG,
+    BAD_DELIVERY_STORE,
     BAD_IDENTIFY,
     BAD_ON_CONNECTED,
+    BAD_ON_MINT,
+    BAD_ON_WEBHOOK,
+    BAD_TELEMETRY,
     BAD_TICKET_STORE,
     BAD_USER_FOR_SUB,
     DEFAULT_MAX_BODY_SIZE,
     LAUNCH_OPTIONS_WITHOUT_SECRET,
     MISSING_CONNECTOR_TOKEN,
+    WEBHOOK_OPTIONS_TOGETHER,
     Routes,
 )
 from .stores import TicketStore
+from .telemetry import Telemetry
 from .tokens import PandiumUser
+from .webhooks import WebhookEvent
 
 __all__ = [
     # The construction messages, importable from here as before (they live in routes, shared).
@@ -48,12 +56,19 @@ __all__ = [
     "BAD_TICKET_STORE",
     "BAD_USER_FOR_SUB",
     "DEFAULT_MAX_BODY_SIZE",
+    "BAD_DELIVERY_STORE",
+    "BAD_ON_MINT",
+    "BAD_ON_WEBHOOK",
+    "BAD_TELEMETRY",
     "LAUNCH_OPTIONS_WITHOUT_SECRET",
     "MISSING_CONNECTOR_TOKEN",
+    "WEBHOOK_OPTIONS_TOGETHER",
     "AnyASGIApp",
     "ConnectorTokenHook",
     "IdentifyHook",
     "OnConnectedHook",
+    "OnMintHook",
+    "OnWebhookHook",
     "PandiumMiddleware",
     "UserForSubHook",
 ]
@@ -62,6 +77,8 @@ IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[Pa
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
 OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
 UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | None | Awaitable[PandiumUser | None]"]
+OnWebhookHook: TypeAlias = Callable[[Request, WebhookEvent], "None | Awaitable[None]"]
+OnMintHook: TypeAlias = Callable[[Request, "PandiumUser | None", AuditRecord], "None | Awaitable[None]"]
 # Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
 # __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
 AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
@@ -80,6 +97,11 @@ class PandiumMiddleware:
     ``launch_secret`` turns on launch links (``GET <prefix>/launch/<ticket>``, made by ``launch_url``):
     single use through ``ticket_store`` (default: in memory, one instance only; ``RedisTicketStore``
     for several), and ``user_for_sub(sub)`` builds the user for links made with ``alone=True``.
+    ``webhook_secret`` (one, or a list while rotating) and ``on_webhook(request, event)`` turn on
+    ``POST <prefix>/webhooks/<secret>`` for Pandium's notifications, each handled once through
+    ``ticket_store``. ``on_mint(request, user, record)`` gets an audit record of every mint and of
+    every refusal of a mint route. ``telemetry``: OpenTelemetry spans and counts (``True``: the global
+    providers, if ``opentelemetry-api`` is installed; ``False``: none; or a ``Telemetry``).
     Every hook may be sync (run in a thread) or async.
     """
 
@@ -94,6 +116,10 @@ class PandiumMiddleware:
         launch_secret: str | bytes | None = None,
         ticket_store: TicketStore | None = None,
         user_for_sub: UserForSubHook | None = None,
+        webhook_secret: str | Sequence[str] | None = None,
+        on_webhook: OnWebhookHook | None = None,
+        on_mint: OnMintHook | None = None,
+        telemetry: Telemetry | bool = True,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -108,6 +134,10 @@ class PandiumMiddleware:
             launch_secret=launch_secret,
             ticket_store=ticket_store,
             user_for_sub=user_for_sub,
+            webhook_secret=webhook_secret,
+            on_webhook=on_webhook,
+            on_mint=on_mint,
+            telemetry=telemetry,
             max_body_size=max_body_size,
             clock=clock,
             new_jti=new_jti,

@@ -62,6 +62,11 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
         'Send the request body as JSON with "Content-Type: application/json".',
     ),
     "too-large": (413, "Request too large", "The request body is over the size limit."),
+    "delivery-in-progress": (
+        503,
+        "Delivery in progress",
+        "This notification is being handled right now; send it again after Retry-After seconds.",
+    ),
     "server-error": (
         500,
         "Something went wrong",

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from starlette.responses import Response
 
+from .audit import MintRecord, RefusalRecord
 from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
 from .events import MAX_EVENT_BODY_SIZE, parse_event
 from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
@@ -33,9 +34,11 @@ from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
 from .responses import MINT_HEADERS, Headers, Refused, error_response, json_response, redirect_response, wants_html
-from .stores import MemoryTicketStore, TicketStore
+from .stores import DeliveryStore, MemoryTicketStore, TicketStore
+from .telemetry import RouteSpan, Telemetry, default_telemetry
 from .tokens import PandiumUser, mint_token
 from .validate import is_positive_int
+from .webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent, check_webhook_secrets, deliver, parse_webhook, secret_matches
 
 logger = logging.getLogger("pandium_embed")
 
@@ -55,14 +58,29 @@ BAD_TICKET_STORE = (
     "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
 )
 LAUNCH_OPTIONS_WITHOUT_SECRET = (
-    "PandiumMiddleware ticket_store and user_for_sub are for launch links: pass launch_secret too."
+    "PandiumMiddleware user_for_sub is for launch links, and ticket_store for launch links and webhooks: "
+    "pass launch_secret (or webhook_secret and on_webhook) too."
 )
+WEBHOOK_OPTIONS_TOGETHER = (
+    "PandiumMiddleware webhook_secret and on_webhook go together: the secret in the URL you give Pandium, "
+    "and on_webhook=(request, event) -> None to receive its notifications."
+)
+BAD_ON_WEBHOOK = "PandiumMiddleware on_webhook must be a callable taking (request, event) or None."
+BAD_DELIVERY_STORE = (
+    "PandiumMiddleware ticket_store must also have begin_delivery, finish_delivery and abandon_delivery "
+    "(a DeliveryStore, as MemoryTicketStore and RedisTicketStore are) when webhooks are on."
+)
+BAD_ON_MINT = "PandiumMiddleware on_mint must be a callable taking (request, user, record) or None."
+BAD_TELEMETRY = "PandiumMiddleware telemetry must be True (OpenTelemetry if installed), False, or a Telemetry."
+AUDIT_HOOK_FAILED = "pandium_embed: on_mint failed on a %s refusal of %s; the refusal was answered"
 ALONE_WITHOUT_USER_FOR_SUB = (
     "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
     "user_for_sub hook; it was treated as a link for the signed-in user only."
 )
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024
+# Answered while the same delivery runs elsewhere: long enough for most hooks, short of the lease.
+IN_PROGRESS_RETRY_AFTER = "30"
 
 # What POST /token answers when its body names a flow or target that check_target refuses.
 _TOKEN_REFUSALS = {
@@ -118,15 +136,48 @@ def run_without_loop(awaitable: Awaitable[T], what: str) -> T:
     raise TypeError(NEEDS_AN_EVENT_LOOP.format(what=what))
 
 
-@dataclass
 class _Call:
-    """One request to a route: its front door's exchange, its headers, the rest of the path after the
-    route's entry (a prefixed route's argument) and, for a mint route, its checked target."""
+    """One request to a route: its front door's exchange, its headers, the rest of the path after the route's
+    entry (a prefixed route's argument), the route's ``name`` and ``flow``, and for a mint route its
+    checked target.
 
-    exchange: Exchange
-    headers: Headers
-    rest: str = ""
-    target: str | None = None
+    The rest is what the request turned out to be, noted by the handlers as they learn it, for the
+    audit record, the span and the counts that ``_handle`` makes of it. A plain class with slots: one
+    is made per request, and a dataclass with this many defaults costs twice as much to build."""
+
+    __slots__ = (
+        "audited",
+        "exchange",
+        "event_type",
+        "flow",
+        "headers",
+        "minted",
+        "name",
+        "outcome",
+        "rest",
+        "span",
+        "target",
+        "telemetry",
+        "user",
+    )
+
+    def __init__(self, exchange: Exchange, headers: Headers, rest: str, name: str | None, flow: Flow | None) -> None:
+        self.exchange = exchange
+        self.headers = headers
+        self.rest = rest
+        self.name = name
+        self.flow = flow
+        self.target: str | None = None
+        self.user: PandiumUser | None = None
+        # The audit record of the token about to be answered (only when there is an on_mint to get it).
+        self.minted: MintRecord | None = None
+        self.outcome: str | None = None
+        self.event_type: str | None = None
+        # Only while something records: otherwise the request does no telemetry work at all.
+        self.telemetry: Telemetry | None = None
+        self.span: RouteSpan | None = None
+        # on_mint already ran for this request (and may be what failed): no second record.
+        self.audited = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +188,10 @@ class _Route:
     ``flow``: a mint route; its target (the rest of the path) is checked before the method, so an
     unknown integration or connector is a 404 whatever the method.
     ``redact_as``: the rest of the path is a credential; a log line shows this name instead.
+    ``credential``: the rest of the path is a credential this check accepts; any other value is no
+    route at all, answered exactly like an unknown path (no oracle for guessing it).
+    ``name``: the route as spans, counts and audit records name it (a template, never the path);
+    ``None``: not traced. ``audited``: every answer is a mint or a refusal of one (``on_mint``).
     """
 
     methods: tuple[str, ...]
@@ -144,6 +199,9 @@ class _Route:
     json_only: bool = False
     flow: Flow | None = None
     redact_as: str | None = None
+    credential: Callable[[str], bool] | None = field(default=None, repr=False)
+    name: str | None = None
+    audited: bool = False
 
 
 class Routes:
@@ -159,6 +217,10 @@ class Routes:
         launch_secret: str | bytes | None,
         ticket_store: TicketStore | None,
         user_for_sub: Callable[..., Any] | None,
+        webhook_secret: str | Sequence[str] | None,
+        on_webhook: Callable[..., Any] | None,
+        on_mint: Callable[..., Any] | None,
+        telemetry: Telemetry | bool,
         max_body_size: int,
         clock: Callable[[], float],
         new_jti: Callable[[], str],
@@ -175,9 +237,24 @@ class Routes:
             raise ValueError(BAD_USER_FOR_SUB)
         if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
             raise ValueError(BAD_TICKET_STORE)
-        if launch_secret is None and (ticket_store is not None or user_for_sub is not None):
+        if (webhook_secret is None) != (on_webhook is None):
+            raise ValueError(WEBHOOK_OPTIONS_TOGETHER)
+        if on_webhook is not None and not callable(on_webhook):
+            raise ValueError(BAD_ON_WEBHOOK)
+        if on_webhook is not None and ticket_store is not None and not isinstance(ticket_store, DeliveryStore):
+            raise ValueError(BAD_DELIVERY_STORE)
+        if launch_secret is None and (user_for_sub is not None or (ticket_store is not None and on_webhook is None)):
             raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
+        if on_mint is not None and not callable(on_mint):
+            raise ValueError(BAD_ON_MINT)
+        if not isinstance(telemetry, (bool, Telemetry)):
+            raise ValueError(BAD_TELEMETRY)
         launch_secret_bytes = None if launch_secret is None else check_launch_secret(launch_secret, config)
+        webhook_secrets = (
+            None
+            if webhook_secret is None
+            else check_webhook_secrets(webhook_secret, config, launch_secret=launch_secret_bytes)
+        )
         if not is_positive_int(max_body_size):
             raise ValueError(BAD_BODY_LIMIT)
         self.config = config
@@ -188,6 +265,9 @@ class Routes:
         # Called through the exchange like a hook, so the WSGI door can run it without a loop.
         self._claim = Hook(self.ticket_store.claim)
         self._user_for_sub = None if user_for_sub is None else Hook(user_for_sub)
+        self._on_mint = None if on_mint is None else Hook(on_mint)
+        self._on_webhook = None if on_webhook is None else Hook(on_webhook)
+        self._telemetry = default_telemetry() if telemetry is True else (telemetry or None)
         self._max_body_size = max_body_size
         self._clock = clock
         self._new_jti = new_jti
@@ -198,7 +278,7 @@ class Routes:
         self._exact: dict[str, _Route] = {
             "/embed.js": _Route(("GET", "HEAD"), self._serve_loader),
             "/marketplace": self._mint_route("marketplace"),
-            "/token": _Route(("POST",), self._token, json_only=True),
+            "/token": _Route(("POST",), self._token, json_only=True, name="/token", audited=True),
         }
         # Matched in order by how the path starts; the rest of the path is the handler's argument.
         self._prefixed: list[tuple[str, _Route]] = [
@@ -208,10 +288,24 @@ class Routes:
         # Optional features: without their setting the route does not exist (a plain 404).
         if self._on_connected is not None:
             report = functools.partial(self._report_event, self._on_connected)
-            self._exact["/events"] = _Route(("POST",), report, json_only=True)
+            self._exact["/events"] = _Route(("POST",), report, json_only=True, name="/events")
         if launch_secret_bytes is not None:
             launch = functools.partial(self._launch, launch_secret_bytes)
-            self._prefixed.append(("/launch/", _Route(("GET",), launch, redact_as="<ticket>")))
+            launch_route = _Route(("GET",), launch, redact_as="<ticket>", name="/launch/{ticket}", audited=True)
+            self._prefixed.append(("/launch/", launch_route))
+        if self._on_webhook is not None and webhook_secrets is not None:
+            # A DeliveryStore: checked above for a given store, and true of the default one.
+            deliveries = cast(DeliveryStore, self.ticket_store)
+            receive_webhook = functools.partial(self._webhook, self._on_webhook, deliveries)
+            webhook_route = _Route(
+                ("POST",),
+                receive_webhook,
+                json_only=True,
+                redact_as="<secret>",
+                credential=functools.partial(secret_matches, digests=webhook_secrets),
+                name="/webhooks/{secret}",
+            )
+            self._prefixed.append(("/webhooks/", webhook_route))
 
     def hooks(self) -> dict[str, Hook]:
         """The host app's hooks, by the name of their keyword argument."""
@@ -220,6 +314,8 @@ class Routes:
             "connector_token": self._connector_token,
             "on_connected": self._on_connected,
             "user_for_sub": self._user_for_sub,
+            "on_webhook": self._on_webhook,
+            "on_mint": self._on_mint,
         }
         return {name: hook for name, hook in named.items() if hook is not None}
 
@@ -232,7 +328,10 @@ class Routes:
             return route, ""
         for start, prefixed in self._prefixed:
             if path.startswith(start):
-                return prefixed, path[len(start) :]
+                rest = path[len(start) :]
+                if prefixed.credential is not None and not prefixed.credential(rest):
+                    return None
+                return prefixed, rest
         return None
 
     async def answer(self, exchange: Exchange, path: str) -> Response:
@@ -240,25 +339,73 @@ class Routes:
         headers = exchange.headers
         matched = self._match(path)
         as_html = wants_html(headers) and not (matched is not None and matched[0].json_only)
+        if matched is None:
+            return error_response("not-found", as_html=as_html)
+        route, rest = matched
+        call = _Call(exchange, headers, rest, route.name, route.flow)
+        if route.name is not None and self._telemetry is not None and self._telemetry.active():
+            call.telemetry = self._telemetry
+            call.span = self._telemetry.span(exchange.method, route.name)
+            if call.span is not None:
+                call.span.__enter__()
         try:
-            if matched is None:
-                raise Refused("not-found")
-            route, rest = matched
-            call = _Call(exchange, headers, rest)
             if route.flow is not None:
                 call.target = self._path_target(route.flow, rest)
             allow(exchange.method, route.methods)
-            return await route.handler(call)
+            response = await route.handler(call)
+            if route.audited:
+                # The answer carries a fresh token: audit it before it leaves (if the audit cannot be
+                # written, the token is never sent), then count it.
+                call.outcome = "minted"
+                if self._on_mint is not None:
+                    call.audited = True
+                    await exchange.call(self._on_mint, call.user, call.minted)
+                if call.telemetry is not None and call.flow is not None:
+                    call.telemetry.minted(call.flow)
         except Refused as refused:
-            return error_response(refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers)
+            response = error_response(
+                refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers
+            )
+            await self._refused(route, call, refused.reason, response.status_code)
         except Exception:
             # A hook (or our own code) failed: say so in the log, never in the body. A credential in
-            # the path (a launch ticket) is logged by its name only.
-            logged = path
-            if matched is not None and matched[0].redact_as is not None:
-                logged = path[: len(path) - len(matched[1])] + matched[0].redact_as
+            # the path (a launch ticket, a webhook secret) is logged by its name only.
+            logged = path if route.redact_as is None else path[: len(path) - len(rest)] + route.redact_as
             logger.exception("pandium_embed: %s %s failed; answered 500", exchange.method, logged)
-            return error_response("server-error", as_html=as_html)
+            response = error_response("server-error", as_html=as_html)
+            await self._refused(route, call, "server-error", response.status_code)
+        if call.span is not None:
+            call.span.set(flow=call.flow, outcome=call.outcome, event_type=call.event_type, status=response.status_code)
+            call.span.__exit__(None, None, None)
+        return response
+
+    async def _refused(self, route: _Route, call: _Call, reason: str, status: int) -> None:
+        """Trace, count and audit a named route's refusal (or failure)."""
+        if route.name is None:
+            return
+        call.outcome = "error" if status >= 500 else "refused"
+        if call.span is not None:
+            call.span.set(reason=reason)
+        if call.telemetry is not None:
+            call.telemetry.refused(reason, route.name)
+        if self._on_mint is None or not route.audited or call.audited:
+            return
+        user = call.user
+        record = RefusalRecord(
+            route=route.name,
+            reason=reason,
+            status=status,
+            at=self._clock(),
+            flow=call.flow,
+            target=call.target,
+            sub=None if user is None else user.sub,
+            auditable_id=None if user is None else user.auditable_id,
+        )
+        try:
+            await call.exchange.call(self._on_mint, user, record)
+        except Exception:
+            # The refusal is answered anyway; the failure is the operator's to see.
+            logger.exception(AUDIT_HOOK_FAILED, reason, route.name)
 
     def _path_target(self, flow: Flow, rest: str) -> str | None:
         # One plain segment or a configured connector: no path tricks reach the redirect.
@@ -274,11 +421,13 @@ class Routes:
 
         async def redirect(call: _Call) -> Response:
             refuse_cross_site(call.headers)
-            user = await self._require_user(call.exchange)
-            url, _ = await self._mint(call.exchange, user, flow, call.target)
+            user = await self._require_user(call)
+            url, _ = await self._mint(call, user, flow, call.target)
             return redirect_response(url)
 
-        return _Route(("GET",), redirect, flow=flow)
+        target = FLOWS[flow].target
+        name = f"/{flow}" if target is None else f"/{flow}/{{{target}}}"
+        return _Route(("GET",), redirect, flow=flow, name=name, audited=True)
 
     async def _token(self, call: _Call) -> Response:
         refuse_cross_site(call.headers)
@@ -286,9 +435,10 @@ class Routes:
         # CORS responses is same-site, so only this app's own pages may ask.
         require_same_origin(call.exchange.scheme, call.headers)
         body = await read_json_body(call.exchange.body, call.headers, limit=self._max_body_size)
-        user = await self._require_user(call.exchange)
+        user = await self._require_user(call)
         flow, target = self._token_target(body)
-        url, issued_at = await self._mint(call.exchange, user, flow, target)
+        call.flow, call.target = flow, target
+        url, issued_at = await self._mint(call, user, flow, target)
         return json_response({"url": url, "expires_at": issued_at + TOKEN_LIFETIME_SECONDS}, headers=MINT_HEADERS)
 
     def _token_target(self, value: Any) -> tuple[Flow, str | None]:
@@ -307,21 +457,39 @@ class Routes:
         refuse_cross_site(call.headers)
         require_same_origin(call.exchange.scheme, call.headers)
         body = await read_json_body(call.exchange.body, call.headers, limit=MAX_EVENT_BODY_SIZE)
-        user = await self._require_user(call.exchange)
+        user = await self._require_user(call)
         event = parse_event(body, connectors=self.config.connectors)
         await call.exchange.call(on_connected, user, event)
+        call.outcome = "reported"
         return Response(status_code=204, headers=dict(MINT_HEADERS))
+
+    async def _webhook(self, on_webhook: Hook, store: DeliveryStore, call: _Call) -> Response:
+        # The secret in the path was checked by the route table. Pandium's server-to-server POST is not
+        # a browser's: no cross-site or same-origin rule here; the body's type and size limits hold.
+        body = await read_json_body(call.exchange.body, call.headers, limit=MAX_WEBHOOK_BODY_SIZE)
+        event = parse_webhook(body)
+        call.event_type = event.event_type
+
+        async def run_hook(event: WebhookEvent) -> None:
+            await call.exchange.call(on_webhook, event)
+
+        call.outcome = await deliver(event, run_hook, store=store, now=self._clock)
+        if call.outcome == "in-progress":
+            raise Refused("delivery-in-progress", headers={"Retry-After": IN_PROGRESS_RETRY_AFTER})
+        return json_response({"delivery": call.outcome}, headers=MINT_HEADERS)
 
     async def _launch(self, launch_secret: bytes, call: _Call) -> Response:
         refuse_cross_site_unless_a_navigation(call.headers)
         launch = read_ticket(call.rest, launch_secret=launch_secret, now=self._clock)
+        call.flow = launch.flow
         try:
             flow, target = check_target(self.config, launch.flow, launch.target)
         except TargetRefused as refused:
             # A connector removed from the config since the link was made is simply gone.
             raise Refused("not-found" if refused.reason == "connector" else "link-invalid") from None
-        user = await self._launch_user(call.exchange, launch)
-        url, _ = await self._mint(call.exchange, user, flow, target)
+        call.target = target
+        user = await self._launch_user(call, launch)
+        url, _ = await self._mint(call, user, flow, target)
         # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
         # without a session, a failing hook or oversized claims do not use the link up. Concurrent
         # visits may each mint, but only the one that wins the claim sees its token.
@@ -346,40 +514,54 @@ class Routes:
 
     # --- what the handlers share ------------------------------------------------------------------
 
-    async def _launch_user(self, exchange: Exchange, launch: LaunchTicket) -> PandiumUser:
+    async def _launch_user(self, call: _Call, launch: LaunchTicket) -> PandiumUser:
         if launch.alone and self._user_for_sub is not None:
-            user = await exchange.call_alone(self._user_for_sub, launch.sub)
+            user = await call.exchange.call_alone(self._user_for_sub, launch.sub)
             if user is None:
                 raise Refused("wrong-user", "The account this link was made for no longer exists.")
             if not isinstance(user, PandiumUser):
                 raise TypeError(f"user_for_sub returned a {type(user).__name__}; it must return a PandiumUser or None.")
+            call.user = user
             return user
         if launch.alone:
             # Fail closed: without user_for_sub there is no way to build the user, so the link needs a session.
             logger.warning(ALONE_WITHOUT_USER_FOR_SUB)
-        user = await self._require_user(exchange)
+        user = await self._require_user(call)
         if user.sub != launch.sub:
             raise Refused("wrong-user")
         return user
 
-    async def _require_user(self, exchange: Exchange) -> PandiumUser:
-        user = await exchange.call(self._identify)
+    async def _require_user(self, call: _Call) -> PandiumUser:
+        user = await call.exchange.call(self._identify)
         if user is None:
             raise Refused("not-signed-in")
         if not isinstance(user, PandiumUser):
             raise TypeError(f"identify returned a {type(user).__name__}; it must return a PandiumUser or None.")
+        call.user = user
         return user
 
-    async def _mint(self, exchange: Exchange, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
+    async def _mint(self, call: _Call, user: PandiumUser, flow: Flow, target: str | None) -> tuple[str, int]:
+        """The flow's URL with a fresh token; its audit record waits on ``call`` until the answer is ready."""
         now = self._clock()
-        xti = None if flow != "connect" else await self._auth_only_xti(exchange, user, target)
+        xti = None if flow != "connect" else await self._auth_only_xti(call.exchange, user, target)
+        jti = self._new_jti()
         try:
-            token = mint_token(self.config, user, xti=xti, now=now, jti=self._new_jti())
+            token = mint_token(self.config, user, xti=xti, now=now, jti=jti)
             url = flow_url(self.config, flow, target, token)
         except ValueError as error:
             # The message names the field or the size, never a value: safe to log.
             logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
             raise Refused("server-error") from None
+        if self._on_mint is not None:
+            call.minted = MintRecord(
+                route=call.name or "",
+                flow=flow,
+                target=target,
+                sub=user.sub,
+                auditable_id=user.auditable_id,
+                jti=jti,
+                iat=int(now),
+            )
         return url, int(now)
 
     async def _auth_only_xti(self, exchange: Exchange, user: PandiumUser, connector: str | None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import inspect
 import io
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -21,13 +21,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_input_stream
 
+from .audit import AuditRecord
 from .config import PandiumConfig
 from .events import ConnectedTenant
 from .guards import too_large
 from .hooks import Hook
 from .routes import DEFAULT_MAX_BODY_SIZE, Routes, run_without_loop
 from .stores import TicketStore
+from .telemetry import Telemetry
 from .tokens import PandiumUser
+from .webhooks import WebhookEvent
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -36,6 +39,8 @@ __all__ = [
     "ConnectorTokenHook",
     "IdentifyHook",
     "OnConnectedHook",
+    "OnMintHook",
+    "OnWebhookHook",
     "PandiumWSGIMiddleware",
     "UserForSubHook",
 ]
@@ -44,6 +49,8 @@ IdentifyHook: TypeAlias = Callable[[Request], PandiumUser | None]
 ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], str]
 OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], None]
 UserForSubHook: TypeAlias = Callable[[str], PandiumUser | None]
+OnWebhookHook: TypeAlias = Callable[[Request, WebhookEvent], None]
+OnMintHook: TypeAlias = Callable[[Request, PandiumUser | None, AuditRecord], None]
 
 ASYNC_HOOK = (
     "PandiumWSGIMiddleware {name} is async, and a WSGI server runs no event loop: pass a plain (def) "
@@ -72,6 +79,10 @@ class PandiumWSGIMiddleware:
         launch_secret: str | bytes | None = None,
         ticket_store: TicketStore | None = None,
         user_for_sub: UserForSubHook | None = None,
+        webhook_secret: str | Sequence[str] | None = None,
+        on_webhook: OnWebhookHook | None = None,
+        on_mint: OnMintHook | None = None,
+        telemetry: Telemetry | bool = True,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         clock: Callable[[], float] = time.time,
         new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -84,6 +95,10 @@ class PandiumWSGIMiddleware:
             launch_secret=launch_secret,
             ticket_store=ticket_store,
             user_for_sub=user_for_sub,
+            webhook_secret=webhook_secret,
+            on_webhook=on_webhook,
+            on_mint=on_mint,
+            telemetry=telemetry,
             max_body_size=max_body_size,
             clock=clock,
             new_jti=new_jti,

@@ -1,18 +1,28 @@
 """Suite-wide fixtures and the log guard.
 
-The guard: every log record emitted while a test runs (at any level, from any logger) is checked when
-that test ends; a leak of a token, a ``tenant=`` URL or a shared secret fails the test that caused it.
+The guard: every log record emitted while a test runs (at any level, from any logger) and every span
+ended meanwhile (its name, attributes, events and status) is checked when that test ends; a leak of a
+token, a ``tenant=`` URL, a shared secret or a webhook path's secret fails the test that caused it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.support.front_doors import FRONT_DOORS, FrontDoor
-from tests.support.log_guard import WATCHED_SECRETS, RecordEverything, leaks_in, watch_config_secrets
+from tests.support.log_guard import (
+    SPANS,
+    WATCHED_SECRETS,
+    RecordEverything,
+    leaks_in,
+    record_spans,
+    span_texts,
+    watch_config_secrets,
+)
 from tests.support.redis import running_redis
 
 # Test modules build their configs at import, during collection, before any fixture runs: the
@@ -22,6 +32,7 @@ _session_patches = pytest.MonkeyPatch()
 
 def pytest_configure(config: pytest.Config) -> None:
     watch_config_secrets(_session_patches)
+    record_spans()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -31,6 +42,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def no_secrets_in_logs() -> Iterator[None]:
     handler = RecordEverything()
+    SPANS.clear()
     root = logging.getLogger()
     previous_level = root.level
     root.addHandler(handler)
@@ -42,6 +54,8 @@ def no_secrets_in_logs() -> Iterator[None]:
         root.setLevel(previous_level)
     leaked = leaks_in(handler.texts, WATCHED_SECRETS)
     assert not leaked, f"{len(leaked)} log record(s) carried a token, a tenant= URL or a secret"
+    leaky_spans = [span.name for span in SPANS.get_finished_spans() if leaks_in(span_texts(span), WATCHED_SECRETS)]
+    assert not leaky_spans, f"span(s) {leaky_spans} carried a token, a tenant= URL or a secret"
 
 
 @pytest.fixture
@@ -62,3 +76,11 @@ def door(request: pytest.FixtureRequest) -> FrontDoor:
     """Each front door to the routes in turn: PandiumMiddleware (ASGI), PandiumWSGIMiddleware (WSGI)."""
     front_door: FrontDoor = request.param
     return front_door
+
+
+@pytest.fixture(scope="session")
+def npm_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch project with the packed npm package (js/) and React installed offline (tests/support/npm.py)."""
+    from tests.support.npm import scratch_project
+
+    return scratch_project(tmp_path_factory.mktemp("npm"))

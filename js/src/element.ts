@@ -9,7 +9,7 @@ import {
   isPlainObject,
   LIFECYCLE,
   MESSAGE_NAME,
-  OWN_EVENTS,
+  NO_EVENT_OF_ITS_OWN,
   RatePerSecond,
   rateBudget,
   REPORTED,
@@ -68,6 +68,8 @@ export class PandiumEmbed extends Base {
   #popup?: Window;
   #popupPoll?: ReturnType<typeof setInterval>;
   #loadTimer?: ReturnType<typeof setTimeout>;
+  #silenceTimer?: ReturnType<typeof setTimeout>; // @feature expect-message
+  #heard = false; // @feature expect-message
   #height = 0;
   #wantedHeight = 0;
   #resizeFrame = 0;
@@ -82,8 +84,10 @@ export class PandiumEmbed extends Base {
     this.#stop();
   }
 
-  attributeChangedCallback(): void {
-    if (this.#started) this.reload();
+  // A route attribute changed: a fresh frame. Setting one to the value it has (as React may while
+  // hydrating server-rendered markup) changes nothing, and must not mint again.
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (this.#started && old !== value) this.reload();
   }
 
   /** Navigate a fresh frame to the mint route again: a new single-use token. */
@@ -160,6 +164,7 @@ export class PandiumEmbed extends Base {
   #start(): void {
     const src = this.#prepare();
     this.#started = true;
+    this.#heard = false; // @feature expect-message
     if (this.getAttribute("mode") == "popup") return this.#startButton(); // @feature popup
     if (!src) return;
     this.#height ||= Math.ceil(this.#clamp(Default.FrameHeight));
@@ -206,6 +211,8 @@ export class PandiumEmbed extends Base {
     removeEventListener("message", this.#onMessage);
     this.removeEventListener("click", this.#onClick); // @feature popup
     clearTimeout(this.#loadTimer);
+    clearTimeout(this.#silenceTimer); // @feature expect-message
+    this.#silenceTimer = undefined; // @feature expect-message
     cancelAnimationFrame(this.#resizeFrame);
     this.#resizeFrame = 0;
     this.#started = false;
@@ -239,6 +246,9 @@ export class PandiumEmbed extends Base {
     // 3. Shape: a plain object whose `message` is a Pandium wire name; anything else is not Pandium's.
     const data: unknown = event.data;
     if (!isPlainObject(data) || typeof data.message != "string" || !MESSAGE_NAME.test(data.message)) return;
+    // Pandium's page is talking: it is not the silent error page `expect-message` watches for.
+    clearTimeout(this.#silenceTimer); // @feature expect-message
+    this.#heard = true; // @feature expect-message
     const type = data.message.slice(Wire.Prefix.length);
     // 4. Heights are cheap and the last one must win: applied even when the budget below is spent.
     if (type == Wire.Height) this.#resize(data.height);
@@ -250,9 +260,7 @@ export class PandiumEmbed extends Base {
     if (!copy) return warn("oversized message dropped");
     // Delivered: a lifecycle event carries its documented fields; other names carry the whole copy,
     // except the height message and the loader's own event names (only ever `pandium:message`).
-    const detail = lifecycle
-      ? lifecycle(copy)
-      : type != Wire.Height && !OWN_EVENTS.includes(type) && copy;
+    const detail = lifecycle ? lifecycle(copy) : !NO_EVENT_OF_ITS_OWN.includes(type) && copy;
     // @feature report
     if (this.hasAttribute("report") && REPORTED.includes(type)) {
       this.#report({ type: data.message, connector: this.getAttribute("connector"), ...detail });
@@ -294,8 +302,29 @@ export class PandiumEmbed extends Base {
     this.#emit("load", {});
     const root = this.#frame?.contentDocument?.documentElement;
     const status = root?.getAttribute("data-pandium-status");
-    if (status) this.#emit("error", { status: +status, reason: root!.getAttribute("data-pandium-reason") || "" });
+    if (status) return this.#emit("error", { status: +status, reason: root!.getAttribute("data-pandium-reason") || "" });
+    // @feature expect-message
+    // A frame whose page never talks (a mock that is down, a parent origin Pandium does not know, a
+    // browser blocking the cookies Pandium's page needs) still "loads": an error page. Pandium's pages
+    // send their height as they render, so silence that long after the first load means trouble.
+    if (this.hasAttribute("expect-message") && !this.#heard && !this.#silenceTimer) {
+      const wait = numberAttribute(this, "expect-message", 0);
+      this.#silenceTimer = setTimeout(() => this.#silent(), wait);
+    }
+    // @end expect-message
   }
+
+  // @feature expect-message
+  /** `expect-message` ran out: say so, and with `fallback="popup"` offer the pop-out button instead. */
+  #silent(): void {
+    this.#emit("error", { status: 0, reason: "no-message" });
+    if (this.getAttribute("fallback") != "popup" || !this.#frame) return;
+    this.#frame.remove();
+    this.#frame = undefined;
+    removeEventListener("message", this.#onMessage);
+    this.#startButton(); // @feature popup
+  }
+  // @end expect-message
 
   #clamp(height: number): number {
     return Math.min(Math.max(height, numberAttribute(this, "min-height", 0)), numberAttribute(this, "max-height", Infinity));

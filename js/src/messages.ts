@@ -29,10 +29,11 @@ export const LIFECYCLE: ReadonlyMap<string, (message: PlainObject) => object> = 
 export const REPORTED = ["success", "save-sync"];
 
 /**
- * The events the loader emits itself. A message named `pandium-load` etc. never becomes `pandium:load`:
- * Pandium's page (or anything impersonating it) cannot forge the loader's own signals.
+ * Names that never become an event of their own, only `pandium:message`: the events the loader emits
+ * itself (a message named `pandium-load` never becomes `pandium:load`, so Pandium's page, or anything
+ * impersonating it, cannot forge the loader's own signals), and the height message.
  */
-export const OWN_EVENTS = ["load", "error", "message", "resize", "close"];
+export const NO_EVENT_OF_ITS_OWN = ["load", "error", "message", "resize", "close", Wire.Height];
 
 /** Per element and second: lifecycle messages, and everything else that produces an event. */
 export const enum RatePerSecond {

@@ -54,8 +54,9 @@ export interface PandiumCancelDetail {
 
 /**
  * Reasons the mint route gives (see pandium_embed/responses.py), plus the loader's own: "timeout"
- * (the frame did not load), "popup-blocked" (`window.open` returned null) and "report-failed" (the
- * `report` POST failed: `status` is the response's, or 0 for a network error).
+ * (the frame did not load), "no-message" (`expect-message`: the frame loaded but its page never sent an
+ * accepted message), "popup-blocked" (`window.open` returned null) and "report-failed" (the `report`
+ * POST failed: `status` is the response's, or 0 for a network error).
  */
 export type PandiumErrorReason =
   | "not-signed-in"
@@ -64,6 +65,7 @@ export type PandiumErrorReason =
   | "method-not-allowed"
   | "server-error"
   | "timeout"
+  | "no-message"
   | "popup-blocked"
   | "report-failed"
   | (string & {});

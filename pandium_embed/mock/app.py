@@ -19,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +34,7 @@ from ..net import origin_of
 from ..validate import is_segment, secret_bytes
 from . import pages
 from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
+from .notifications import Notification, Notifier
 from .payloads import cancelled_tenant, success_message, tenant_payload
 from .records import AcceptedToken, Records, RejectedToken
 from .scenarios import Scenario, ScenarioError, Scenarios, current_scenario, parse_scenario
@@ -60,6 +62,9 @@ BAD_CONNECTOR = (
 )
 BAD_SKEW = "MockPandium skew must be a non-negative number of seconds (got {skew!r})."
 BAD_API_KEY = "MockPandium api_key must be a non-empty string or None (None: the API refuses every key)."
+BAD_ACCOUNT_ID = "MockPandium account_id must be a positive integer (the account_id of its notifications)."
+BAD_NOTIFY_BODY = 'The body must be a JSON object with "event_type" (1-64 letters, digits, "_", ".", ":", "-").'
+BAD_TENANT_UPDATE = 'The body must be a JSON object; "archived" and "paused", if given, must be true or false.'
 # The API remembers the newest tenants its pages offered, like the records: bounded for a long-running CLI.
 TENANT_MEMORY = 1000
 
@@ -81,6 +86,7 @@ PAGE_REASONS: Mapping[str, str] = MappingProxyType(
 )
 _STATUS = {"unknown-org": 404, "unknown-integration": 404, "unknown-connector": 404, "bad-state": 400}
 _STATE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 # A scenario body is a handful of fields and perhaps a tenant object.
 MAX_SCENARIO_BODY = 64 * 1024
 SCENARIO_NEEDS_JSON = "Send the scenario as a JSON object with Content-Type: application/json."
@@ -133,10 +139,17 @@ class MockPandium:
     Pandium does. ``clock`` returns epoch seconds; ``skew`` is how far in the future ``iat`` may be.
 
     It also serves Pandium's REST API ``GET /v2/tenants/<id>`` for the tenants its pages offered (the
-    ones a page posts in ``pandium-success`` / ``pandium-save-sync``), checked against ``api_key``
-    in the ``X-API-KEY`` header (401 otherwise; with ``api_key=None`` every request is 401). Each
-    tenant carries the minting token's ``sub``, lower-cased, as ``connected_users.pandium.username``,
-    which is what ``verify_tenant`` checks ownership against.
+    ones a page posts in ``pandium-success`` / ``pandium-save-sync``), and ``PATCH /v2/tenants/<id>``
+    (``{"archived": true}`` archives one), checked against ``api_key`` in the ``X-API-KEY`` header
+    (401 otherwise; with ``api_key=None`` every request is 401). Each tenant carries the minting
+    token's ``sub``, lower-cased, as ``connected_users.pandium.username``, which is what
+    ``verify_tenant`` checks ownership against.
+
+    With ``notifications_url`` it sends Pandium's notifications there (``pandium_embed.mock.notifications``):
+    ``tenant_created`` when one of its pages creates a tenant (Save on the marketplace or install page,
+    a completed Auth-Only connection), ``tenant_archived`` when a tenant is archived through the API,
+    and any event on demand (``await notify("run_failed", tenant_id=...)``, or
+    ``POST /__mock__/notifications``). ``account_id`` is the one its notifications carry.
     """
 
     def __init__(
@@ -151,6 +164,8 @@ class MockPandium:
         skew: float = DEFAULT_SKEW,
         replay_memory: int = DEFAULT_REPLAY_MEMORY,
         api_key: str | None = None,
+        notifications_url: str | None = None,
+        account_id: int = 1,
     ) -> None:
         if not is_segment(org) or org == RESERVED_PREFIX[1:]:
             raise ValueError(BAD_ORG.format(org=org))
@@ -160,9 +175,14 @@ class MockPandium:
             raise ValueError(BAD_SKEW.format(skew=skew))
         if api_key is not None and (not isinstance(api_key, str) or not api_key):
             raise ValueError(BAD_API_KEY)
+        if isinstance(account_id, bool) or not isinstance(account_id, int) or account_id <= 0:
+            raise ValueError(BAD_ACCOUNT_ID)
         self._api_key = api_key.encode("utf-8") if api_key is not None else None
         self._tenants: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        # Offered tenants become created when their page says so: tenant_created is sent once.
+        self._created: set[str] = set()
         self._tenants_lock = threading.Lock()
+        self._notifier = Notifier(url=notifications_url, org=org, account_id=account_id, clock=clock)
         self.org = org
         self._secret = secret_bytes(secret)
         self._parent_origins: tuple[str, ...] = ()
@@ -177,6 +197,7 @@ class MockPandium:
         self._jtis = JtiMemory(max_entries=replay_memory)
         self._records = Records()
         self._tenant_ids = itertools.count(1)
+        self._run_ids = itertools.count(1)
         self._scenarios = Scenarios()
         self._router = Router(
             routes=[
@@ -184,9 +205,11 @@ class MockPandium:
                 Route(f"{RESERVED_PREFIX}/scenario", self._scenario_endpoint, methods=["GET", "POST", "DELETE"]),
                 Route(f"{RESERVED_PREFIX}/static/{{name}}", self._static_endpoint, methods=["GET"]),
                 Route(f"{RESERVED_PREFIX}/consent/{{connector}}", self._consent, methods=["GET"]),
+                Route(f"{RESERVED_PREFIX}/tenants/{{tenant_id}}/created", self._tenant_created, methods=["POST"]),
+                Route(f"{RESERVED_PREFIX}/notifications", self._notify_endpoint, methods=["POST"]),
                 # Browsers ask for it on every top-level page (the consent popup); it is not an org.
                 Route("/favicon.ico", self._no_content, methods=["GET"]),
-                Route("/v2/tenants/{tenant_id}", self._api(self._api_tenant), methods=["GET"]),
+                Route("/v2/tenants/{tenant_id}", self._api(self._api_tenant), methods=["GET", "PATCH"]),
                 Route("/{org}", self._page("marketplace", self._marketplace), methods=["GET"]),
                 Route("/{org}/tenants/create/{integration_id}", self._page("install", self._install), methods=["GET"]),
                 Route("/{org}/{connector}/auth", self._page("connect", self._auth), methods=["GET"]),
@@ -260,12 +283,48 @@ class MockPandium:
         """Each refused page with its reason, oldest first."""
         return self._records.rejected
 
+    @property
+    def notifications(self) -> list[Notification]:
+        """Each notification sent (delivered or not), oldest first."""
+        return self._notifier.sent
+
     def records(self) -> dict[str, list[dict[str, Any]]]:
         """The same JSON as ``GET /__mock__/records``."""
-        return self._records.as_json()
+        return {**self._records.as_json(), "notifications": [item.as_json() for item in self._notifier.sent]}
 
     def clear_records(self) -> None:
         self._records.clear()
+        self._notifier.clear()
+
+    # -- notifications ---------------------------------------------------------------------------------
+
+    @property
+    def notifications_url(self) -> str | None:
+        return self._notifier.url
+
+    @notifications_url.setter
+    def notifications_url(self, url: str | None) -> None:
+        """Point the notifications at a receiver started after the mock (``None`` turns them off)."""
+        self._notifier.url = url
+
+    async def notify(self, event_type: str, **fields: Any) -> Notification | None:
+        """Send a notification now: the common fields, then ``fields`` (a known ``tenant_id`` adds the
+        tenant's name and integration). ``None`` without a notifications URL."""
+        tenant_id = fields.get("tenant_id")
+        if tenant_id is not None:
+            with self._tenants_lock:
+                tenant = self._tenants.get(str(tenant_id))
+            if tenant is not None:
+                fields = {**_tenant_fields(tenant), **fields}
+        return await self._notifier.send(self._notifier.payload(event_type, fields))
+
+    async def run_failed(self, tenant_id: int | str, *, message: str = "The run failed.") -> Notification | None:
+        """Send ``run_failed`` for ``tenant_id``, as Pandium does when an integration run fails."""
+        return await self.notify("run_failed", tenant_id=tenant_id, run_id=next(self._run_ids), message=message)
+
+    async def redeliver(self, notification: Notification) -> Notification | None:
+        """Send ``notification``'s payload again, unchanged: what a sender's retry looks like."""
+        return await self._notifier.send(notification.payload)
 
     # -- scenarios -----------------------------------------------------------------------------------
 
@@ -359,7 +418,7 @@ class MockPandium:
         return {
             # No inline script or style anywhere: the page's one script and stylesheet come from 'self'.
             "Content-Security-Policy": (
-                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
                 f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
             ),
             # The URL carries the token: keep it out of caches and Referer headers.
@@ -524,19 +583,68 @@ class MockPandium:
         given = request.headers.get("x-api-key", "").encode("utf-8")
         if self._api_key is None or not hmac.compare_digest(given, self._api_key):
             return JSONResponse({"detail": "Invalid or missing API key."}, status_code=401, headers=headers)
+        tenant_id = request.path_params["tenant_id"]
         with self._tenants_lock:
-            tenant = self._tenants.get(request.path_params["tenant_id"])
+            tenant = self._tenants.get(tenant_id)
         if tenant is None:
             return JSONResponse({"detail": "Not found."}, status_code=404, headers=headers)
+        if request.method == "PATCH":
+            update = await _json_object(request)
+            if update is None or any(
+                key in update and not isinstance(update[key], bool) for key in ("archived", "paused")
+            ):
+                return JSONResponse({"detail": BAD_TENANT_UPDATE}, status_code=422, headers=headers)
+            with self._tenants_lock:
+                archiving = update.get("archived") is True and not tenant["archived"]
+                for key in ("archived", "paused"):
+                    if key in update:
+                        tenant[key] = update[key]
+                tenant["modified_date"] = _naive_utc(self._clock())
+                tenant = dict(tenant)
+            if archiving:
+                await self.notify("tenant_archived", tenant_id=tenant["id"])
         return JSONResponse(tenant, headers=headers)
 
     # -- reserved endpoints -------------------------------------------------------------------------
 
     async def _records_endpoint(self, request: Request) -> Response:
         if request.method == "DELETE":
-            self._records.clear()
+            self.clear_records()
             return Response(status_code=204, headers={"Cache-Control": "no-store"})
-        return JSONResponse(self._records.as_json(), headers={"Cache-Control": "no-store"})
+        return JSONResponse(self.records(), headers={"Cache-Control": "no-store"})
+
+    async def _tenant_created(self, request: Request) -> Response:
+        """The page script reports that its Save (or the Auth-Only connection) created the tenant."""
+        headers = {"Cache-Control": "no-store"}
+        if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
+            return JSONResponse(
+                {"detail": "Only the mock's own pages create tenants."}, status_code=403, headers=headers
+            )
+        tenant_id = request.path_params["tenant_id"]
+        with self._tenants_lock:
+            offered = tenant_id in self._tenants
+            first = offered and tenant_id not in self._created
+            if first:
+                self._created.add(tenant_id)
+        if not offered:
+            return JSONResponse({"detail": "No page offered this tenant."}, status_code=404, headers=headers)
+        notification = await self.notify("tenant_created", tenant_id=_id_value(tenant_id)) if first else None
+        return JSONResponse(
+            {"created": first, "notified": None if notification is None else notification.status}, headers=headers
+        )
+
+    async def _notify_endpoint(self, request: Request) -> Response:
+        headers = {"Cache-Control": "no-store"}
+        body = await _json_object(request)
+        event_type = None if body is None else body.pop("event_type", None)
+        if body is None or not isinstance(event_type, str) or not _EVENT_TYPE.fullmatch(event_type):
+            return JSONResponse({"detail": BAD_NOTIFY_BODY}, status_code=400, headers=headers)
+        if event_type == "run_failed" and "run_id" not in body:
+            body["run_id"] = next(self._run_ids)
+        notification = await self.notify(event_type, **body)
+        if notification is None:
+            return JSONResponse({"detail": "The mock has no notifications_url."}, status_code=409, headers=headers)
+        return JSONResponse(notification.as_json(), headers=headers)
 
     async def _scenario_endpoint(self, request: Request) -> Response:
         headers = {"Cache-Control": "no-store"}
@@ -571,3 +679,30 @@ class MockPandium:
             media_type=media_type,
             headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
         )
+
+
+def _tenant_fields(tenant: Mapping[str, Any]) -> dict[str, Any]:
+    integration: Mapping[str, Any] = tenant.get("integration") or {}
+    return {
+        "tenant_id": tenant["id"],
+        "tenant_name": tenant.get("name"),
+        "integration_id": integration.get("id"),
+        "integration_name": integration.get("name"),
+    }
+
+
+def _id_value(value: str) -> int | str:
+    # The mock's tenant ids are integers; notifications carry them as Pandium would.
+    return int(value) if value.isdigit() else value
+
+
+def _naive_utc(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+async def _json_object(request: Request) -> dict[str, Any] | None:
+    try:
+        value = await request.json()
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

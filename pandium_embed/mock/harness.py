@@ -5,12 +5,16 @@ What the ``pandium_mock`` fixture gives; usable outside pytest too (scripts, not
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..config import PandiumConfig
 from .app import MockPandium
+from .notifications import Notification
 from .records import AcceptedToken, RejectedToken
 from .scenarios import Scenario
 from .server import BackgroundServer
@@ -18,6 +22,13 @@ from .server import BackgroundServer
 __all__ = ["DEFAULT_ORG", "MockPandiumServer"]
 
 DEFAULT_ORG = "acme"
+_T = TypeVar("_T")
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    # On a loop of its own in a worker thread: callable from sync code and from inside a running loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class MockPandiumServer:
@@ -91,6 +102,24 @@ class MockPandiumServer:
     @property
     def rejected(self) -> list[RejectedToken]:
         return self.app.rejected
+
+    @property
+    def notifications(self) -> list[Notification]:
+        """Each notification the mock sent, oldest first (see ``MockPandium(notifications_url=...)``)."""
+        return self.app.notifications
+
+    def set_notifications_url(self, url: str | None) -> None:
+        """Send notifications to ``url`` (a receiver usually started after the mock); ``None``: none."""
+        self.app.notifications_url = url
+
+    def notify(self, event_type: str, **fields: Any) -> Notification | None:
+        """Send a notification now, like ``MockPandium.notify`` (``notify("run_failed", tenant_id=3)``),
+        from synchronous code; ``None`` without a notifications URL."""
+        return _run(self.app.notify(event_type, **fields))
+
+    def redeliver(self, notification: Notification) -> Notification | None:
+        """Send ``notification`` again, unchanged, as a sender's retry would."""
+        return _run(self.app.redeliver(notification))
 
     def scenario(self, **fields: Any) -> Scenario:
         """Make the stand-in misbehave until reset: ``mock.scenario(reject="expired", times=1)``.

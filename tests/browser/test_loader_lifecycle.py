@@ -151,9 +151,14 @@ def test_changing_the_route_attribute_reloads_the_frame(env: LoaderEnv, signed_i
     page = signed_in
     page.goto(env.page('<pandium-embed id="a" integration="1"></pandium-embed>'))
     loaded(page, "a")
+    minted = len(env.fake.jtis)
+    # Set to the value it has (as React does while hydrating): nothing changes, no new mint.
+    page.evaluate("() => document.getElementById('a').setAttribute('integration', '1')")
     page.evaluate("() => document.getElementById('a').setAttribute('integration', '2')")
     wait_for_events(page, "load", 2, target="a")
     assert frame_path(page, "a", env) == f"/{ORG}/tenants/create/2"
+    assert len(env.fake.jtis) == minted + 1
+    assert len(events(page, "load", "a")) == 2
 
 
 def test_the_loader_included_twice_defines_once_and_delivers_once(env: LoaderEnv, signed_in: Page) -> None:

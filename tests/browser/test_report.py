@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import FrameLocator, Page, Request, Route
+from playwright.sync_api import Page, Request, Route
 
 from tests.support.mock_host import BROKEN_INTEGRATION, MockHost
-from tests.support.page import events, frame, wait_for_events
+from tests.support.page import approve_auth_only, events, frame, install, wait_for_events
 
 
 def record_reports(page: Page) -> list[dict[str, Any]]:
@@ -34,22 +34,6 @@ def record_reports(page: Page) -> list[dict[str, Any]]:
 
     page.on("request", on_request)
     return sent
-
-
-def approve_auth_only(page: Page, connect_page: Page | FrameLocator) -> None:
-    """Click "Connect HubSpot" on the Auth-Only page and approve in its consent popup."""
-    with page.context.expect_page() as consent_info:
-        connect_page.get_by_role("button", name="Connect HubSpot").click()
-    consent = consent_info.value
-    consent.wait_for_load_state()
-    with consent.expect_event("close"):
-        consent.get_by_role("button", name="Approve").click()
-
-
-def install(page: Page, element_id: str, integration: str) -> None:
-    market = frame(page, element_id)
-    market.get_by_role("button", name=f"Install {integration}").click()
-    market.locator("#save").click()
 
 
 def test_an_auth_only_success_reaches_on_connected(page: Page, any_host: MockHost) -> None:

@@ -154,6 +154,8 @@ class HostPages:
 
     pages: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     baked_loader: bytes = b""
+    # Scripts served at /assets/<name> (e.g. an app bundled from the npm package).
+    assets: dict[str, bytes] = field(default_factory=dict)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -171,6 +173,8 @@ class HostPages:
         elif path == "/static/loader.js":
             # A baked copy served from a path that is not <prefix>/embed.js.
             response = Response(self.baked_loader, media_type="text/javascript")
+        elif path.startswith("/assets/") and path[8:] in self.assets:
+            response = Response(self.assets[path[8:]], media_type="text/javascript")
         elif path == "/favicon.ico":
             response = Response(status_code=204)
         elif path == "/same-origin":

@@ -76,7 +76,9 @@ class MockHost:
 
 
 @contextmanager
-def mock_host(mock: MockPandiumServer) -> Iterator[MockHost]:
+def mock_host(mock: MockPandiumServer, *, registered: bool = True) -> Iterator[MockHost]:
+    """``registered=False`` leaves the host's origin out of the mock's parent origins: its frames load
+    (a refused frame is still a load) and never hear a message, like an origin Pandium does not know."""
     pages = HostPages()
     reports = Reports()
     config = mock.config(connectors=mock.connectors)
@@ -84,7 +86,8 @@ def mock_host(mock: MockPandiumServer) -> Iterator[MockHost]:
         pages, config=config, identify=lambda request: USER, connector_token=connector_token, on_connected=reports.hook
     )
     with BackgroundServer(app) as server:
-        mock.add_parent_origin(server.origin)
+        if registered:
+            mock.add_parent_origin(server.origin)
         yield MockHost(server, pages, mock, reports)
 
 

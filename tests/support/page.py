@@ -82,3 +82,20 @@ def console_messages(page: Page, kind: str) -> list[str]:
 
     page.on("console", on_console)
     return texts
+
+
+def approve_auth_only(page: Page, connect_page: Page | FrameLocator) -> None:
+    """Click "Connect HubSpot" on the Auth-Only page and approve in its consent popup."""
+    with page.context.expect_page() as consent_info:
+        connect_page.get_by_role("button", name="Connect HubSpot").click()
+    consent = consent_info.value
+    consent.wait_for_load_state()
+    with consent.expect_event("close"):
+        consent.get_by_role("button", name="Approve").click()
+
+
+def install(page: Page, element_id: str, integration: str) -> None:
+    """On the marketplace in <pandium-embed id=element_id>: Install ``integration``, then Save."""
+    market = frame(page, element_id)
+    market.get_by_role("button", name=f"Install {integration}").click()
+    market.locator("#save").click()

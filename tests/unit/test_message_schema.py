@@ -247,7 +247,8 @@ def type_check(declarations: str, tmp_path: Path) -> subprocess.CompletedProcess
         lines.append(f'export const detail{index}: PandiumEmbedEventMap["{event}"]["detail"] = {json.dumps(detail)};')
     (tmp_path / "messages.ts").write_text("\n".join(lines) + "\n", encoding="utf-8")
     tsconfig = json.loads((ROOT / "js" / "tsconfig.types-test.json").read_text(encoding="utf-8"))
-    tsconfig["files"] = [*sorted(path.name for path in tmp_path.glob("*.d.ts")), "messages.ts"]
+    # Only what messages.ts imports is compiled (react.d.ts and testing.d.ts need their peer packages).
+    tsconfig["files"] = ["messages.ts"]
     (tmp_path / "tsconfig.json").write_text(json.dumps(tsconfig), encoding="utf-8")
     command = [str(TSC), "-p", str(tmp_path / "tsconfig.json")]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)

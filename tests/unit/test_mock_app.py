@@ -544,7 +544,7 @@ def test_records_endpoint(client: TestClient, mock: MockPandium, config: Pandium
     assert good not in response.text and bad not in response.text and SECRET not in response.text
 
     assert (client.delete("/__mock__/records")).status_code == 204
-    assert (client.get("/__mock__/records")).json() == {"accepted": [], "rejected": []}
+    assert (client.get("/__mock__/records")).json() == {"accepted": [], "rejected": [], "notifications": []}
     assert mock.accepted == [] and mock.rejected == []
 
 

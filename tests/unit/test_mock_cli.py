@@ -40,7 +40,8 @@ def test_help_lists_the_mock_command() -> None:
 def test_mock_help_names_every_flag() -> None:
     result = run_script("mock", "--help")
     assert result.returncode == 0, result.stderr
-    for flag in ("--port", "--host", "--org", "--secret", "--parent-origin", "--integration", "--connector"):
+    flags = ("--port", "--host", "--org", "--secret", "--parent-origin", "--integration", "--connector")
+    for flag in (*flags, "--notifications-url"):
         assert flag in result.stdout
     assert "PANDIUM_SHARED_SECRET" in result.stdout
 
@@ -183,3 +184,23 @@ def test_a_busy_port_is_a_clear_error(busy_port: int) -> None:
     assert code == 1
     assert err.startswith(CANNOT_LISTEN.split("{error}")[0].format(host="127.0.0.1", port=busy_port))
     assert served.app is None and out == ""
+
+
+def test_mock_sends_notifications_to_the_url_from_the_environment_without_printing_it() -> None:
+    url = "http://127.0.0.1:8000/pandium/webhooks/cli-webhook-secret-0123456789abcdefghij"
+    _, out, err, served = run_main(
+        "mock", "--port", "0", "--parent-origin", PARENT,
+        environ={"PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_MOCK_NOTIFICATIONS_URL": url},
+    )  # fmt: skip
+    assert isinstance(served.app, MockPandium) and served.app.notifications_url == url
+    assert "Notifications       sent to the configured URL" in out
+    assert "cli-webhook-secret" not in out + err
+    _, out, _, served = run_main("mock", "--port", "0", "--parent-origin", PARENT)
+    assert isinstance(served.app, MockPandium) and served.app.notifications_url is None
+    assert "Notifications       off" in out
+
+
+def test_a_bad_notifications_url_exits_2_saying_what_to_give() -> None:
+    result = run_script("mock", "--parent-origin", PARENT, "--notifications-url", "ftp://x", secret=SECRET)
+    assert result.returncode == 2
+    assert "notifications_url must be an http(s) URL" in result.stderr

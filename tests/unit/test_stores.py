@@ -16,6 +16,7 @@ from redis import asyncio as redis_asyncio
 
 from pandium_embed import MemoryTicketStore, PandiumUser, RedisTicketStore, TicketStore
 from pandium_embed import stores as stores_module
+from pandium_embed.stores import DeliveryStore
 from tests.support.launch import (
     ANN,
     BOB,
@@ -79,9 +80,62 @@ def test_memory_max_entries_must_be_a_positive_integer(max_entries: Any) -> None
         MemoryTicketStore(max_entries=max_entries)
 
 
-def test_both_stores_satisfy_the_protocol() -> None:
+def test_both_stores_satisfy_the_protocols() -> None:
     stores: list[TicketStore] = [MemoryTicketStore(), RedisTicketStore(redis_asyncio.Redis())]
     assert all(isinstance(store, TicketStore) for store in stores)
+    assert all(isinstance(store, DeliveryStore) for store in stores)
+
+
+# --- webhook deliveries: claimed while the hook runs, then done, or forgotten when it failed ----------------
+
+
+async def delivery_lifecycle(store: Any, clock: Clock) -> list[str]:
+    """The states a second caller sees through one delivery's life."""
+    seen = [await store.begin_delivery("d-1", T0 + 300)]
+    seen.append(await store.begin_delivery("d-1", T0 + 300))  # while the hook runs
+    await store.abandon_delivery("d-1")  # the hook failed
+    seen.append(await store.begin_delivery("d-1", T0 + 300))  # the sender's retry
+    await store.finish_delivery("d-1", T0 + 7 * 24 * 3600)
+    seen.append(await store.begin_delivery("d-1", T0 + 300))  # a duplicate, later
+    clock.now = T0 + 400  # past the lease: done outlives it
+    seen.append(await store.begin_delivery("d-1", T0 + 700))
+    return seen
+
+
+async def test_memory_delivery_is_claimed_once_forgotten_on_failure_and_remembered_when_done() -> None:
+    clock = Clock()
+    assert await delivery_lifecycle(MemoryTicketStore(clock=clock), clock) == [
+        "claimed",
+        "in-progress",
+        "claimed",
+        "done",
+        "done",
+    ]
+
+
+async def test_memory_a_crashed_claim_expires_with_its_lease() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(clock=clock)
+    assert await store.begin_delivery("d", T0 + 300) == "claimed"
+    clock.now = T0 + 301
+    assert await store.begin_delivery("d", T0 + 601) == "claimed"
+
+
+async def test_memory_deliveries_and_tickets_share_the_bound() -> None:
+    clock = Clock()
+    store = MemoryTicketStore(max_entries=2, clock=clock)
+    await store.claim("ticket", T0 + 100)
+    await store.begin_delivery("d", T0 + 100)
+    with pytest.raises(stores_module.TicketStoreFull, match="webhook deliveries"):
+        await store.begin_delivery("e", T0 + 100)
+    await store.abandon_delivery("d")
+    assert await store.begin_delivery("e", T0 + 100) == "claimed"
+
+
+async def test_memory_concurrent_deliveries_have_one_claimant() -> None:
+    store = MemoryTicketStore(clock=Clock())
+    results = await asyncio.gather(*(store.begin_delivery("same", T0 + 60) for _ in range(50)))
+    assert (results.count("claimed"), results.count("in-progress")) == (1, 49)
 
 
 # --- redis ---------------------------------------------------------------------------------------------
@@ -122,6 +176,31 @@ async def test_redis_concurrent_claims_from_two_clients_have_one_winner(redis_ur
         await first.aclose()
         await second.aclose()
     assert results.count(True) == 1
+
+
+async def test_redis_delivery_lifecycle_matches_memory(redis_client: redis_asyncio.Redis) -> None:
+    clock = Clock()
+    prefix = fresh_prefix()
+    store = RedisTicketStore(redis_client, delivery_key_prefix=prefix, clock=clock)
+    states = await delivery_lifecycle(store, clock)
+    assert states == ["claimed", "in-progress", "claimed", "done", "done"]
+    # The lease bounds a crash (no skew margin); "done" is kept a minute past its memory.
+    assert await redis_client.get(prefix + "d-1") == b"done"
+    assert await store.begin_delivery("lease", T0 + 700) == "claimed"
+    assert 0 < await redis_client.ttl(prefix + "lease") <= 300
+
+
+async def test_redis_concurrent_deliveries_from_two_clients_have_one_claimant(redis_url: str) -> None:
+    prefix = fresh_prefix()
+    first, second = redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)
+    try:
+        stores = [RedisTicketStore(client, delivery_key_prefix=prefix) for client in (first, second)]
+        lease = Clock()() + 300
+        results = await asyncio.gather(*(stores[i % 2].begin_delivery("same", lease) for i in range(40)))
+    finally:
+        await first.aclose()
+        await second.aclose()
+    assert (results.count("claimed"), results.count("in-progress")) == (1, 39)
 
 
 async def test_redis_store_from_url_and_a_repr_without_the_password(redis_url: str) -> None:

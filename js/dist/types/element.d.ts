@@ -16,7 +16,7 @@ export declare class PandiumEmbed extends Base {
     static open(options?: PandiumOpenOptions): PandiumEmbed;
     connectedCallback(): void;
     disconnectedCallback(): void;
-    attributeChangedCallback(): void;
+    attributeChangedCallback(name: string, old: string | null, value: string | null): void;
     /** Navigate a fresh frame to the mint route again: a new single-use token. */
     reload(): void;
     /**

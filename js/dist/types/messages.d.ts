@@ -18,10 +18,11 @@ export declare const LIFECYCLE: ReadonlyMap<string, (message: PlainObject) => ob
 /** The lifecycle messages forwarded to `POST <prefix>/events` by `<pandium-embed report>`. */
 export declare const REPORTED: string[];
 /**
- * The events the loader emits itself. A message named `pandium-load` etc. never becomes `pandium:load`:
- * Pandium's page (or anything impersonating it) cannot forge the loader's own signals.
+ * Names that never become an event of their own, only `pandium:message`: the events the loader emits
+ * itself (a message named `pandium-load` never becomes `pandium:load`, so Pandium's page, or anything
+ * impersonating it, cannot forge the loader's own signals), and the height message.
  */
-export declare const OWN_EVENTS: string[];
+export declare const NO_EVENT_OF_ITS_OWN: string[];
 /** Per element and second: lifecycle messages, and everything else that produces an event. */
 export declare const enum RatePerSecond {
     Lifecycle = 100,

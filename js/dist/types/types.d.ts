@@ -53,10 +53,11 @@ export interface PandiumCancelDetail {
 }
 /**
  * Reasons the mint route gives (see pandium_embed/responses.py), plus the loader's own: "timeout"
- * (the frame did not load), "popup-blocked" (`window.open` returned null) and "report-failed" (the
- * `report` POST failed: `status` is the response's, or 0 for a network error).
+ * (the frame did not load), "no-message" (`expect-message`: the frame loaded but its page never sent an
+ * accepted message), "popup-blocked" (`window.open` returned null) and "report-failed" (the `report`
+ * POST failed: `status` is the response's, or 0 for a network error).
  */
-export type PandiumErrorReason = "not-signed-in" | "cross-site" | "not-found" | "method-not-allowed" | "server-error" | "timeout" | "popup-blocked" | "report-failed" | (string & {});
+export type PandiumErrorReason = "not-signed-in" | "cross-site" | "not-found" | "method-not-allowed" | "server-error" | "timeout" | "no-message" | "popup-blocked" | "report-failed" | (string & {});
 /**
  * `pandium:error`: the mint route refused (status 401, 403, 404, 500, ...), the frame timed out or the
  * popup was blocked (status 0), or a report failed (its HTTP status, 0 for a network error).

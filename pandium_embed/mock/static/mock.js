@@ -48,6 +48,13 @@
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(root);
   window.addEventListener("load", reportHeight);
 
+  // Like Pandium's own page, saving creates the tenant on the server, which sends tenant_created to the
+  // org's notifications URL (if the mock has one). The message to the parent does not wait for it.
+  function created(tenant) {
+    if (!tenant || tenant.id === null || tenant.id === undefined) return;
+    fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", { method: "POST" }).catch(function () {});
+  }
+
   // Integrations are an array, not an object keyed by id: an id like "__proto__" stays plain data.
   function integration(id) {
     for (var i = 0; i < (data.integrations || []).length; i++) {
@@ -74,6 +81,7 @@
 
     byId("save").addEventListener("click", function () {
       if (!current) return;
+      created(current.tenant);
       post({ message: "pandium-save-sync", tenant: current.tenant });
       var install = byId("install-" + current.id);
       var installed = byId("installed-" + current.id);
@@ -110,6 +118,7 @@
       if (answer.approved === true && !data.denyConsent) {
         connect.disabled = true;
         say("Connected to " + data.system + ".", "connected");
+        created(data.success.tenant);
         post(data.success);
       } else {
         say(data.system + " was not connected: the request was denied.", "denied");

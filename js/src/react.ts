@@ -1,0 +1,157 @@
+/**
+ * `pandium-embed/react`: `<PandiumEmbed>` and `usePandiumPopup()` for React 18 and later.
+ *
+ * The component renders the `<pandium-embed>` element itself (the same markup on the server, so
+ * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
+ * loads: the element does, once per element it connects, so StrictMode's double render and double
+ * effects mint nothing twice, and each callback runs once per message.
+ */
+
+import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef } from "react";
+import "./index";
+import type {
+  PandiumCloseDetail,
+  PandiumEmbedElement,
+  PandiumErrorDetail,
+  PandiumLoadDetail,
+  PandiumMessageDetail,
+  PandiumOpenOptions,
+  PandiumResizeDetail,
+  PandiumSuccessDetail,
+  PandiumTenantDetail,
+} from "./types";
+
+/** A callback gets the event's detail (a frozen copy) and the event itself. */
+export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;
+
+export interface PandiumCallbacks {
+  onLoad?: PandiumCallback<PandiumLoadDetail>;
+  onResize?: PandiumCallback<PandiumResizeDetail>;
+  onSuccess?: PandiumCallback<PandiumSuccessDetail>;
+  onSaveSync?: PandiumCallback<PandiumTenantDetail>;
+  onInstallCancel?: PandiumCallback<PandiumTenantDetail>;
+  onError?: PandiumCallback<PandiumErrorDetail>;
+  onClose?: PandiumCallback<PandiumCloseDetail>;
+  onMessage?: PandiumCallback<PandiumMessageDetail>;
+}
+
+/** The element's attributes as props (camelCase), plus its callbacks. */
+export interface PandiumEmbedProps extends PandiumCallbacks {
+  view?: "marketplace";
+  connector?: string;
+  integration?: string | number;
+  src?: string;
+  /** Trusted origin(s), space-separated; default: `configure({origins})` or the served loader's. */
+  origin?: string;
+  mode?: "popup";
+  report?: boolean;
+  minHeight?: number | string;
+  maxHeight?: number | string;
+  title?: string;
+  loading?: "lazy" | "eager";
+  timeout?: number;
+  /** Milliseconds after load without an accepted message before `onError({status: 0, reason: "no-message"})`. */
+  expectMessage?: number;
+  /** With `expectMessage`: replace a silent frame by the pop-out button. */
+  fallback?: "popup";
+  /** Popup size in CSS pixels (pop-out mode). */
+  width?: number;
+  height?: number;
+  id?: string;
+  className?: string;
+  /** Your own content for pop-out mode (a click in the element opens the popup). */
+  children?: ReactNode;
+}
+
+const EVENTS: Readonly<Record<keyof PandiumCallbacks, string>> = {
+  onLoad: "pandium:load",
+  onResize: "pandium:resize",
+  onSuccess: "pandium:success",
+  onSaveSync: "pandium:save-sync",
+  onInstallCancel: "pandium:install-cancel",
+  onError: "pandium:error",
+  onClose: "pandium:close",
+  onMessage: "pandium:message",
+};
+
+const ATTRIBUTES: Readonly<Record<string, string>> = {
+  view: "view",
+  connector: "connector",
+  integration: "integration",
+  src: "src",
+  origin: "origin",
+  mode: "mode",
+  report: "report",
+  minHeight: "min-height",
+  maxHeight: "max-height",
+  title: "title",
+  loading: "loading",
+  timeout: "timeout",
+  expectMessage: "expect-message",
+  fallback: "fallback",
+  width: "width",
+  height: "height",
+  id: "id",
+  className: "className",
+};
+
+/** Attribute values for the element: `true` is present (""), `false` and `undefined` are absent. */
+function attributes(props: PandiumEmbedProps): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [prop, value] of Object.entries(props)) {
+    const name = ATTRIBUTES[prop];
+    if (name && value != null && value !== false) result[name] = value === true ? "" : String(value);
+  }
+  return result;
+}
+
+/**
+ * Listen on `element` for every callback; `latest` is read when an event arrives, so a new callback
+ * function on each render never re-subscribes. Returns the function that removes the listeners.
+ */
+function listen(element: EventTarget, latest: RefObject<PandiumCallbacks>): () => void {
+  const listeners = Object.entries(EVENTS).map(([prop, type]) => {
+    const listener = (event: Event) => {
+      const detail = (event as CustomEvent).detail;
+      (latest.current[prop as keyof PandiumCallbacks] as PandiumCallback<unknown> | undefined)?.(detail, event as CustomEvent);
+    };
+    element.addEventListener(type, listener);
+    return () => element.removeEventListener(type, listener);
+  });
+  return () => listeners.forEach((remove) => remove());
+}
+
+/** `<PandiumEmbed view="marketplace" onSaveSync={...} />`; the ref is the element (`reload()`, `open()`). */
+export const PandiumEmbed = forwardRef<PandiumEmbedElement, PandiumEmbedProps>(function PandiumEmbed(props, ref) {
+  const element = useRef<PandiumEmbedElement>(null);
+  const latest = useRef<PandiumCallbacks>(props);
+  latest.current = props;
+  useImperativeHandle(ref, () => element.current!, []);
+  useEffect(() => listen(element.current!, latest), []);
+  if (props.children != null) return createElement("pandium-embed", { ref: element, ...attributes(props) }, props.children);
+  // The element builds its own children (the iframe), and may do so before React hydrates server-rendered
+  // markup: React would then find a child it did not render and render the whole root again (a second
+  // element, a second mint). An empty `__html` tells React the children are not its to hydrate or
+  // manage; the markup it renders is the same, `<pandium-embed ...></pandium-embed>`.
+  return createElement("pandium-embed", { ref: element, ...attributes(props), ...OWN_CHILDREN });
+});
+
+const OWN_CHILDREN = { dangerouslySetInnerHTML: { __html: "" }, suppressHydrationWarning: true };
+
+/**
+ * For a button of your own: `const open = usePandiumPopup({connector: "gwt", onSuccess})`, then
+ * `<button onClick={open}>`. Each call opens the popup (call it in the click handler, or the browser
+ * blocks it) and returns the detached element that reports its events to the callbacks.
+ */
+export function usePandiumPopup(options: PandiumOpenOptions & PandiumCallbacks): () => PandiumEmbedElement {
+  const latest = useRef(options);
+  latest.current = options;
+  return useCallback(() => {
+    const { connector, integration, src, view, origin, report, width, height } = latest.current;
+    const route = { connector, integration, src, view } as PandiumOpenOptions;
+    const element = window.PandiumEmbed.open({ ...route, origin, report, width, height });
+    // In time: a blocked popup is reported a microtask later, and messages arrive later still.
+    listen(element, latest);
+    return element;
+  }, []);
+}

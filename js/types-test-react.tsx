@@ -1,0 +1,38 @@
+// Compiled with js/types-test.ts (tests/unit/test_loader_types.py) against the generated declarations:
+// the React component's props and callbacks are typed; every @ts-expect-error line must be an error.
+import { useRef } from "react";
+import type { PandiumEmbedElement } from "./dist/types/index";
+import { PandiumEmbed, usePandiumPopup } from "./dist/types/react";
+
+export function Integrations({ save }: { save: (id: number, url: string) => void }) {
+  const ref = useRef<PandiumEmbedElement>(null);
+  const open = usePandiumPopup({ connector: "gwt", onSuccess: (detail) => save(detail.tenant.id, detail.webhook_url) });
+  return (
+    <>
+      <PandiumEmbed
+        ref={ref}
+        view="marketplace"
+        report
+        minHeight={300}
+        expectMessage={4000}
+        fallback="popup"
+        onSaveSync={(detail) => save(detail.tenant.id, "")}
+        onResize={({ height }) => height.toFixed()}
+        onError={(detail, event) => (detail.reason === "no-message" ? event.type : detail.status)}
+        onMessage={(detail) => detail.data.message.startsWith("pandium-")}
+      />
+      <PandiumEmbed integration={42} onInstallCancel={(detail) => detail.tenant.name} onLoad={() => ref.current?.reload()} />
+      <button onClick={() => open().close()}>Connect</button>
+      {/* @ts-expect-error a success detail has no height */}
+      <PandiumEmbed connector="gwt" onSuccess={(detail) => detail.height} />
+      {/* @ts-expect-error the tenant id is a number */}
+      <PandiumEmbed onSaveSync={(detail) => detail.tenant.id.toUpperCase()} />
+      {/* @ts-expect-error the only view is the marketplace */}
+      <PandiumEmbed view="settings" />
+      {/* @ts-expect-error the fallback is a popup or nothing */}
+      <PandiumEmbed fallback="tab" />
+      {/* @ts-expect-error there is no onSaved callback: it is onSaveSync */}
+      <PandiumEmbed onSaved={() => undefined} />
+    </>
+  );
+}

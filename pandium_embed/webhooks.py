@@ -1,0 +1,258 @@
+"""Pandium's notifications (``POST <prefix>/webhooks/<secret>``): typed events, delivery ids, secrets.
+
+Pandium sends every notification of an org to one URL, as ``POST`` with a JSON body, and expects a
+2xx answer. Documented: the event types (``KNOWN_EVENT_TYPES``) and five fields every payload has::
+
+    {"event_type": "tenant_created", "environment": "acme", "account_id": 12,
+     "account_name": "Acme", "timestamp": "2026-11-29T10:00:00Z", ...}
+
+Not documented: a signature (there is none that we know of), retries, and the fields of each event.
+So the five common fields are parsed strictly, everything else is kept as ``data``, an event type we
+do not know is delivered as it is, and the credential is a secret in the URL path
+(``webhook_url``), compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, Literal
+
+from .config import RECOMMENDED_SECRET_BYTES, PandiumConfig
+from .responses import Refused
+from .stores import DeliveryStore
+from .validate import secret_bytes, segment_id
+
+__all__ = [
+    "DELIVERY_LEASE_SECONDS",
+    "DELIVERY_MEMORY_SECONDS",
+    "KNOWN_EVENT_TYPES",
+    "MAX_WEBHOOK_BODY_SIZE",
+    "DeliveryOutcome",
+    "WebhookEvent",
+    "WebhookRejected",
+    "check_webhook_secrets",
+    "deliver",
+    "delivery_id",
+    "parse_webhook",
+    "webhook_url",
+]
+
+KNOWN_EVENT_TYPES = (
+    "integration_created",
+    "tenant_created",
+    "tenant_archived",
+    "partner_integration_updated",
+    "run_failed",
+)
+# Pandium's payloads are a few hundred bytes; 64 KiB leaves room for anything they may add.
+MAX_WEBHOOK_BODY_SIZE = 64 * 1024
+MAX_NAME_LENGTH = 256
+# How long a delivery stays claimed while its hook runs: after a crash, a retry is handled again after
+# this. A hook that runs longer may see a concurrent retry run too.
+DELIVERY_LEASE_SECONDS = 300
+# How long a handled delivery is remembered, so that a retry is acknowledged without the hook.
+DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600
+COMMON_FIELDS = frozenset({"event_type", "environment", "account_id", "account_name", "timestamp"})
+
+# Event types end up in span attributes and metric labels: plain words only, bounded.
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# RFC 3339 with its time zone: ISO 8601 allows more shapes (weeks, no zone) that are not a UTC timestamp.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+# A secret in a URL path: characters no proxy, framework or log line rewrites.
+_SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
+
+NOT_AN_OBJECT = 'A Pandium notification must be a JSON object like {"event_type": "tenant_created", ...}.'
+BAD_EVENT_TYPE = 'The "event_type" field must be 1-64 letters, digits, "_", ".", ":" or "-".'
+BAD_ENVIRONMENT = 'The "environment" field must be a non-empty string of at most 256 characters.'
+BAD_ACCOUNT_ID = 'The "account_id" field must be an integer.'
+BAD_ACCOUNT_NAME = 'The "account_name" field must be a non-empty string of at most 256 characters.'
+BAD_TIMESTAMP = (
+    'The "timestamp" field must be an RFC 3339 date and time with its time zone, like "2026-01-31T09:30:00Z".'
+)
+
+MISSING_WEBHOOK_SECRET = (
+    "webhook_secret must be a random string of at least {n} characters from A-Z, a-z, 0-9, '-' and '_' "
+    "(secrets.token_urlsafe(32)), or a non-empty list of them while you rotate."
+)
+WEBHOOK_SECRET_IS_PANDIUM_SECRET = (
+    "webhook_secret must not be the Pandium shared secret: it travels in a URL, the shared secret never does."
+)
+WEBHOOK_SECRET_IS_LAUNCH_SECRET = "webhook_secret must not be the launch_secret: give each its own random value."
+
+
+class WebhookRejected(Refused):
+    """The notification is not one we can read (a 400); ``detail`` names the field (never its value)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("bad-request", detail)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """One notification from Pandium.
+
+    ``event_type``, ``environment`` (the namespace the event happened in), ``account_id``,
+    ``account_name`` (your Pandium organisation) and ``timestamp`` (timezone-aware, UTC) are the
+    documented fields, checked. ``data`` holds every other field as sent: Pandium does not document
+    them, so read them defensively. An ``event_type`` outside ``KNOWN_EVENT_TYPES`` is delivered too
+    (``known`` is then ``False``): Pandium may add events. ``delivery_id`` identifies the delivery
+    (a hash of its content): a retry of the same notification has the same one.
+    """
+
+    event_type: str
+    environment: str
+    account_id: int
+    account_name: str
+    timestamp: datetime
+    data: Mapping[str, Any]
+    delivery_id: str
+
+    @property
+    def known(self) -> bool:
+        return self.event_type in KNOWN_EVENT_TYPES
+
+    @property
+    def tenant_id(self) -> str | None:
+        """``data["tenant_id"]`` as a string, if it is a plain id (an integer, or 1-128 letters, digits,
+        "-", "_"), else ``None``. Undocumented by Pandium: ``None`` means "not in this payload"."""
+        return segment_id(self.data.get("tenant_id"))
+
+    @property
+    def integration_id(self) -> str | None:
+        """``data["integration_id"]`` as a string, if it is a plain id, else ``None`` (see ``tenant_id``)."""
+        return segment_id(self.data.get("integration_id"))
+
+
+def _name(value: Any, message: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > MAX_NAME_LENGTH:
+        raise WebhookRejected(message)
+    return value
+
+
+def _timestamp(value: Any) -> datetime:
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise WebhookRejected(BAD_TIMESTAMP)
+    try:
+        # The pattern leaves only digits and separators: upper() just normalises "t" and "z".
+        parsed = datetime.fromisoformat(value.upper())
+    except ValueError:  # the right shape, an impossible date (February 30th)
+        raise WebhookRejected(BAD_TIMESTAMP) from None
+    return parsed.astimezone(UTC)
+
+
+def delivery_id(value: Any) -> str:
+    """The idempotency key of a notification: SHA-256 of its JSON in canonical form (sorted keys, no
+    spaces), so a retry that re-serialises the same content has the same key."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def parse_webhook(value: Any) -> WebhookEvent:
+    """Validate the JSON of a notification into a ``WebhookEvent`` (raises ``WebhookRejected``)."""
+    if not isinstance(value, dict):
+        raise WebhookRejected(NOT_AN_OBJECT)
+    event_type = value.get("event_type")
+    if not isinstance(event_type, str) or not _EVENT_TYPE.fullmatch(event_type):
+        raise WebhookRejected(BAD_EVENT_TYPE)
+    environment = _name(value.get("environment"), BAD_ENVIRONMENT)
+    account_id = value.get("account_id")
+    if isinstance(account_id, bool) or not isinstance(account_id, int):
+        raise WebhookRejected(BAD_ACCOUNT_ID)
+    account_name = _name(value.get("account_name"), BAD_ACCOUNT_NAME)
+    timestamp = _timestamp(value.get("timestamp"))
+    return WebhookEvent(
+        event_type=event_type,
+        environment=environment,
+        account_id=account_id,
+        account_name=account_name,
+        timestamp=timestamp,
+        data=MappingProxyType({key: item for key, item in value.items() if key not in COMMON_FIELDS}),
+        delivery_id=delivery_id(value),
+    )
+
+
+def check_webhook_secrets(
+    value: Any, config: PandiumConfig, *, launch_secret: bytes | None = None
+) -> tuple[bytes, ...]:
+    """``webhook_secret`` (one string, or several while rotating) as the digests the route compares."""
+    candidates = [value] if isinstance(value, str) else value
+    if not isinstance(candidates, (list, tuple)) or not candidates:
+        raise ValueError(MISSING_WEBHOOK_SECRET.format(n=RECOMMENDED_SECRET_BYTES))
+    pandium = secret_bytes(config.secret)
+    digests = []
+    for secret in candidates:
+        if (
+            not isinstance(secret, str)
+            or len(secret) < RECOMMENDED_SECRET_BYTES
+            or not _SECRET_CHARACTERS.fullmatch(secret)
+        ):
+            raise ValueError(MISSING_WEBHOOK_SECRET.format(n=RECOMMENDED_SECRET_BYTES))
+        encoded = secret.encode("ascii")
+        if encoded == pandium:
+            raise ValueError(WEBHOOK_SECRET_IS_PANDIUM_SECRET)
+        if launch_secret is not None and encoded == launch_secret:
+            raise ValueError(WEBHOOK_SECRET_IS_LAUNCH_SECRET)
+        digests.append(_digest(secret))
+    return tuple(digests)
+
+
+def _digest(value: str) -> bytes:
+    # Comparing fixed-length digests hides the secret's length as well as its content.
+    return hashlib.sha256(value.encode("utf-8", "surrogateescape")).digest()
+
+
+def secret_matches(candidate: str, digests: Iterable[bytes]) -> bool:
+    """Whether ``candidate`` is one of the secrets, in time that does not depend on which one or where
+    they differ (every secret is compared, even after a match)."""
+    given = _digest(candidate)
+    matched = False
+    for digest in digests:
+        matched |= hmac.compare_digest(given, digest)
+    return matched
+
+
+def webhook_url(base_url: str, config: PandiumConfig, secret: str) -> str:
+    """The URL to give Pandium (Settings > Notifications & Webhooks): ``<base_url><prefix>/webhooks/<secret>``.
+
+    ``base_url`` is your app's public origin, like ``https://app.example.com``.
+    """
+    return f"{base_url.rstrip('/')}{config.prefix}/webhooks/{secret}"
+
+
+# "delivered": the hook ran and returned. "duplicate": handled before, the hook was not called again.
+# "in-progress": the same delivery is being handled right now (elsewhere): ask the sender to retry later.
+DeliveryOutcome = Literal["delivered", "duplicate", "in-progress"]
+
+
+async def deliver(
+    event: WebhookEvent,
+    run_hook: Callable[[WebhookEvent], Awaitable[Any]],
+    *,
+    store: DeliveryStore,
+    now: Callable[[], float],
+) -> DeliveryOutcome:
+    """Hand ``event`` to the hook unless its delivery was handled already.
+
+    The delivery is claimed before the hook runs and remembered as done only after it returns; if
+    the hook raises (or the request is cancelled) the claim is dropped and the exception propagates,
+    so the answer is an error and the sender's retry is handled afresh: nothing lost, nothing twice.
+    """
+    state = await store.begin_delivery(event.delivery_id, now() + DELIVERY_LEASE_SECONDS)
+    if state == "done":
+        return "duplicate"
+    if state == "in-progress":
+        return "in-progress"
+    try:
+        await run_hook(event)
+    except BaseException:
+        await store.abandon_delivery(event.delivery_id)
+        raise
+    await store.finish_delivery(event.delivery_id, now() + DELIVERY_MEMORY_SECONDS)
+    return "delivered"

@@ -1,0 +1,160 @@
+"""The npm package as a React app uses it: js/ packed (`npm pack`), installed offline into a scratch
+project, bundled with esbuild, rendered under <StrictMode> against the real middleware and MockPandium."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from pandium_embed.loader import browser_settings
+from tests.support.mock_host import TIMEOUT_MS, MockHost
+from tests.support.npm import bundle, run
+from tests.support.page import approve_auth_only, frame, message_listeners
+
+APP = Path(__file__).with_name("react_app.jsx")
+# The README's React example, rendered by the app.
+EXAMPLE = Path(__file__).resolve().parents[2] / "js" / "examples" / "react.jsx"
+
+
+@pytest.fixture(scope="module")
+def app_bundle(npm_project: Path) -> bytes:
+    return bundle(npm_project, APP, "react-app.js", beside={"react-example.jsx": EXAMPLE})
+
+
+@pytest.fixture
+def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
+    host.pages.assets["react-app.js"] = app_bundle
+    settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
+    host.pages.pages["react"] = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>react</title>"
+        f'<meta name="pandium-embed" content="{settings}">'
+        '<script type="module" src="/assets/react-app.js"></script></head><body><div id="root"></div></body></html>',
+        {},
+    )
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{host.server.url}/p/react")
+    yield page
+
+
+def calls(page: Page, callback: str | None = None, element_id: str | None = None) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = page.evaluate("() => window.__calls")
+    return [c for c in found if callback in (None, c["callback"]) and element_id in (None, c["id"])]
+
+
+def wait_for_calls(page: Page, callback: str, element_id: str, count: int = 1) -> list[dict[str, Any]]:
+    page.wait_for_function(
+        "([callback, id, count]) => window.__calls.filter((c) => c.callback === callback && c.id === id).length >= count",
+        arg=[callback, element_id, count],
+    )
+    return calls(page, callback, element_id)
+
+
+def test_under_strict_mode_each_element_mints_once_and_each_callback_fires_once(
+    react_page: Page, host: MockHost
+) -> None:
+    page = react_page
+    wait_for_calls(page, "onResize", "a")
+    wait_for_calls(page, "onResize", "b")
+    page.frame_locator("#example iframe").locator("#pandium-root").wait_for()
+    # Three elements, three mints: StrictMode's second render and second effects minted nothing.
+    assert sorted(record.flow for record in host.mock.accepted) == ["install", "marketplace", "marketplace"]
+    assert [c["type"] for c in calls(page, "onLoad", "a")] == ["pandium:load"]
+    install = frame(page, "a")
+    install.get_by_role("button", name="Save").click()
+    [saved] = wait_for_calls(page, "onSaveSync", "a")
+    assert saved["detail"]["tenant"]["integration"] == {"id": 1, "name": "HubSpot"}
+    # Once per message: as many onMessage calls as the element dispatched pandium:message events.
+    dispatched = page.evaluate("() => window.__dispatched")
+    assert len(calls(page, "onMessage", "a")) == dispatched["a"]
+    assert [c["detail"]["type"] for c in calls(page, "onMessage", "a")].count("pandium-save-sync") == 1
+    # The other component heard nothing of it.
+    assert calls(page, "onSaveSync", "b") == []
+    assert all(c["id"] in ("a", "b") for c in calls(page))
+    assert calls(page, "onError") == []
+
+
+def test_a_prop_change_reloads_and_unmounting_cleans_up(react_page: Page, host: MockHost) -> None:
+    page = react_page
+    wait_for_calls(page, "onResize", "a")
+    wait_for_calls(page, "onResize", "b")
+    listening = message_listeners(page)
+    page.evaluate("() => window.__app.setIntegration(2)")
+    wait_for_calls(page, "onLoad", "a", 2)
+    assert frame(page, "a").locator("#install-title").inner_text() == "Install Salesforce"
+    assert [record.flow for record in host.mock.accepted].count("install") == 2
+    # The ref is the element: reload() mints again.
+    page.evaluate("() => window.__app.element().reload()")
+    wait_for_calls(page, "onLoad", "a", 3)
+    assert [record.flow for record in host.mock.accepted].count("install") == 3
+
+    page.evaluate("() => window.__app.hide()")
+    page.wait_for_function("() => !document.getElementById('a')")
+    assert page.evaluate("() => [...document.querySelectorAll('iframe')].map((f) => f.parentElement.id)") == ["b", ""]
+    assert message_listeners(page) == listening - 1
+
+
+def test_the_readme_react_example_reports_a_saved_install(react_page: Page) -> None:
+    page = react_page
+    page.wait_for_function("() => document.querySelector('#example iframe')")
+    market = page.frame_locator("#example iframe")
+    market.get_by_role("button", name="Install HubSpot").click()
+    market.locator("#save").click()
+    page.wait_for_function("() => window.__connected.length > 0")
+    [tenant_id] = page.evaluate("() => window.__connected")
+    assert isinstance(tenant_id, int)
+
+
+def test_use_pandium_popup_opens_a_popup_and_calls_back_once(react_page: Page, host: MockHost) -> None:
+    page = react_page
+    with page.expect_popup() as info:
+        page.locator("#pop").click()
+    popup = info.value
+    popup.wait_for_load_state()
+    approve_auth_only(page, popup)
+    [success] = wait_for_calls(page, "onSuccess", "popup")
+    assert success["detail"]["tenant"]["integration"]["name"] == "HubSpot"
+    assert [record.flow for record in host.mock.accepted].count("connect") == 1
+    popup.close()
+    wait_for_calls(page, "onClose", "popup")
+    assert len(calls(page, "onSuccess", "popup")) == 1
+    assert calls(page, "onError", "popup") == []
+
+
+HERE = Path(__file__).parent
+
+
+def test_server_rendered_markup_hydrates_and_mints_once(page: Page, host: MockHost, npm_project: Path) -> None:
+    view = {"hydrate-view.jsx": HERE / "hydrate_view.jsx"}
+    bundle(npm_project, HERE / "hydrate_server.jsx", "hydrate-server.mjs", beside=view, node=True)
+    markup = run(["node", "hydrate-server.mjs"], npm_project).strip()
+    assert markup == '<pandium-embed id="h" view="marketplace" min-height="300"></pandium-embed>'
+    host.pages.assets["hydrate.js"] = bundle(npm_project, HERE / "hydrate_client.jsx", "hydrate.js", beside=view)
+    settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
+    host.pages.pages["hydrate"] = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>hydrate</title>"
+        f'<meta name="pandium-embed" content="{settings}">'
+        # Records every node removed from the page: hydration must keep the server's element.
+        "<script>window.__mut = []; new MutationObserver((records) => { for (const r of records) "
+        "window.__mut.push('/' + [...r.removedNodes].map((n) => n.nodeName).join()); })"
+        ".observe(document, {subtree: true, childList: true});</script>"
+        f'<script type="module" src="/assets/hydrate.js"></script></head><body><div id="root">{markup}</div></body></html>',
+        {},
+    )
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{host.server.url}/p/hydrate")
+    page.wait_for_function("() => window.__loads.some((entry) => typeof entry === 'number')")
+    page.frame_locator("#h > iframe").locator("#pandium-root").wait_for()
+    # The server's element is the one React kept: started once, configured, one mint, no mismatch.
+    assert page.evaluate("() => window.__mut.filter((m) => m.includes('/PANDIUM-EMBED'))") == []
+    assert [record.flow for record in host.mock.accepted] == ["marketplace"]
+    assert page.evaluate("() => window.__loads.filter((entry) => entry === 'load').length") == 1
+    assert page.evaluate("() => window.__recoverable") == []
+    assert problems == []

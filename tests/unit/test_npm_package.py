@@ -1,0 +1,94 @@
+"""js/ is the npm package `pandium-embed`: its manifest, what the tarball holds, and that importing it
+and rendering its React component on the server (plain Node, no DOM) works and defines nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandium_embed
+from tests.support.npm import ROOT, run
+
+MANIFEST = json.loads((ROOT / "js" / "package.json").read_text(encoding="utf-8"))
+
+
+def node(project: Path, script: str) -> str:
+    return run(["node", "--input-type=module", "-e", script], project)
+
+
+def test_the_manifest_says_what_the_package_is() -> None:
+    assert (MANIFEST["name"], MANIFEST["license"], MANIFEST["type"]) == ("pandium-embed", "MIT", "module")
+    # One version for the wheel and the npm package.
+    assert MANIFEST["version"] == pandium_embed.__version__
+    assert MANIFEST["exports"]["."] == {"types": "./dist/types/index.d.ts", "default": "./dist/pandium-embed.mjs"}
+    assert MANIFEST["exports"]["./react"] == {"types": "./dist/types/react.d.ts", "default": "./dist/react.mjs"}
+    for target in (
+        "./dist/types/index.d.ts",
+        "./dist/pandium-embed.mjs",
+        "./dist/react.mjs",
+        "./dist/pandium-embed.js",
+    ):
+        assert (ROOT / "js" / target).is_file(), target
+    # Honest: importing the element module defines <pandium-embed>; the React module only declares.
+    assert MANIFEST["sideEffects"] == ["./dist/pandium-embed.mjs", "./dist/pandium-embed.js"]
+    assert MANIFEST["peerDependencies"] == {"react": ">=18"}
+    assert MANIFEST["peerDependenciesMeta"] == {"react": {"optional": True}}
+    assert "dependencies" not in MANIFEST
+
+
+def test_the_tarball_holds_the_build_and_not_the_source(tmp_path: Path) -> None:
+    packed = json.loads(run(["npm", "pack", "--dry-run", "--json", str(ROOT / "js")], tmp_path))
+    files = {entry["path"] for entry in packed[0]["files"]}
+    assert {"package.json", "README.md", "dist/pandium-embed.mjs", "dist/react.mjs", "dist/types/index.d.ts"} <= files
+    assert {"dist/types/react.d.ts", "dist/pandium-embed.js", "dist/pandium-embed.js.map"} <= files
+    assert not [
+        name
+        for name in files
+        if name.startswith(("src/", "testing/", "examples/")) or name.endswith(".ts") and not name.endswith(".d.ts")
+    ]
+
+
+def test_importing_in_plain_node_does_nothing_and_throws_nothing(npm_project: Path) -> None:
+    script = (
+        'const element = await import("pandium-embed"); const react = await import("pandium-embed/react");'
+        "console.log(JSON.stringify([Object.keys(element).sort(), Object.keys(react).sort(),"
+        " typeof globalThis.PandiumEmbed, typeof globalThis.customElements]));"
+    )
+    assert json.loads(node(npm_project, script)) == [
+        ["PandiumEmbed", "configure"],
+        ["PandiumEmbed", "usePandiumPopup"],
+        "undefined",
+        "undefined",
+    ]
+
+
+def test_render_to_string_gives_the_elements_markup(npm_project: Path) -> None:
+    script = (
+        'import { createElement } from "react"; import { renderToString } from "react-dom/server";'
+        'import { PandiumEmbed } from "pandium-embed/react";'
+        'console.log(renderToString(createElement(PandiumEmbed, { view: "marketplace" })));'
+        "console.log(renderToString(createElement(PandiumEmbed, "
+        '{ connector: "gwt", report: true, minHeight: 300, expectMessage: 4000, fallback: "popup", onSuccess() {} })));'
+    )
+    first, second = node(npm_project, script).splitlines()
+    assert first == '<pandium-embed view="marketplace"></pandium-embed>'
+    assert second == (
+        '<pandium-embed connector="gwt" report="" min-height="300" expect-message="4000" fallback="popup">'
+        "</pandium-embed>"
+    )
+
+
+def test_configure_refuses_what_is_not_a_list_of_origins(npm_project: Path) -> None:
+    script = (
+        'import { configure } from "pandium-embed"; const errors = [];'
+        'const bad = [{}, { origins: "https://imp.pandium.io" }, { origins: [42] },'
+        ' { origins: [], prefix: "pandium" }];'
+        "for (const config of bad) {"
+        "  try { configure(config); errors.push(null); } catch (error) { errors.push(error.message); } }"
+        'configure({ origins: ["https://imp.pandium.io"], prefix: "/integrations" });'
+        "console.log(JSON.stringify(errors));"
+    )
+    errors = json.loads(node(npm_project, script))
+    assert all(errors), errors
+    assert "configure({origins}) takes an array of origins" in errors[0]
+    assert "configure({prefix})" in errors[3]
