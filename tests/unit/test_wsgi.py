@@ -16,8 +16,11 @@ import redis
 from werkzeug.wrappers import Request
 
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, RedisTicketStore, launch_url
+from pandium_embed.audit import AuditRecord
 from pandium_embed.routes import NEEDS_AN_EVENT_LOOP
+from pandium_embed.webhooks import WebhookEvent
 from pandium_embed.wsgi import ASYNC_HOOK, PandiumWSGIMiddleware
+from tests.support.asgi import quiet_httpx
 from tests.support.wsgi import wsgi_client
 
 if TYPE_CHECKING:
@@ -154,3 +157,49 @@ async def test_a_store_that_needs_an_event_loop_is_a_logged_500_naming_the_fix(
     assert response.status_code == 500
     assert 'data-pandium-reason="server-error"' in response.text
     assert NEEDS_AN_EVENT_LOOP.format(what="LoopBoundStore.claim") in caplog.text
+
+
+WEBHOOK_SECRET = "wsgi-test-webhook-secret-0123456789abcdefgh"
+NOTIFICATION = {
+    "event_type": "tenant_created",
+    "environment": "acme",
+    "account_id": 12,
+    "account_name": "Acme",
+    "timestamp": "2026-11-29T10:00:00Z",
+    "tenant_id": 11,
+}
+
+
+async def test_webhooks_and_the_audit_hook_work_through_the_wsgi_door_too() -> None:
+    seen: list[tuple[str, str]] = []
+    records: list[tuple[str, Any]] = []
+
+    def on_webhook(request: Request, event: WebhookEvent) -> None:
+        seen.append((request.path.rsplit("/", 1)[0], event.event_type))
+
+    def on_mint(request: Request, user: PandiumUser | None, record: AuditRecord) -> None:
+        records.append((request.path, record))
+
+    app = build(webhook_secret=WEBHOOK_SECRET, on_webhook=on_webhook, on_mint=on_mint)
+    # Quiet: the test client would log the path, and the path holds the webhook secret.
+    with quiet_httpx():
+        async with wsgi_client(app) as http:
+            path = f"/pandium/webhooks/{WEBHOOK_SECRET}"
+            first = await http.post(path, json=NOTIFICATION)
+            again = await http.post(path, json=NOTIFICATION)
+            wrong = await http.post("/pandium/webhooks/not-the-secret", json=NOTIFICATION)
+            minted = await http.get("/pandium/install/42")
+    assert (first.json(), again.json(), wrong.status_code) == (
+        {"delivery": "delivered"},
+        {"delivery": "duplicate"},
+        404,
+    )
+    assert seen == [("/pandium/webhooks", "tenant_created")]
+    assert minted.status_code == 303
+    [(mint_path, record)] = records
+    assert (mint_path, record.route, record.target, record.sub) == (
+        "/pandium/install/42",
+        "/install/{integration_id}",
+        "42",
+        "user-1",
+    )
