@@ -26,7 +26,7 @@ REFERENCES: dict[str, int] = {"@iframe-resizer/parent": 10_300, "@prismatic-io/e
 NPM_TIMEOUT = 90
 ROOT = Path(__file__).resolve().parents[1]
 # The parts marked `// @feature <name>` in js/src/: candidates for opt-in modules, priced in bytes.
-FEATURES = ("popup", "report", "expect-message")
+FEATURES = ("popup", "report", "expect-message", "hints")
 REACT_WRAPPER = ROOT / "js" / "dist" / "react.mjs"
 
 

@@ -91,6 +91,17 @@ const builds = await Promise.all([
     external: ["react"],
     plugins: [elementModule],
   }),
+  // `pandium-embed/testing`: page objects for the app's own @playwright/test suite, which brings
+  // @playwright/test (an optional peer dependency: one copy, the runner's).
+  esbuild.build({
+    ...shared,
+    entryPoints: { testing: join(js, "testing/index.ts") },
+    format: "esm",
+    platform: "node",
+    outExtension: { ".js": ".mjs" },
+    sourcemap: "linked",
+    external: ["@playwright/test"],
+  }),
 ]);
 
 rmSync(out, { recursive: true, force: true });
@@ -102,3 +113,4 @@ for (const file of builds.flatMap((build) => build.outputFiles)) {
 // Declarations come from the same source, so the types cannot drift from the behaviour.
 const tsc = join(js, "..", "node_modules", ".bin", "tsc");
 execFileSync(tsc, ["-p", join(js, "tsconfig.json"), "--declarationDir", join(out, "types")], { stdio: "inherit" });
+execFileSync(tsc, ["-p", join(js, "testing", "tsconfig.json"), "--declarationDir", join(out, "types", "testing")], { stdio: "inherit" });

@@ -27,17 +27,20 @@ def loader_source() -> str:
     return in_tree.read_text(encoding="utf-8")
 
 
-def browser_settings(config: PandiumConfig) -> str:
+def browser_settings(config: PandiumConfig, root_path: str = "") -> str:
     """What the browser needs of ``config``, as JSON: ``{"origins": [...], "prefix": "..."}``. Baked into
-    the served loader; a page that bundles the npm package renders it and passes it to ``configure()``."""
-    return json.dumps({"origins": list(config.origins), "prefix": config.prefix}, separators=(",", ":"))
+    the served loader; a page that bundles the npm package renders it and passes it to ``configure()``.
+    An app mounted under a sub-path passes it (ASGI's ``scope["root_path"]``, e.g. ``"/app"``): the
+    browser's routes are then ``/app/pandium/...``."""
+    return json.dumps({"origins": list(config.origins), "prefix": root_path + config.prefix}, separators=(",", ":"))
 
 
-def render_loader(config: PandiumConfig, *, source: str | None = None) -> tuple[bytes, str]:
-    """The loader for ``config`` and its strong ETag; ``source`` is another build of it (``make bench``)."""
+def render_loader(config: PandiumConfig, *, root_path: str = "", source: str | None = None) -> tuple[bytes, str]:
+    """The loader for ``config`` served under ``root_path``, and its strong ETag; ``source`` is another
+    build of it (``make bench``)."""
     source = loader_source() if source is None else source
     if source.count(CONFIG_PLACEHOLDER) != 1:
         raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
-    body = source.replace(CONFIG_PLACEHOLDER, browser_settings(config), 1).encode("utf-8")
+    body = source.replace(CONFIG_PLACEHOLDER, browser_settings(config, root_path), 1).encode("utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return body, etag

@@ -157,7 +157,10 @@ class PandiumMiddleware:
         if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             await self.app(scope, receive, send)
             return
-        response = await self._routes.answer(_AsgiExchange(scope, receive), path[self._prefix_length :])
+        # The mount point as the browser sees it: what the stripping above took off (nothing, if the
+        # path did not start with root_path).
+        mount = scope["path"][: len(scope["path"]) - len(path)]
+        response = await self._routes.answer(_AsgiExchange(scope, receive, mount), path[self._prefix_length :])
         await response(scope, receive, send)
 
 
@@ -165,11 +168,12 @@ class _AsgiExchange:
     """A request under the prefix, for the routes: hooks get a Starlette ``Request``, and sync hooks
     run in a worker thread (``Hook.__call__``)."""
 
-    __slots__ = ("_receive", "_request", "_scope", "headers", "method", "scheme")
+    __slots__ = ("_receive", "_request", "_scope", "headers", "method", "root_path", "scheme")
 
-    def __init__(self, scope: Scope, receive: Receive) -> None:
+    def __init__(self, scope: Scope, receive: Receive, root_path: str) -> None:
         self._scope = scope
         self._receive = receive
+        self.root_path = root_path
         self._request: Request | None = None
         self.method: str = scope["method"]
         self.scheme: str = scope.get("scheme", "http")

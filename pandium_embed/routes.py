@@ -106,6 +106,10 @@ class Exchange(Protocol):
     def scheme(self) -> str: ...
     @property
     def headers(self) -> Headers: ...
+    @property
+    def root_path(self) -> str:
+        """What precedes the prefix in the request's path: the mount point (``""`` at the root)."""
+        ...
 
     async def body(self, limit: int) -> bytes:
         """The whole body; raises ``guards.too_large(limit)`` once it is over ``limit`` bytes."""
@@ -271,7 +275,10 @@ class Routes:
         self._max_body_size = max_body_size
         self._clock = clock
         self._new_jti = new_jti
-        self._loader_body, self._loader_etag = render_loader(config)
+        # The loader as served under each root path (the prefix it bakes in includes it). An app has one
+        # or a few mounts; the cache bounds what a server that sets many could cost.
+        self._loader = functools.lru_cache(maxsize=16)(functools.partial(render_loader, config))
+        self._loader(root_path="")  # a build without its placeholder fails here, at start-up
 
         # The route table, built once: paths below the prefix. Adding a route is one entry here and
         # one handler below.
@@ -498,16 +505,18 @@ class Routes:
         return redirect_response(url)
 
     async def _serve_loader(self, call: _Call) -> Response:
+        # Baked with the prefix as the browser sees it: under the mount point the app is served at.
+        body, etag = self._loader(root_path=call.exchange.root_path)
         cache_headers = {
-            "ETag": self._loader_etag,
+            "ETag": etag,
             "Cache-Control": "public, max-age=300",
             "X-Content-Type-Options": "nosniff",
         }
         if_none_match = call.headers.get("if-none-match", "")
-        if self._loader_etag in {tag.strip() for tag in if_none_match.split(",")}:
+        if etag in {tag.strip() for tag in if_none_match.split(",")}:
             return Response(status_code=304, headers=cache_headers)
         return Response(
-            self._loader_body,
+            body,
             headers=cache_headers,
             media_type="text/javascript; charset=utf-8",
         )

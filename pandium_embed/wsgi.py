@@ -130,7 +130,7 @@ class _WsgiExchange:
     """A request under the prefix, for the routes: hooks get a Werkzeug ``Request`` and are called
     right here, on the server's thread, so no operation ever suspends."""
 
-    __slots__ = ("_environ", "_request", "headers", "method", "scheme")
+    __slots__ = ("_environ", "_request", "headers", "method", "root_path", "scheme")
 
     def __init__(self, environ: WSGIEnvironment) -> None:
         self._environ = environ
@@ -138,6 +138,8 @@ class _WsgiExchange:
         self.method: str = environ["REQUEST_METHOD"]
         self.scheme: str = environ.get("wsgi.url_scheme", "http")
         self.headers = EnvironHeaders(environ)
+        # PATH_INFO starts with the prefix, so the mount point is SCRIPT_NAME (latin-1 text, per PEP 3333).
+        self.root_path: str = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8", "replace")
 
     def _hooks_request(self) -> Request:
         # Built at the first hook call, after the body (if any) was read: see body().

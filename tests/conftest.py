@@ -80,7 +80,16 @@ def door(request: pytest.FixtureRequest) -> FrontDoor:
 
 @pytest.fixture(scope="session")
 def npm_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch project with the packed npm package (js/) and React installed offline (tests/support/npm.py)."""
+    """A scratch project with the packed npm package (js/), React and @playwright/test installed offline
+    (tests/support/npm.py)."""
     from tests.support.npm import scratch_project
 
     return scratch_project(tmp_path_factory.mktemp("npm"))
+
+
+@pytest.fixture(scope="session")
+def npm_project_react_18(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with React 18, the oldest the React component supports."""
+    from tests.support.npm import REACT_18, scratch_project
+
+    return scratch_project(tmp_path_factory.mktemp("npm18"), react=REACT_18)

@@ -139,7 +139,16 @@ export class PandiumEmbed extends Base {
         // Not a URL: trusts nothing.
       }
     }
-    if (!origins.size) warn("no Pandium origin: set origin");
+    // @feature hints
+    // Each warning names the fix. Without an origin: the middleware's copy has the config's baked in, a
+    // bundled copy takes them from configure(), one element from its attribute.
+    if (!origins.size) {
+      warn(
+        `no Pandium origin, so no events: load ${route("embed.js").pathname} from the middleware, ` +
+          'call configure({origins}) or set origin="https://imp.pandium.io"',
+      );
+    }
+    // @end hints
     const src = attribute("src");
     const connector = attribute("connector");
     const integration = attribute("integration");
@@ -158,7 +167,7 @@ export class PandiumEmbed extends Base {
     } catch {
       // An unparsable src: warned below.
     }
-    warn("bad src");
+    warn("src must be an http(s) URL, or left out to load connector, integration or view"); // @feature hints
   }
 
   #start(): void {
@@ -242,7 +251,12 @@ export class PandiumEmbed extends Base {
     if (!sender || (sender !== this.#popup && sender !== this.#frame?.contentWindow)) return;
     // 2. Origin: exactly a trusted one (a Set lookup, no prefix or pattern matching). The frame's
     //    window outlives its navigations, so this is what stops it once it has left Pandium.
-    if (!this.#origins.has(event.origin)) return;
+    if (!this.#origins.has(event.origin)) {
+      // Pandium's page on an origin not configured (a staging or stand-in URL): the common reason for a
+      // frame that shows but sends no events. With no origin at all, the start has already said so.
+      if (this.#origins.size) warn(`message from ${event.origin} ignored: add it to PandiumConfig.origins or the origin attribute`); // @feature hints
+      return;
+    }
     // 3. Shape: a plain object whose `message` is a Pandium wire name; anything else is not Pandium's.
     const data: unknown = event.data;
     if (!isPlainObject(data) || typeof data.message != "string" || !MESSAGE_NAME.test(data.message)) return;

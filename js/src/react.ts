@@ -92,7 +92,8 @@ const ATTRIBUTES: Readonly<Record<string, string>> = {
   width: "width",
   height: "height",
   id: "id",
-  className: "className",
+  // "class", not "className": React 18 writes a custom element's props as attributes by their names.
+  className: "class",
 };
 
 /** Attribute values for the element: `true` is present (""), `false` and `undefined` are absent. */
@@ -132,11 +133,15 @@ export const PandiumEmbed = forwardRef<PandiumEmbedElement, PandiumEmbedProps>(f
   // The element builds its own children (the iframe), and may do so before React hydrates server-rendered
   // markup: React would then find a child it did not render and render the whole root again (a second
   // element, a second mint). An empty `__html` tells React the children are not its to hydrate or
-  // manage; the markup it renders is the same, `<pandium-embed ...></pandium-embed>`.
+  // manage; the markup it renders is the same, `<pandium-embed ...></pandium-embed>`. (Empty as a
+  // TrustedHTML where the browser has one: see EMPTY_HTML.)
   return createElement("pandium-embed", { ref: element, ...attributes(props), ...OWN_CHILDREN });
 });
 
-const OWN_CHILDREN = { dangerouslySetInnerHTML: { __html: "" }, suppressHydrationWarning: true };
+// The empty HTML is the browser's own TrustedHTML where it has Trusted Types: a page that enforces them
+// (`require-trusted-types-for 'script'`) refuses even an empty string, and this one needs no policy.
+const EMPTY_HTML = (globalThis as { trustedTypes?: { emptyHTML: TrustedHTML } }).trustedTypes?.emptyHTML ?? "";
+const OWN_CHILDREN = { dangerouslySetInnerHTML: { __html: EMPTY_HTML }, suppressHydrationWarning: true };
 
 /**
  * For a button of your own: `const open = usePandiumPopup({connector: "gwt", onSuccess})`, then

@@ -2,7 +2,7 @@
  * Page objects for end-to-end tests of your own app against MockPandium, with @playwright/test.
  * The same API as the Python `pandium_embed.testing`, in TypeScript.
  *
- *   import { test, PandiumFrame } from "pandium-embed/testing";   // from js/testing until then
+ *   import { test, PandiumFrame } from "pandium-embed/testing";
  *
  *   test("install HubSpot", async ({ page, pandiumMock }) => {
  *     const pandium = await PandiumFrame.attach(page);           // before goto, to hear every event

@@ -1,6 +1,6 @@
 // The test bed for tests/browser/test_npm_react.py: bundled from the packed npm package (not js/src/),
 // rendered under <StrictMode> in a development build, where React renders and runs effects twice.
-import { StrictMode, useRef, useState } from "react";
+import { StrictMode, useRef, useState, version } from "react";
 import { createRoot } from "react-dom/client";
 import { configure } from "pandium-embed";
 import { PandiumEmbed, usePandiumPopup } from "pandium-embed/react";
@@ -9,6 +9,7 @@ import { Integrations } from "./react-example.jsx";
 const root = document.getElementById("root");
 configure(JSON.parse(document.querySelector('meta[name="pandium-embed"]').content));
 
+window.__reactVersion = version;
 window.__calls = [];
 window.__connected = [];
 // What the elements dispatched, counted outside React: each callback must run once per event.
@@ -58,7 +59,7 @@ function App() {
       {/* First, so frames resizing below never move it under the pointer. */}
       <PopupButton />
       {shown && <Embed id="a" integration={integration} innerRef={ref} />}
-      <Embed id="b" view="marketplace" minHeight={200} />
+      <Embed id="b" view="marketplace" minHeight={200} className="wide" />
       <div id="example">
         <Integrations onConnected={(id) => window.__connected.push(id)} />
       </div>

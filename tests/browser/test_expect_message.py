@@ -57,6 +57,34 @@ def test_fallback_popup_swaps_the_silent_frame_for_the_pop_out_button(page: Page
     assert silent_host.mock.accepted[-1].flow == "install"
 
 
+def test_fallback_popup_with_your_own_content_keeps_it_and_makes_it_the_opener(
+    page: Page, silent_host: MockHost
+) -> None:
+    silent_host.open(
+        page,
+        '<pandium-embed id="c" integration="2" expect-message="500" fallback="popup">'
+        '<p id="own">Integrations open in a window if they cannot show here.</p></pandium-embed>'
+        # While the frame is there, your content is just content: a click in it (at the frame's load,
+        # before the silence is even timed) opens nothing, not even a blocked popup.
+        "<script>document.getElementById('c').addEventListener('pandium:load', () => "
+        "document.getElementById('own').click(), {once: true});</script>",
+    )
+    [error] = wait_for_events(page, "error", target="c")
+    assert error["detail"] == {"status": 0, "reason": "no-message"}
+    page.wait_for_function("() => !document.querySelector('#c > iframe')")
+    assert page.evaluate("() => [...document.querySelector('#c').children].map((n) => n.id)") == ["own"]
+    # Now your content stands for the button (none is added), as in pop-out mode: a click in it opens
+    # the same route in a popup, with a fresh mint.
+    minted = len(silent_host.mock.accepted)
+    with page.expect_popup() as info:
+        page.locator("#own").click()
+    info.value.wait_for_load_state()
+    assert len(silent_host.mock.accepted) == minted + 1
+    assert silent_host.mock.accepted[-1].flow == "install"
+    assert page.locator("#c > button").count() == 0
+    assert [e["detail"]["reason"] for e in events(page, "error", "c")] == ["no-message"]
+
+
 def test_a_talking_frame_is_never_reported_silent(page: Page, host: MockHost) -> None:
     host.open(page, '<pandium-embed id="m" view="marketplace" expect-message="2000" fallback="popup"></pandium-embed>')
     wait_for_events(page, "resize", target="m")

@@ -274,6 +274,25 @@ def test_under_a_sub_path_the_routes_follow_the_script(env: LoaderEnv, signed_in
     assert frame_path(page, "a", env) == f"/{ORG}"
 
 
+def test_under_a_sub_path_a_module_copy_uses_the_baked_prefix_with_it(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    # As a module, the script has no document.currentScript to find its routes from: the prefix the
+    # middleware baked in must carry the mount's root path.
+    url = env.page(
+        '<pandium-embed id="a"></pandium-embed>',
+        head='<script type="module" src="/app/pandium/embed.js"></script>',
+        loader="",
+        root_path="/app",
+        server=env.mounted,
+    )
+    page.goto(url)
+    loaded(page, "a")
+    assert (
+        page.evaluate("() => new URL(document.querySelector('#a > iframe').src).pathname") == "/app/pandium/marketplace"
+    )
+    assert frame_path(page, "a", env) == f"/{ORG}"
+
+
 def test_a_copied_loader_falls_back_to_the_baked_prefix(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
     page.goto(env.page('<pandium-embed id="a" integration="9"></pandium-embed>', loader="/static/loader.js"))

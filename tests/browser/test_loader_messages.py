@@ -21,8 +21,14 @@ def success_ids(page: Page, target: str | None = None) -> list[int]:
     return [int(e["detail"]["tenant"]["id"]) for e in events(page, "success", target)]
 
 
+def ours(warnings: list[str]) -> list[str]:
+    """The loader's own console warnings (Chromium adds its own, e.g. about sandbox flags)."""
+    return [w for w in warnings if w.startswith("pandium-embed:")]
+
+
 def test_messages_from_other_frames_are_ignored(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
+    warnings = console_messages(page, "warning")
     page.goto(
         env.page(
             '<pandium-embed id="a"></pandium-embed>'
@@ -41,10 +47,13 @@ def test_messages_from_other_frames_are_ignored(env: LoaderEnv, signed_in: Page)
     post(own, SUCCESS % ("own", 2))
     wait_for_events(page, "success")
     assert success_ids(page) == [2]
+    # Other frames' messages are none of the element's business: not even a warning.
+    assert ours(warnings) == []
 
 
 def test_own_frame_navigated_to_a_foreign_origin_is_ignored(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
+    warnings = console_messages(page, "warning")
     page.goto(env.page('<pandium-embed id="a"></pandium-embed><pandium-embed id="b"></pandium-embed>'))
     own = loaded(page, "a")
     control = loaded(page, "b")
@@ -58,6 +67,11 @@ def test_own_frame_navigated_to_a_foreign_origin_is_ignored(env: LoaderEnv, sign
     wait_for_events(page, "success")
     assert success_ids(page) == [2]
     assert events(page, "message", "a") == []
+    # Its own frame on an origin not configured (a staging or stand-in URL, in real life): said once,
+    # with the fix.
+    assert ours(warnings) == [
+        f"pandium-embed: message from {env.foreign.url} ignored: add it to PandiumConfig.origins or the origin attribute"
+    ]
 
 
 def test_the_host_page_posting_to_itself_is_ignored(env: LoaderEnv, signed_in: Page) -> None:
@@ -117,10 +131,27 @@ def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, s
     wait_for_events(page, "success")
     assert {e["target"] for e in events(page)} == {"b"}
     assert success_ids(page) == [2]
-    # Chromium adds its own warning about allow-scripts + allow-same-origin on same-origin documents.
-    ours = [w for w in warnings if w.startswith("pandium-embed:")]
-    assert len(ours) == 1
-    assert "no Pandium origin" in ours[0]
+    # One warning, naming the three ways to trust an origin; the copy was loaded from elsewhere, so it
+    # points at the middleware's (the default prefix).
+    assert ours(warnings) == [
+        "pandium-embed: no Pandium origin, so no events: load /pandium/embed.js from the middleware, "
+        'call configure({origins}) or set origin="https://imp.pandium.io"'
+    ]
+
+
+def test_a_src_that_is_not_http_says_what_to_do(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    warnings = console_messages(page, "warning")
+    page.goto(
+        env.page(
+            '<pandium-embed id="a" src="javascript:alert(1)"></pandium-embed><pandium-embed id="b"></pandium-embed>'
+        )
+    )
+    loaded(page, "b")
+    assert page.evaluate("() => document.querySelector('#a').children.length") == 0
+    assert ours(warnings) == [
+        "pandium-embed: src must be an http(s) URL, or left out to load connector, integration or view"
+    ]
 
 
 MALFORMED = [

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from pandium_embed.loader import browser_settings
 from tests.support.mock_host import TIMEOUT_MS, MockHost
-from tests.support.npm import bundle, run
+from tests.support.npm import REACT_18, bundle, run
 from tests.support.page import approve_auth_only, frame, message_listeners
 
 APP = Path(__file__).with_name("react_app.jsx")
@@ -26,18 +26,30 @@ def app_bundle(npm_project: Path) -> bytes:
     return bundle(npm_project, APP, "react-app.js", beside={"react-example.jsx": EXAMPLE})
 
 
-@pytest.fixture
-def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
-    host.pages.assets["react-app.js"] = app_bundle
+def open_react_app(page: Page, host: MockHost, app: bytes, headers: dict[str, str] | None = None) -> list[str]:
+    """Serve ``app`` (react_app.jsx bundled) on a page configured for the stand-in, with ``headers``, and
+    open it; returns the list that collects the page's console errors and warnings."""
+    host.pages.assets["react-app.js"] = app
     settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
     host.pages.pages["react"] = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>react</title>"
         f'<meta name="pandium-embed" content="{settings}">'
+        # The recorder collects CSP violations (window.__violations).
+        '<script src="/recorder.js"></script>'
         '<script type="module" src="/assets/react-app.js"></script></head><body><div id="root"></div></body></html>',
-        {},
+        headers or {},
     )
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{host.server.url}/p/react")
+    return problems
+
+
+@pytest.fixture
+def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
+    open_react_app(page, host, app_bundle)
     yield page
 
 
@@ -57,7 +69,47 @@ def wait_for_calls(page: Page, callback: str, element_id: str, count: int = 1) -
 def test_under_strict_mode_each_element_mints_once_and_each_callback_fires_once(
     react_page: Page, host: MockHost
 ) -> None:
-    page = react_page
+    mints_once_and_calls_back_once(react_page, host)
+
+
+def test_with_react_18_too(page: Page, host: MockHost, npm_project_react_18: Path) -> None:
+    # The oldest React the component supports (its peer range is >=18), under the same StrictMode test,
+    # on a strict-CSP page.
+    app = bundle(npm_project_react_18, APP, "react-app.js", beside={"react-example.jsx": EXAMPLE})
+    problems = open_react_app(page, host, app, strict_csp(host))
+    assert page.evaluate("() => window.__reactVersion") == REACT_18
+    mints_once_and_calls_back_once(page, host)
+    assert page.evaluate("() => document.getElementById('b').className") == "wide"
+    assert page.evaluate("() => window.__violations") == []
+    assert problems == []
+
+
+def strict_csp(host: MockHost) -> dict[str, str]:
+    """No 'unsafe-inline' for scripts or styles, no eval, and Trusted Types enforced with no policy at
+    all: neither the component nor the element may write HTML from a string or inject a style."""
+    policy = (
+        f"default-src 'self'; frame-src 'self' {host.mock.url}; object-src 'none'; base-uri 'none'; "
+        "require-trusted-types-for 'script'; trusted-types 'none'"
+    )
+    return {"Content-Security-Policy": policy}
+
+
+def test_under_a_strict_csp_with_trusted_types(page: Page, host: MockHost, app_bundle: bytes) -> None:
+    problems = open_react_app(page, host, app_bundle, strict_csp(host))
+    mints_once_and_calls_back_once(page, host)
+    assert page.evaluate("() => document.querySelector('#b > iframe').style.height").endswith("px")
+    assert page.evaluate("() => window.__violations") == []
+    assert problems == []
+    # A control: the policy is in force, and the recorder hears a breach of it.
+    refused = page.evaluate(
+        "() => { try { document.createElement('div').innerHTML = '<b>x</b>'; return null; }"
+        " catch (error) { return error.name; } }"
+    )
+    assert refused == "TypeError"
+    page.wait_for_function("() => window.__violations.some((v) => v.startsWith('require-trusted-types-for'))")
+
+
+def mints_once_and_calls_back_once(page: Page, host: MockHost) -> None:
     wait_for_calls(page, "onResize", "a")
     wait_for_calls(page, "onResize", "b")
     page.frame_locator("#example iframe").locator("#pandium-root").wait_for()

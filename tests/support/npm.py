@@ -1,5 +1,5 @@
-"""The npm package as a frontend team gets it: `npm pack js/`, installed offline into a scratch project
-(with React from the npm cache that `make node_modules` filled), bundled there with esbuild."""
+"""The npm package as a frontend team gets it: `npm pack js/`, installed into a scratch project (with
+React and @playwright/test from the npm cache that `make node_modules` filled), bundled there with esbuild."""
 
 from __future__ import annotations
 
@@ -18,14 +18,23 @@ def run(command: list[str], cwd: Path) -> str:
     return done.stdout
 
 
-def react_version() -> str:
-    """The React the repository pins for its tests (package.json devDependencies)."""
+# The oldest React the component supports (js/package.json: "react": ">=18"). Not a devDependency of the
+# repository, whose own React is 19 (react-dom 18 refuses it as a peer): fetched from the npm registry
+# the first time, from npm's cache after.
+REACT_18 = "18.3.1"
+
+
+def dev_version(package: str) -> str:
+    """The version of ``package`` the repository pins for its tests (package.json devDependencies)."""
     manifest = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    return str(manifest["devDependencies"]["react"])
+    return str(manifest["devDependencies"][package])
 
 
-def scratch_project(directory: Path) -> Path:
-    """A project with the packed tarball and React installed, offline; returns its folder."""
+def scratch_project(directory: Path, *, react: str | None = None) -> Path:
+    """A project with the packed tarball installed, as a user's app has it; returns its folder.
+
+    By default with the repository's React and @playwright/test (for ``pandium-embed/testing``), offline
+    from the npm cache that `make node_modules` filled; ``react="18.3.1"`` installs that React instead."""
     assert ESBUILD.is_file(), "esbuild is not installed: run `make node_modules` (npm ci) first."
     directory.mkdir(parents=True, exist_ok=True)
     tarball = (
@@ -37,20 +46,13 @@ def scratch_project(directory: Path) -> Path:
     project = directory / "app"
     project.mkdir()
     (project / "package.json").write_text('{"name": "scratch-app", "private": true}\n', encoding="utf-8")
-    version = react_version()
-    run(
-        [
-            "npm",
-            "install",
-            "--offline",
-            "--no-audit",
-            "--no-fund",
-            str(tarball),
-            f"react@{version}",
-            f"react-dom@{version}",
-        ],
-        project,
-    )
+    if react is None:
+        version = dev_version("react")
+        packages = [f"react@{version}", f"react-dom@{version}", f"@playwright/test@{dev_version('@playwright/test')}"]
+        network = "--offline"
+    else:
+        packages, network = [f"react@{react}", f"react-dom@{react}"], "--prefer-offline"
+    run(["npm", "install", network, "--no-audit", "--no-fund", str(tarball), *packages], project)
     return project
 
 

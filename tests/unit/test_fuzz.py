@@ -340,6 +340,8 @@ MINT_ROUTES = [
 ]
 PASSTHROUGH_STATUS = 299
 LOADER, LOADER_ETAG = render_loader(CONFIG)
+# Under the mount the loader bakes the prefix as the browser sees it, /app/pandium.
+MOUNTED_LOADER = render_loader(CONFIG, root_path="/app")[0]
 REFUSALS = {400, 401, 403, 404, 405, 413, 415}
 
 
@@ -433,7 +435,7 @@ def check_answer(answer: Answer) -> None:
         assert url.startswith(CONFIG.hosts.marketplace) or url.startswith(CONFIG.hosts.connect), url
         assert answer.headers["cache-control"] == "no-store"
     elif answer.status == 200:
-        assert answer.body == LOADER
+        assert answer.body == (MOUNTED_LOADER if answer.scope["path"].startswith("/app/") else LOADER)
     elif answer.status != 304:
         assert answer.status in REFUSALS or answer.status == 500, answer.status
         assert TOKEN_SEGMENT not in text and "tenant=" not in text

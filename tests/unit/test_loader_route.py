@@ -16,7 +16,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.loader import CONFIG_PLACEHOLDER, render_loader
+from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
 from tests.support.asgi import sync_client
 from tests.support.front_doors import FRONT_DOORS, FrontDoor
 from tests.support.wsgi import sync_wsgi_client
@@ -148,7 +148,18 @@ def test_other_methods_are_405(door: FrontDoor, method: str) -> None:
 def test_served_under_a_root_path(door: FrontDoor) -> None:
     response = fetch(SANDBOX, "GET", "/app/pandium/embed.js", root_path="/app", door=door)
     assert response.status_code == 200
-    assert baked(response.text)["origins"] == list(SANDBOX.origins)
+    # The baked prefix is where the routes are from the browser: under the mount.
+    assert baked(response.text) == {"origins": list(SANDBOX.origins), "prefix": "/app/pandium"}
+    top = fetch(SANDBOX, "GET", "/pandium/embed.js", door=door)
+    assert baked(top.text)["prefix"] == "/pandium"
+    # Two bodies, two ETags: a cache never hands one mount's copy to the other.
+    assert response.headers["etag"] != top.headers["etag"]
+    again = fetch(
+        SANDBOX, "GET", "/app/pandium/embed.js", {"If-None-Match": top.headers["etag"]}, root_path="/app", door=door
+    )
+    assert again.status_code == 200
+    # What a page that bundles the npm package renders for configure() is the same settings.
+    assert json.loads(browser_settings(SANDBOX, root_path="/app")) == baked(response.text)
 
 
 @pytest.mark.parametrize(("config", "path"), [(SANDBOX, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")])

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import pandium_embed
-from tests.support.npm import ROOT, run
+from tests.support.npm import REACT_18, ROOT, dev_version, run
 
 MANIFEST = json.loads((ROOT / "js" / "package.json").read_text(encoding="utf-8"))
 
@@ -22,7 +24,13 @@ def test_the_manifest_says_what_the_package_is() -> None:
     assert MANIFEST["version"] == pandium_embed.__version__
     assert MANIFEST["exports"]["."] == {"types": "./dist/types/index.d.ts", "default": "./dist/pandium-embed.mjs"}
     assert MANIFEST["exports"]["./react"] == {"types": "./dist/types/react.d.ts", "default": "./dist/react.mjs"}
+    assert MANIFEST["exports"]["./testing"] == {
+        "types": "./dist/types/testing/index.d.ts",
+        "default": "./dist/testing.mjs",
+    }
     for target in (
+        "./dist/types/testing/index.d.ts",
+        "./dist/testing.mjs",
         "./dist/types/index.d.ts",
         "./dist/pandium-embed.mjs",
         "./dist/react.mjs",
@@ -31,8 +39,9 @@ def test_the_manifest_says_what_the_package_is() -> None:
         assert (ROOT / "js" / target).is_file(), target
     # Honest: importing the element module defines <pandium-embed>; the React module only declares.
     assert MANIFEST["sideEffects"] == ["./dist/pandium-embed.mjs", "./dist/pandium-embed.js"]
-    assert MANIFEST["peerDependencies"] == {"react": ">=18"}
-    assert MANIFEST["peerDependenciesMeta"] == {"react": {"optional": True}}
+    # Each for one entry point only: an app that uses neither React nor the testing kit installs neither.
+    assert MANIFEST["peerDependencies"] == {"@playwright/test": ">=1.40", "react": ">=18"}
+    assert MANIFEST["peerDependenciesMeta"] == {"@playwright/test": {"optional": True}, "react": {"optional": True}}
     assert "dependencies" not in MANIFEST
 
 
@@ -41,6 +50,7 @@ def test_the_tarball_holds_the_build_and_not_the_source(tmp_path: Path) -> None:
     files = {entry["path"] for entry in packed[0]["files"]}
     assert {"package.json", "README.md", "dist/pandium-embed.mjs", "dist/react.mjs", "dist/types/index.d.ts"} <= files
     assert {"dist/types/react.d.ts", "dist/pandium-embed.js", "dist/pandium-embed.js.map"} <= files
+    assert {"dist/testing.mjs", "dist/testing.mjs.map", "dist/types/testing/index.d.ts"} <= files
     assert not [
         name
         for name in files
@@ -62,20 +72,49 @@ def test_importing_in_plain_node_does_nothing_and_throws_nothing(npm_project: Pa
     ]
 
 
-def test_render_to_string_gives_the_elements_markup(npm_project: Path) -> None:
+def test_the_testing_kit_imports_and_type_checks_from_the_installed_package(npm_project: Path) -> None:
+    # As a user's suite has it: `pandium-embed/testing` resolved through the exports map of the installed
+    # tarball, with the project's own @playwright/test (one copy: the runner's fixtures are its).
+    script = 'const kit = await import("pandium-embed/testing"); console.log(JSON.stringify(Object.keys(kit).sort()));'
+    assert {"PandiumFrame", "NoPandiumEvent", "expect", "test"} <= set(json.loads(node(npm_project, script)))
+    (npm_project / "kit.spec.ts").write_text(
+        'import { expect, PandiumFrame, test } from "pandium-embed/testing";\n'
+        'test("types", async ({ page, pandiumMock }) => {\n'
+        "  const pandium = await PandiumFrame.attach(page);\n"
+        '  expect(await pandium.signedInAs()).toBe("Ann Example");\n'
+        "  // @ts-expect-error: a scenario's silent is a boolean\n"
+        '  await pandiumMock.scenario({ silent: "yes" });\n'
+        "});\n",
+        encoding="utf-8",
+    )
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    options = ["--strict", "--noEmit", "--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022"]
+    run(
+        [str(tsc), *options, "--types", "node", "--typeRoots", str(ROOT / "node_modules" / "@types"), "kit.spec.ts"],
+        npm_project,
+    )
+
+
+# The component's peer range is "react": ">=18": the pinned React 19 and the oldest, 18, are tested.
+@pytest.mark.parametrize("project", ["npm_project", "npm_project_react_18"])
+def test_render_to_string_gives_the_elements_markup(project: str, request: pytest.FixtureRequest) -> None:
     script = (
-        'import { createElement } from "react"; import { renderToString } from "react-dom/server";'
+        'import { createElement, version } from "react"; import { renderToString } from "react-dom/server";'
         'import { PandiumEmbed } from "pandium-embed/react";'
+        "console.log(version);"
         'console.log(renderToString(createElement(PandiumEmbed, { view: "marketplace" })));'
         "console.log(renderToString(createElement(PandiumEmbed, "
         '{ connector: "gwt", report: true, minHeight: 300, expectMessage: 4000, fallback: "popup", onSuccess() {} })));'
+        'console.log(renderToString(createElement(PandiumEmbed, { mode: "popup", className: "wide" }, "Connect")));'
     )
-    first, second = node(npm_project, script).splitlines()
+    version, first, second, third = node(request.getfixturevalue(project), script).splitlines()
+    assert version == (REACT_18 if project == "npm_project_react_18" else dev_version("react"))
     assert first == '<pandium-embed view="marketplace"></pandium-embed>'
     assert second == (
         '<pandium-embed connector="gwt" report="" min-height="300" expect-message="4000" fallback="popup">'
         "</pandium-embed>"
     )
+    assert third == '<pandium-embed mode="popup" class="wide">Connect</pandium-embed>'
 
 
 def test_configure_refuses_what_is_not_a_list_of_origins(npm_project: Path) -> None:

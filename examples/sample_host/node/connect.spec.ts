@@ -1,5 +1,5 @@
 // Connecting an account on the Auth-Only page: approved, denied by the user, denied by the provider.
-import { expect, PandiumFrame, test } from "../../../js/testing";
+import { expect, PandiumFrame, test } from "pandium-embed/testing";
 
 test("Auth-Only: approve", async ({ page }) => {
   const pandium = await PandiumFrame.attach(page);

@@ -1,5 +1,5 @@
 // When Pandium misbehaves: scenarios make the stand-in refuse, fail or stay silent.
-import { expect, PandiumFrame, test } from "../../../js/testing";
+import { expect, PandiumFrame, test } from "pandium-embed/testing";
 
 test("a rejected token", async ({ page, pandiumMock }) => {
   await pandiumMock.scenario({ reject: "expired", times: 1 });

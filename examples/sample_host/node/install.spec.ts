@@ -1,5 +1,5 @@
 // Installing an integration from the app's pages: saved, or cancelled.
-import { expect, PandiumFrame, test } from "../../../js/testing";
+import { expect, PandiumFrame, test } from "pandium-embed/testing";
 
 test("install then save", async ({ page }) => {
   const pandium = await PandiumFrame.attach(page);
