@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from . import first_event, http_load, inprocess, loader_weight, signing
+from . import first_event, http_load, inprocess, loader_weight, signing, wsgi
 from .harness import Paired
 from .report import Row, machine, table, write_section
 
@@ -49,6 +49,54 @@ def _verdict(met: bool | None, trustworthy: bool = True) -> str:
     return text if trustworthy else text + " (busy machine: re-run)"
 
 
+def _inprocess_rows(
+    figures: inprocess.InProcessFigures,
+    rows: list[Row],
+    budgets: list[Budget],
+    *,
+    door: str,
+    wrapper: str,
+    app: str,
+    middleware: str,
+) -> None:
+    """The in-process pass-through and mint rows of one front door, and their budgets."""
+    pt = figures.passthrough
+    met = pt.ratio.median - 1 <= PASSTHROUGH_BUDGET
+    budgets.append(Budget(f"{door}pass-through overhead", met, _pct(pt.ratio.median)))
+    rows.append(
+        Row(
+            f"{door}Pass-through overhead vs no-op {wrapper} wrapper (in-process, {app} `GET /hello`)",
+            f"{pt.a.median / 1000:.2f} µs/req",
+            f"no-op wrapper {pt.b.median / 1000:.2f} µs/req",
+            _pct_range(pt),
+            "≤ +3%",
+            _verdict(met, pt.trustworthy),
+        )
+    )
+    wb = figures.wrapped_vs_bare
+    rows.append(
+        Row(
+            f"Wrapped by `{middleware}` vs bare {app} app (information)",
+            f"{wb.a.median / 1000:.2f} µs/req",
+            f"bare app {wb.b.median / 1000:.2f} µs/req",
+            _pct_range(wb),
+        )
+    )
+    mint = figures.mint
+    met = mint.ratio.median >= MINT_INPROCESS_BUDGET
+    budgets.append(Budget(f"{door}mint route in-process", met, f"{mint.ratio.median:.2f}x"))
+    rows.append(
+        Row(
+            f"{door}Mint route vs docs-style {app} endpoint, req/s (in-process, `GET /pandium/marketplace`)",
+            f"{1e9 / mint.b.median:,.0f} req/s",
+            f"docs-style {1e9 / mint.a.median:,.0f} req/s",
+            _x_range(mint),
+            "≥ 1.2x",
+            _verdict(met, mint.trustworthy),
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds: to try the harness")
@@ -68,30 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     header = machine()
 
     log("In-process (ASGI called directly)...")
-    ip = inprocess.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
-    pt = ip.passthrough
-    met = pt.ratio.median - 1 <= PASSTHROUGH_BUDGET
-    budgets.append(Budget("pass-through overhead", met, _pct(pt.ratio.median)))
-    rows.append(
-        Row(
-            "Pass-through overhead vs no-op ASGI wrapper (in-process, Starlette `GET /hello`)",
-            f"{pt.a.median / 1000:.2f} µs/req",
-            f"no-op wrapper {pt.b.median / 1000:.2f} µs/req",
-            _pct_range(pt),
-            "≤ +3%",
-            _verdict(met, pt.trustworthy),
-        )
-    )
-    wb = ip.wrapped_vs_bare
-    rows.append(
-        Row(
-            "Wrapped by `PandiumMiddleware` vs bare app (information)",
-            f"{wb.a.median / 1000:.2f} µs/req",
-            f"bare app {wb.b.median / 1000:.2f} µs/req",
-            _pct_range(wb),
-        )
-    )
-    hooks = ip.unused_hooks
+    figures = inprocess.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
+    _inprocess_rows(figures, rows, budgets, door="", wrapper="ASGI", app="Starlette", middleware="PandiumMiddleware")
+    hooks = figures.unused_hooks
     met = hooks.ratio.median - 1 <= UNUSED_HOOKS_BUDGET
     budgets.append(Budget("unused audit hook and OpenTelemetry on the mint route", met, _pct(hooks.ratio.median)))
     rows.append(
@@ -104,18 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             _verdict(met, hooks.trustworthy),
         )
     )
-    mint = ip.mint
-    met = mint.ratio.median >= MINT_INPROCESS_BUDGET
-    budgets.append(Budget("mint route in-process", met, f"{mint.ratio.median:.2f}x"))
-    rows.append(
-        Row(
-            "Mint route vs docs-style endpoint, req/s (in-process, `GET /pandium/marketplace`)",
-            f"{1e9 / mint.b.median:,.0f} req/s",
-            f"docs-style {1e9 / mint.a.median:,.0f} req/s",
-            _x_range(mint),
-            "≥ 1.2x",
-            _verdict(met, mint.trustworthy),
-        )
+    log("In-process, WSGI (Flask called directly)...")
+    figures = wsgi.measure(rounds=21 if quick else 101, max_seconds=20 if quick else 90, log=log)
+    _inprocess_rows(
+        figures, rows, budgets, door="WSGI ", wrapper="WSGI", app="Flask", middleware="PandiumWSGIMiddleware"
     )
 
     http_name = "Mint route vs docs-style endpoint, req/s (HTTP: uvicorn h11 + wrk on loopback)"

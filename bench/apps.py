@@ -40,12 +40,12 @@ USER = PandiumUser(
     installed_integrations=("17", "42"),
     extra={"user_tier": "gold"},
 )
-_SESSIONS = {SESSION_ID: USER}
+SESSIONS = {SESSION_ID: USER}
 
 
 async def identify(request: Request) -> PandiumUser | None:
     """What a host app does: look the session cookie up (here in a dict)."""
-    return _SESSIONS.get(request.cookies.get(SESSION_COOKIE, ""))
+    return SESSIONS.get(request.cookies.get(SESSION_COOKIE, ""))
 
 
 async def connector_token(request: Request, user: PandiumUser, connector: str) -> str:

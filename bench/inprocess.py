@@ -1,4 +1,8 @@
-"""In-process figures: the ASGI app called directly with a prebuilt scope, no network, no server."""
+"""In-process figures: the app called directly with a prebuilt request, no network, no server.
+
+``compare`` is the method, whatever the interface: the pass-through and mint comparisons, each in
+alternating rounds. ``measure`` runs it on ASGI apps (``await app(scope, receive, send)``);
+bench/wsgi.py runs it on WSGI apps (``app(environ, start_response)``)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Scope
 
@@ -80,34 +85,41 @@ class InProcessFigures:
     mint_batch: int
 
 
-def measure(
-    *, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 60.0, log: Callable[[str], None] = print
+@dataclass(frozen=True)
+class Interface:
+    """How ``compare`` reaches the apps of one interface (ASGI or WSGI): the request for a path, a timed
+    batch of that request, and one captured answer (status, lower-case headers, body)."""
+
+    request: Callable[[str], Any]
+    batch_of: Callable[[Any, Any], Batch]
+    capture: Callable[[Any, Any], tuple[int, dict[str, str], bytes]]
+
+
+def compare(
+    interface: Interface,
+    *,
+    bare: Any,
+    noop: Any,
+    ours: Any,
+    minting: Any,
+    shipped: Any,
+    untraced: Any,
+    rounds: int,
+    batch_seconds: float,
+    max_seconds: float,
+    log: Callable[[str], None],
 ) -> InProcessFigures:
-    loop = asyncio.new_event_loop()
-    try:
-        return _measure(loop, rounds, batch_seconds, max_seconds, log)
-    finally:
-        loop.close()
-
-
-def _measure(
-    loop: asyncio.AbstractEventLoop, rounds: int, batch_seconds: float, max_seconds: float, log: Callable[[str], None]
-) -> InProcessFigures:
-    def batch_of(app: ASGIApp, scope: Scope) -> Batch:
-        return lambda n: loop.run_until_complete(request_batch(app, scope, n))
-
-    # Three separate host apps, so no variant warms another's caches.
-    hello = make_scope("/hello")
-    passthrough_apps: dict[str, ASGIApp] = {
-        "bare": apps.host_app(),
-        "noop": apps.NoopMiddleware(apps.host_app()),
-        "ours": apps.pandium(apps.host_app()),
-    }
+    """Pass-through: ``GET /hello`` on ``bare``, ``noop`` and ``ours`` (three separate host apps, so no
+    variant warms another's caches). Mint: ``GET /pandium/marketplace`` against the docs-style
+    ``GET /docs/marketplace``, both in ``minting``, so they share the app and the identify function.
+    Unused hooks: the mint route of ``shipped`` (as shipped) against ``untraced`` (``telemetry=False``)."""
+    hello = interface.request("/hello")
+    passthrough_apps = {"bare": bare, "noop": noop, "ours": ours}
     for app in passthrough_apps.values():
-        status, _, body = loop.run_until_complete(capture(app, hello))
+        status, _, body = interface.capture(app, hello)
         if (status, body) != (200, b"hello"):
             raise AssertionError(f"pass-through route answered {status} {body!r}")
-    batches = {name: batch_of(app, hello) for name, app in passthrough_apps.items()}
+    batches = {name: interface.batch_of(app, hello) for name, app in passthrough_apps.items()}
     n = batch_size(batches["noop"], batch_seconds)
     warm_up(list(batches.values()), n)
     log(f"  pass-through: {n} requests per batch, until {rounds} clean alternating rounds")
@@ -115,17 +127,15 @@ def _measure(
         {name: variant(batch, n) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 2
     )
 
-    # Mint: both routes live in the same wrapped app, so they share it and the identify function.
-    app = apps.pandium(apps.host_app())
-    scopes = {"ours": make_scope("/pandium/marketplace"), "docs": make_scope("/docs/marketplace")}
+    requests = {"ours": interface.request("/pandium/marketplace"), "docs": interface.request("/docs/marketplace")}
     ours_claims, docs_claims = (
-        apps.marketplace_claims(*loop.run_until_complete(capture(app, scope))[:2]) for scope in scopes.values()
+        apps.marketplace_claims(*interface.capture(minting, request)[:2]) for request in requests.values()
     )
     for claims in (ours_claims, docs_claims):
         claims.pop("iat"), claims.pop("jti")
     if ours_claims != docs_claims:
         raise AssertionError(f"the two mint routes sign different claims: {ours_claims} != {docs_claims}")
-    batches = {name: batch_of(app, scope) for name, scope in scopes.items()}
+    batches = {name: interface.batch_of(minting, request) for name, request in requests.items()}
     m = batch_size(batches["docs"], batch_seconds)
     warm_up(list(batches.values()), m)
     log(f"  mint: {m} requests per batch, until {rounds} clean alternating rounds")
@@ -133,10 +143,10 @@ def _measure(
 
     # Unused audit hook and OpenTelemetry: the mint route as shipped (no on_mint; the OTel API's no-op
     # providers when installed) against the same middleware with telemetry=False, each in its own app.
-    hook_apps = {"shipped": apps.pandium(apps.host_app()), "untraced": apps.pandium(apps.host_app(), telemetry=False)}
+    hook_apps = {"shipped": shipped, "untraced": untraced}
     for variant_app in hook_apps.values():
-        apps.marketplace_claims(*loop.run_until_complete(capture(variant_app, scopes["ours"]))[:2])
-    batches = {name: batch_of(variant_app, scopes["ours"]) for name, variant_app in hook_apps.items()}
+        apps.marketplace_claims(*interface.capture(variant_app, requests["ours"])[:2])
+    batches = {name: interface.batch_of(variant_app, requests["ours"]) for name, variant_app in hook_apps.items()}
     warm_up(list(batches.values()), m)
     log(f"  unused hooks: {m} mints per batch, until {rounds} clean alternating rounds")
     hooks = alternate({name: variant(batch, m) for name, batch in batches.items()}, rounds, max_seconds=max_seconds / 4)
@@ -148,6 +158,33 @@ def _measure(
         passthrough_batch=n,
         mint_batch=m,
     )
+
+
+def measure(
+    *, rounds: int = 101, batch_seconds: float = 0.005, max_seconds: float = 60.0, log: Callable[[str], None] = print
+) -> InProcessFigures:
+    loop = asyncio.new_event_loop()
+    try:
+        asgi = Interface(
+            request=make_scope,
+            batch_of=lambda app, scope: lambda n: loop.run_until_complete(request_batch(app, scope, n)),
+            capture=lambda app, scope: loop.run_until_complete(capture(app, scope)),
+        )
+        return compare(
+            asgi,
+            bare=apps.host_app(),
+            noop=apps.NoopMiddleware(apps.host_app()),
+            ours=apps.pandium(apps.host_app()),
+            minting=apps.pandium(apps.host_app()),
+            shipped=apps.pandium(apps.host_app()),
+            untraced=apps.pandium(apps.host_app(), telemetry=False),
+            rounds=rounds,
+            batch_seconds=batch_seconds,
+            max_seconds=max_seconds,
+            log=log,
+        )
+    finally:
+        loop.close()
 
 
 if __name__ == "__main__":

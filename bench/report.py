@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
-PACKAGES = ("pandium-embed", "starlette", "joserfc", "PyJWT", "uvicorn", "h11", "playwright")
+PACKAGES = ("pandium-embed", "starlette", "joserfc", "PyJWT", "uvicorn", "h11", "flask", "werkzeug", "playwright")
 
 
 @dataclass(frozen=True)

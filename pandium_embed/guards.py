@@ -1,35 +1,24 @@
 """Request guards for the routes under the prefix: the method, where the request comes from, and the
-JSON body. Each raises ``Refused`` with the reason the route answers."""
+JSON body. Each raises ``Refused`` with the reason the route answers. They read only what both front
+doors (ASGI and WSGI) give alike: the method, the headers, the scheme, and a body reader."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.datastructures import Headers
-from starlette.types import Message, Receive, Scope
-
 from .net import origin_of
-from .responses import Refused
+from .responses import Headers, Refused
 
 __all__ = [
-    "JSONBody",
     "allow",
     "read_json_body",
     "refuse_cross_site",
     "refuse_cross_site_unless_a_navigation",
-    "replay",
     "require_same_origin",
+    "too_large",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class JSONBody:
-    """A request body as received (``raw``, for the hooks' Request) and parsed (``value``)."""
-
-    raw: bytes
-    value: Any
 
 
 def allow(method: str, allowed: tuple[str, ...]) -> None:
@@ -51,24 +40,24 @@ def refuse_cross_site_unless_a_navigation(headers: Headers) -> None:
         raise Refused("cross-site")
 
 
-def _own_origin(scope: Scope, headers: Headers) -> str | None:
+def _own_origin(scheme: str, headers: Headers) -> str | None:
     host = headers.get("host")
     if not host:
         return None
     try:
-        return origin_of(f"{scope.get('scheme', 'http')}://{host}")
+        return origin_of(f"{scheme}://{host}")
     except ValueError:
         return None
 
 
-def require_same_origin(scope: Scope, headers: Headers) -> None:
+def require_same_origin(scheme: str, headers: Headers) -> None:
     # Only this app's own pages may call. Browsers send Origin on every POST fetch; behind a
-    # TLS-terminating proxy the scope's scheme may be "http" while the page is https, which is why
+    # TLS-terminating proxy the request's scheme may be "http" while the page is https, which is why
     # Sec-Fetch-Site: same-origin (set by the browser, not by page scripts) is accepted as well.
     if headers.get("sec-fetch-site") == "same-origin":
         return
     origin = headers.get("origin")
-    own = _own_origin(scope, headers)
+    own = _own_origin(scheme, headers)
     if origin is None or own is None or origin == "null":
         raise Refused("cross-origin")
     try:
@@ -79,8 +68,13 @@ def require_same_origin(scope: Scope, headers: Headers) -> None:
         raise Refused("cross-origin")
 
 
-async def read_json_body(receive: Receive, headers: Headers, *, limit: int) -> JSONBody:
-    """The whole body, at most ``limit`` bytes, parsed as JSON."""
+def too_large(limit: int) -> Refused:
+    return Refused("too-large", f"The request body is over {limit} bytes.")
+
+
+async def read_json_body(read: Callable[[int], Awaitable[bytes]], headers: Headers, *, limit: int) -> Any:
+    """The whole body, at most ``limit`` bytes, parsed as JSON. ``read(limit)`` is the front door's:
+    it returns the body or raises ``too_large(limit)`` once it is over ``limit``."""
     content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
     # Requiring JSON also forces a CORS preflight for any cross-origin caller.
     if content_type != "application/json":
@@ -91,37 +85,9 @@ async def read_json_body(receive: Receive, headers: Headers, *, limit: int) -> J
         if not (declared.isascii() and declared.isdigit()):
             raise Refused("bad-request", "The Content-Length header is not a number.")
         if int(declared) > limit:
-            raise Refused("too-large", f"The request body is over {limit} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    more_body = True
-    while more_body:
-        message = await receive()
-        if message["type"] != "http.request":
-            raise Refused("bad-request", "The client went away before sending the body.")
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise Refused("too-large", f"The request body is over {limit} bytes.")
-        chunks.append(chunk)
-        more_body = message.get("more_body", False)
-    raw = b"".join(chunks)
+            raise too_large(limit)
+    raw = await read(limit)
     try:
-        value = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, RecursionError):
         raise Refused("bad-request", "The request body is not valid JSON.") from None
-    return JSONBody(raw, value)
-
-
-def replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that hands the already-read body to the hooks' Request once more."""
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed

@@ -10,23 +10,26 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-__all__ = ["Hook"]
+__all__ = ["Hook", "is_async_callable"]
 
 
-def _is_async_callable(obj: Any) -> bool:
+def is_async_callable(obj: Any) -> bool:
+    """Whether calling ``obj`` gives an awaitable: a coroutine function, an async callable object, or
+    a partial of either."""
     while isinstance(obj, functools.partial):
         obj = obj.func
     return inspect.iscoroutinefunction(obj) or inspect.iscoroutinefunction(getattr(obj, "__call__", None))  # noqa: B004 -- a callable instance's async __call__
 
 
 class Hook:
-    """A callback that knows, once, whether it is async."""
+    """A callback that knows, once, whether it is async. ``await hook(...)`` is the ASGI way to call
+    it; the WSGI door calls ``hook.func`` on the server's thread itself."""
 
     __slots__ = ("func", "is_async")
 
     def __init__(self, func: Callable[..., Any]) -> None:
         self.func = func
-        self.is_async = _is_async_callable(func)
+        self.is_async = is_async_callable(func)
 
     async def __call__(self, *args: Any) -> Any:
         # Sync hooks usually touch a database or a session store: keep them off the event loop (and out

@@ -9,8 +9,9 @@ runtime dependencies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from starlette.requests import Request
 
@@ -31,6 +32,13 @@ LITESTAR_APP_NEEDED = (
 )
 
 
+class RequestWithCookies(Protocol):
+    """What django_user reads: Starlette's Request (ASGI) and Werkzeug's (WSGI) both qualify."""
+
+    @property
+    def cookies(self) -> Mapping[str, str]: ...
+
+
 class _DjangoSessionRequest:
     """All ``django.contrib.auth.get_user`` reads from a request: its session."""
 
@@ -40,13 +48,14 @@ class _DjangoSessionRequest:
         self.session = session
 
 
-def django_user(request: Request) -> Any:
+def django_user(request: RequestWithCookies) -> Any:
     """The signed-in Django user for this request (a ``settings.AUTH_USER_MODEL`` instance), or None.
 
     Runs Django's own ``get_user`` on the session named by the session cookie, so the session engine,
     the auth backends and the password-change check (session auth hash) all apply as in a Django view.
-    It is synchronous and queries the database: call it from a **sync** ``identify``, which the
-    middleware runs in a worker thread (from an async one Django raises ``SynchronousOnlyOperation``).
+    It is synchronous and queries the database: call it from a **sync** ``identify``, which
+    ``PandiumMiddleware`` runs in a worker thread (from an async one Django raises
+    ``SynchronousOnlyOperation``) and ``PandiumWSGIMiddleware`` on the server's own thread.
     Like Django's request cycle, it closes that thread's obsolete database connections before and after.
     """
     from django.conf import settings  # type: ignore[import-untyped]

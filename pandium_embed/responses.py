@@ -9,10 +9,20 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol, overload
 
-from starlette.datastructures import Headers
 from starlette.responses import Response
+
+
+class Headers(Protocol):
+    """Request headers looked up by name, case-insensitively: Starlette's ``Headers`` (ASGI) and
+    Werkzeug's ``EnvironHeaders`` (WSGI) both are."""
+
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+
 
 # Minting answers must never be cached or leak the tenant URL through a Referer.
 MINT_HEADERS: Mapping[str, str] = {

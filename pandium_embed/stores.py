@@ -11,6 +11,7 @@ instances behind a load balancer: ``RedisTicketStore`` (or any store that is ato
 from __future__ import annotations
 
 import heapq
+import inspect
 import math
 import threading
 import time
@@ -171,14 +172,19 @@ class MemoryTicketStore:
             self._deliveries.pop(delivery_id)
 
 
-class _AsyncRedis(Protocol):
-    """The methods of ``redis.asyncio.Redis`` the store uses."""
+class _Redis(Protocol):
+    """The methods of ``redis.asyncio.Redis`` (or of the sync ``redis.Redis``) the store uses."""
 
-    def set(self, name: str, value: str, *, ex: int, nx: bool = False) -> Awaitable[Any]: ...
+    def set(self, name: str, value: str, *, ex: int, nx: bool = False) -> Awaitable[Any] | Any: ...
 
-    def get(self, name: str) -> Awaitable[Any]: ...
+    def get(self, name: str) -> Awaitable[Any] | Any: ...
 
-    def delete(self, *names: str) -> Awaitable[Any]: ...
+    def delete(self, *names: str) -> Awaitable[Any] | Any: ...
+
+
+async def _settled(result: Any) -> Any:
+    # A sync client (for PandiumWSGIMiddleware, which runs no event loop) answers at once.
+    return await result if inspect.isawaitable(result) else result
 
 
 class RedisTicketStore:
@@ -187,14 +193,15 @@ class RedisTicketStore:
     ``SET <prefix><id> 1 NX EX <ttl>`` is atomic, so the first instance to claim a ticket (or a
     delivery) wins and every later claim, anywhere, is refused. Deliveries live under their own
     ``delivery_key_prefix``, as "in-progress" while a hook runs, then "done".
-    ``RedisTicketStore(redis.asyncio.Redis(...))`` or ``RedisTicketStore.from_url("redis://...")``.
+    ``RedisTicketStore(redis.asyncio.Redis(...))`` or ``RedisTicketStore.from_url("redis://...")``;
+    under ``PandiumWSGIMiddleware`` (no event loop) give it a sync ``redis.Redis(...)``.
     Keys expire by themselves a minute after the ticket (or the delivery's memory) does. Give it the
     middleware's ``clock`` when you inject one.
     """
 
     def __init__(
         self,
-        client: _AsyncRedis,
+        client: _Redis,
         *,
         key_prefix: str = DEFAULT_KEY_PREFIX,
         delivery_key_prefix: str = DEFAULT_DELIVERY_KEY_PREFIX,
@@ -230,7 +237,7 @@ class RedisTicketStore:
         return max(1, math.ceil(until - self._clock())) + CLOCK_SKEW_MARGIN_SECONDS
 
     async def claim(self, ticket_id: str, expires_at: float) -> bool:
-        created = await self._client.set(self._key_prefix + ticket_id, "1", ex=self._ttl(expires_at), nx=True)
+        created = await _settled(self._client.set(self._key_prefix + ticket_id, "1", ex=self._ttl(expires_at), nx=True))
         return bool(created)
 
     async def begin_delivery(self, delivery_id: str, lease_until: float) -> DeliveryState:
@@ -239,15 +246,15 @@ class RedisTicketStore:
         lease = max(1, math.ceil(lease_until - self._clock()))
         # Twice at most: the key can expire between a refused SET and the GET that reads it.
         for _ in range(2):
-            if await self._client.set(key, "in-progress", ex=lease, nx=True):
+            if await _settled(self._client.set(key, "in-progress", ex=lease, nx=True)):
                 return "claimed"
-            state = await self._client.get(key)
+            state = await _settled(self._client.get(key))
             if state is not None:
                 return "done" if state in (b"done", "done") else "in-progress"
         return "in-progress"
 
     async def finish_delivery(self, delivery_id: str, remember_until: float) -> None:
-        await self._client.set(self._delivery_key_prefix + delivery_id, "done", ex=self._ttl(remember_until))
+        await _settled(self._client.set(self._delivery_key_prefix + delivery_id, "done", ex=self._ttl(remember_until)))
 
     async def abandon_delivery(self, delivery_id: str) -> None:
-        await self._client.delete(self._delivery_key_prefix + delivery_id)
+        await _settled(self._client.delete(self._delivery_key_prefix + delivery_id))

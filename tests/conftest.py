@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.front_doors import FRONT_DOORS, FrontDoor
 from tests.support.log_guard import (
     SPANS,
     WATCHED_SECRETS,
@@ -68,6 +69,13 @@ def redis_url() -> Iterator[str]:
     """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session."""
     with running_redis() as url:
         yield url
+
+
+@pytest.fixture(params=FRONT_DOORS, ids=lambda door: door.name)
+def door(request: pytest.FixtureRequest) -> FrontDoor:
+    """Each front door to the routes in turn: PandiumMiddleware (ASGI), PandiumWSGIMiddleware (WSGI)."""
+    front_door: FrontDoor = request.param
+    return front_door
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
 from pandium_embed.mock.harness import MockPandiumServer
 from tests.support.loader_bed import LoaderEnv, running_env
-from tests.support.mock_host import MockHost, mock_host
+from tests.support.mock_host import MockHost, flask_mock_host, mock_host
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -69,4 +69,12 @@ def host(pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
     """The real PandiumMiddleware in front of a host page app, framing the real MockPandium.
     (test_mock_pages.py overrides it with a smaller host of its own.)"""
     with mock_host(pandium_mock) as host:
+        yield host
+
+
+@pytest.fixture(params=["asgi", "flask"])
+def any_host(request: pytest.FixtureRequest, pandium_mock: MockPandiumServer) -> Iterator[MockHost]:
+    """``host``, and the same pages as a Flask app behind PandiumWSGIMiddleware (the WSGI front door)."""
+    serve = mock_host if request.param == "asgi" else flask_mock_host
+    with serve(pandium_mock) as host:
         yield host

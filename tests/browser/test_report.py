@@ -1,7 +1,8 @@
 """<pandium-embed report>: accepted pandium-success / pandium-save-sync messages are forwarded to the
 host's POST <prefix>/events, where the middleware hands them to on_connected (real middleware on
 127.0.0.1, the real MockPandium on localhost); no report without the attribute; a failed report is
-an event, never an exception."""
+an event, never an exception. The full flow (loader, mint, MockPandium, events, report) runs against
+both front doors: PandiumMiddleware (ASGI) and PandiumWSGIMiddleware on a Flask host."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def record_reports(page: Page) -> list[dict[str, Any]]:
     return sent
 
 
-def test_an_auth_only_success_reaches_on_connected(page: Page, host: MockHost) -> None:
+def test_an_auth_only_success_reaches_on_connected(page: Page, any_host: MockHost) -> None:
+    host = any_host
     sent = record_reports(page)
     host.open(page, '<pandium-embed id="conn" connector="hubspot" report></pandium-embed>')
     wait_for_events(page, "load", target="conn")

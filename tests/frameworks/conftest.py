@@ -17,7 +17,7 @@ from django.db import connections  # type: ignore[import-untyped]
 
 from tests.frameworks.django_site import settings_for
 from tests.support.django_session import django_login
-from tests.support.recipes import RECIPE_NAMES, SignedIn, by_cookie, load_recipe, signed_in, with_login
+from tests.support.recipes import DJANGO_RECIPES, RECIPE_NAMES, SignedIn, by_cookie, load_recipe, signed_in, with_login
 
 
 @pytest.fixture(autouse=True)
@@ -49,11 +49,17 @@ def django_ready(tmp_path_factory: pytest.TempPathFactory) -> None:
     connections.close_all()
 
 
-@pytest.fixture
-def django_recipe(django_ready: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+def load_django_recipe(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     # Settings are already configured, so the recipe's DJANGO_SETTINGS_MODULE default goes unused.
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.frameworks.django_site")
-    return load_recipe("django_app", monkeypatch)
+    return load_recipe(name, monkeypatch)
+
+
+@pytest.fixture(params=DJANGO_RECIPES)
+def django_recipe(request: pytest.FixtureRequest, django_ready: None, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Django behind each front door: get_asgi_application() with PandiumMiddleware, and
+    get_wsgi_application() with PandiumWSGIMiddleware."""
+    return load_django_recipe(request.param, monkeypatch)
 
 
 @pytest.fixture
@@ -71,7 +77,7 @@ def session_cookie(ann: Any) -> dict[str, str]:
     return {settings.SESSION_COOKIE_NAME: django_login(ann)}
 
 
-@pytest.fixture(params=[name for name in RECIPE_NAMES if name not in ("asgi_app", "django_app")])
+@pytest.fixture(params=[name for name in RECIPE_NAMES if name not in ("asgi_app", "wsgi_app", *DJANGO_RECIPES)])
 def recipe_with_cookie_session(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> SignedIn:
     """The recipes whose framework keeps the session in a signed or encrypted cookie."""
     return signed_in(request.param, monkeypatch)
@@ -80,9 +86,10 @@ def recipe_with_cookie_session(request: pytest.FixtureRequest, monkeypatch: pyte
 @pytest.fixture(params=RECIPE_NAMES)
 def recipe_signed_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> SignedIn:
     name: str = request.param
-    if name == "django_app":
+    if name in DJANGO_RECIPES:
         # Django's ORM is sync: the user and the session row are made here, before the test's event loop.
-        recipe = request.getfixturevalue("django_recipe")
+        request.getfixturevalue("django_ready")
+        recipe = load_django_recipe(name, monkeypatch)
         cookie: dict[str, str] = request.getfixturevalue("session_cookie")
         sub = str(request.getfixturevalue("ann").pk)
         return SignedIn(recipe.application, sub, {"udn": "ann", "uem": "ann@example.com"}, by_cookie(cookie))

@@ -20,7 +20,7 @@ def settings_for(database: Path) -> dict[str, Any]:
     return {
         "DEBUG": False,
         "SECRET_KEY": DJANGO_SECRET_KEY,
-        "ALLOWED_HOSTS": ["testserver"],
+        "ALLOWED_HOSTS": ["testserver", "127.0.0.1"],  # the test client; gunicorn on loopback
         "ROOT_URLCONF": __name__,
         "INSTALLED_APPS": [
             "django.contrib.auth",

@@ -1,4 +1,7 @@
-"""Django: docs/recipes/django_app.py wraps get_asgi_application(); identify reads Django's session user.
+"""Django: docs/recipes/django_app.py wraps get_asgi_application() with PandiumMiddleware and
+docs/recipes/django_wsgi.py wraps get_wsgi_application() with PandiumWSGIMiddleware; identify reads
+Django's session user. The django_recipe tests run against both front doors; the WSGI recipe also
+under a real gunicorn.
 
 Django is configured once per test session (its settings are process-global) from
 tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
@@ -7,9 +10,11 @@ tests/frameworks/django_site.py, with a sqlite file in a temporary directory.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 from django.conf import settings  # type: ignore[import-untyped]
 from django.db import connection, connections  # type: ignore[import-untyped]
@@ -18,11 +23,15 @@ from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.integrations import django_user
+from tests.support.asgi import quiet_httpx
 from tests.support.django_session import django_login
+from tests.support.docs import RECIPES
+from tests.support.gunicorn import gunicorn
 from tests.support.recipes import (
     MARKETPLACE,
     MINT_IDS,
     MINT_ROUTES,
+    RECIPE_ENV,
     SECRET,
     assert_signed_out,
     client,
@@ -99,7 +108,8 @@ async def test_django_csrf_still_guards_djangos_own_views(
 
 
 async def test_django_under_a_sub_path(django_recipe: ModuleType, ann: Any, session_cookie: dict[str, str]) -> None:
-    # Behind a proxy at /app (uvicorn --root-path /app): Django takes it as SCRIPT_NAME, we match below it.
+    # Behind a proxy at /app (uvicorn --root-path /app, or SCRIPT_NAME=/app under WSGI): Django takes it
+    # as SCRIPT_NAME, we match below it.
     async with client(django_recipe.application, root_path="/app") as http:
         http.cookies.update(session_cookie)
         assert minted_claims(await http.get("/app/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
@@ -137,3 +147,21 @@ async def test_django_user_from_an_async_identify_hits_djangos_guard(
         http.cookies.update(session_cookie)
         assert (await http.get("/pandium/marketplace")).status_code == 500
     assert "SynchronousOnlyOperation" in caplog.text
+
+
+def test_django_wsgi_recipe_under_gunicorn(ann: Any, session_cookie: dict[str, str]) -> None:
+    env = {
+        **RECIPE_ENV,
+        "DJANGO_SETTINGS_MODULE": "tests.frameworks.django_gunicorn_settings",
+        # The test session's database, where ann and her session are.
+        "DJANGO_TEST_DATABASE": str(settings.DATABASES["default"]["NAME"]),
+    }
+    root = Path(__file__).resolve().parents[2]
+    with gunicorn("django_wsgi:application", chdir=RECIPES, env=env, python_path=root) as url, quiet_httpx():
+        with httpx.Client(base_url=url) as http:
+            assert_signed_out(http.get("/pandium/marketplace"))
+            http.cookies.update(session_cookie)
+            assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
+            assert http.get("/me").json() == {"user": "ann", "script_name": ""}
+            # Django's CSRF protection still guards Django's own views.
+            assert http.post("/echo", data={"value": "hi"}).status_code == 403

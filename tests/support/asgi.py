@@ -80,8 +80,9 @@ def sync_client(app: ASGIApp, *, base_url: str = APP_URL, root_path: str = "") -
 def quiet_httpx() -> Iterator[None]:
     """httpx (and httpx2, under Starlette's TestClient) logs every request URL at INFO, and the
     stand-in's URLs carry ``?tenant=<token>``: the suite's log guard rightly fails on that. It is the
-    test client talking, not the product, so the client is kept quiet instead."""
-    loggers = [logging.getLogger(name) for name in ("httpx", "httpx2")]
+    test client talking, not the product, so the client is kept quiet instead. (httpcore, under httpx
+    on real connections, logs the response headers, Location included.)"""
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpx2", "httpcore")]
     previous = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.WARNING)

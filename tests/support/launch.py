@@ -11,9 +11,10 @@ import httpx
 import jwt
 from starlette.requests import Request
 
-from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumMiddleware, PandiumUser, launch_url
+from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, launch_url
 from pandium_embed.stores import TicketStore
-from tests.support.asgi import asgi_client, crm_token, pandium_app
+from tests.support.asgi import crm_token
+from tests.support.front_doors import FRONT_DOORS, FrontDoor, client
 
 SECRET = "launch-test-pandium-secret-0123456789abcdef"
 LAUNCH_SECRET = "launch-test-link-secret-0123456789abcdefgh"
@@ -43,10 +44,11 @@ def launch_app(
     user_for_sub: Callable[..., Any] | None = None,
     config: PandiumConfig = CONFIG,
     connector_token: Callable[..., Any] = crm_token,
-) -> PandiumMiddleware:
-    """The middleware with launch links on, ``user`` signed in, one clock for everything."""
+    door: FrontDoor = FRONT_DOORS[0],
+) -> Any:
+    """``door``'s middleware with launch links on, ``user`` signed in, one clock for everything."""
     clock = clock or Clock()
-    return pandium_app(
+    return door.build(
         config=config,
         user=user,
         connector_token=connector_token,
@@ -64,7 +66,7 @@ def link(sub: str = "user-1", *, now: float = T0, max_age: int = HOUR, **options
 
 async def open_link(app: Any, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
     """Open ``url`` as a browser navigation would (or with ``headers``)."""
-    async with asgi_client(app) as http:
+    async with client(app) as http:
         return await http.get(url, headers=headers if headers is not None else NAVIGATE)
 
 
@@ -85,7 +87,7 @@ def ticket_of(url: str) -> str:
     return url.rsplit("/", 1)[1]
 
 
-async def open_at_once(apps: list[PandiumMiddleware], url: str, times: int) -> list[httpx.Response]:
+async def open_at_once(apps: list[Any], url: str, times: int) -> list[httpx.Response]:
     """``times`` requests for ``url`` in flight together, spread over ``apps`` (one instance each)."""
     return await asyncio.gather(*(open_link(apps[i % len(apps)], url) for i in range(times)))
 

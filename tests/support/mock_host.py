@@ -1,6 +1,6 @@
 """A host app for the pop-out and report tests: the real ``PandiumMiddleware`` (with an
 ``on_connected`` hook that collects what the loader reports) in front of the real ``MockPandium``
-on another origin."""
+on another origin; or the same pages as a Flask app behind ``PandiumWSGIMiddleware``."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask import Flask, abort
+from flask import Response as FlaskResponse
 from playwright.sync_api import Page
-from starlette.requests import Request
 
 from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
 from pandium_embed.mock.harness import MockPandiumServer
 from pandium_embed.mock.server import BackgroundServer
-from tests.support.loader_bed import HostPages, connector_token
+from pandium_embed.wsgi import PandiumWSGIMiddleware
+from tests.support.loader_bed import RECORDER_JS, HostPages, connector_token
 from tests.support.mock import USER
 from tests.support.page import wait_for_events
+from tests.support.wsgi import BackgroundWSGIServer
 
 # on_connected raises for this integration's tenants: the middleware answers 500.
 BROKEN_INTEGRATION = "NetSuite"
@@ -32,7 +35,7 @@ class Reports:
     received: list[tuple[str, ConnectedTenant]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def hook(self, request: Request, user: PandiumUser, event: ConnectedTenant) -> None:
+    def hook(self, request: object, user: PandiumUser, event: ConnectedTenant) -> None:
         if event.integration_name == BROKEN_INTEGRATION:
             raise RuntimeError("the host's database is down")
         with self._lock:
@@ -51,7 +54,7 @@ class Reports:
 
 @dataclass
 class MockHost:
-    server: BackgroundServer
+    server: BackgroundServer | BackgroundWSGIServer
     pages: HostPages
     mock: MockPandiumServer
     reports: Reports
@@ -85,4 +88,44 @@ def mock_host(mock: MockPandiumServer, *, registered: bool = True) -> Iterator[M
     with BackgroundServer(app) as server:
         if registered:
             mock.add_parent_origin(server.origin)
+        yield MockHost(server, pages, mock, reports)
+
+
+def flask_pages(pages: HostPages) -> Flask:
+    """HostPages' pages (and the event recorder) as Flask views."""
+    app = Flask("flask_host")
+
+    @app.get("/recorder.js")
+    def recorder() -> FlaskResponse:
+        return FlaskResponse(RECORDER_JS, mimetype="text/javascript")
+
+    @app.get("/favicon.ico")
+    def favicon() -> FlaskResponse:
+        return FlaskResponse(status=204)
+
+    @app.get("/p/<name>")
+    def page(name: str) -> FlaskResponse:
+        if name not in pages.pages:
+            abort(404)
+        body, headers = pages.pages[name]
+        return FlaskResponse(body, mimetype="text/html", headers=headers)
+
+    return app
+
+
+@contextmanager
+def flask_mock_host(mock: MockPandiumServer) -> Iterator[MockHost]:
+    """mock_host with a Flask host app: PandiumWSGIMiddleware installed as the Flask recipe does."""
+    pages = HostPages()
+    reports = Reports()
+    app = flask_pages(pages)
+    app.wsgi_app = PandiumWSGIMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app,
+        config=mock.config(connectors=mock.connectors),
+        identify=lambda request: USER,
+        connector_token=connector_token,
+        on_connected=reports.hook,
+    )
+    with BackgroundWSGIServer(app) as server:
+        mock.add_parent_origin(server.origin)
         yield MockHost(server, pages, mock, reports)

@@ -15,6 +15,9 @@ import jwt
 import litestar
 import pytest
 from fastapi import FastAPI
+from flask import Flask
+from flask import request as flask_request
+from flask import session as flask_session
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from litestar.params import JSONBody
 from quart import Quart, session
@@ -23,11 +26,24 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tests.support.asgi import asgi_client
 from tests.support.docs import RECIPES, run_file
+from tests.support.front_doors import client as door_client
 
 # Every docs/recipes/<name>.py: test_recipes.py runs each; test_docs_site checks none is left out.
-RECIPE_NAMES = ["asgi_app", "starlette_app", "fastapi_app", "litestar_app", "quart_app", "django_app"]
+RECIPE_NAMES = [
+    "asgi_app",
+    "starlette_app",
+    "fastapi_app",
+    "litestar_app",
+    "quart_app",
+    "django_app",
+    # The WSGI front door (PandiumWSGIMiddleware).
+    "wsgi_app",
+    "flask_app",
+    "django_wsgi",
+]
+# The recipes whose session lives in Django's database (tests/frameworks/conftest.py signs ann in).
+DJANGO_RECIPES = ["django_app", "django_wsgi"]
 SECRET = "framework-recipes-shared-secret-0123456789"
 # One value that every framework's session accepts: Litestar wants 16, 24 or 32 bytes, given as hex.
 SESSION_SECRET_KEY = "5e551011" * 8
@@ -55,7 +71,8 @@ def load_recipe(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 def client(app: Any, *, root_path: str = "") -> httpx.AsyncClient:
-    return asgi_client(app, base_url=TEST_ORIGIN, root_path=root_path)
+    """A client that speaks ``app``'s interface: ASGI or WSGI."""
+    return door_client(app, base_url=TEST_ORIGIN, root_path=root_path)
 
 
 async def mint(http: httpx.AsyncClient, method: str, path: str) -> httpx.Response:
@@ -136,6 +153,17 @@ async def quart_logout() -> dict[str, bool]:
     return {"ok": True}
 
 
+def flask_login() -> dict[str, bool]:
+    """What a Flask app's login view does: put the user in Flask's session."""
+    flask_session.update(flask_request.get_json())
+    return {"ok": True}
+
+
+def flask_logout() -> dict[str, bool]:
+    flask_session.clear()
+    return {"ok": True}
+
+
 def with_login(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """The recipe ``name`` (not Django's: its login is Django's own) with login and logout views added."""
     recipe = load_recipe(name, monkeypatch)
@@ -153,6 +181,10 @@ def with_login(name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
         quart_app: Quart = recipe.app
         quart_app.post("/login")(quart_login)
         quart_app.post("/logout")(quart_logout)
+    if name == "flask_app":
+        flask_app: Flask = recipe.app
+        flask_app.post("/login")(flask_login)
+        flask_app.post("/logout")(flask_logout)
     return recipe
 
 
@@ -202,6 +234,18 @@ def quart_signed_by_another_key(cookie: str) -> str:
     return str(serializer.dumps({"user_id": QUART_USER}))
 
 
+def flask_signed_by_another_key(session: dict[str, str]) -> Callable[[str], str]:
+    """A Flask session cookie holding ``session``, signed with a key that is not the app's."""
+
+    def forge(cookie: str) -> str:
+        other = Flask(__name__)
+        other.secret_key = OTHER_KEY
+        serializer = other.session_interface.get_signing_serializer(other)  # type: ignore[attr-defined]
+        return str(serializer.dumps(session))
+
+    return forge
+
+
 def one_byte_changed(cookie: str) -> str:
     """Litestar's encrypted cookie with one byte changed: AES-GCM refuses it."""
     return cookie[:-2] + ("A" if cookie[-2] != "A" else "B") + cookie[-1]
@@ -210,8 +254,11 @@ def one_byte_changed(cookie: str) -> str:
 def signed_in(name: str, monkeypatch: pytest.MonkeyPatch) -> SignedIn:
     """Every recipe but Django's (whose session lives in its database: see tests/frameworks/conftest.py)."""
     recipe = with_login(name, monkeypatch)
-    if name == "asgi_app":
+    if name in ("asgi_app", "wsgi_app"):
         return SignedIn(recipe.application, "user-7", {}, by_cookie(login_cookie("user-7")))
+    if name == "flask_app":
+        login = {"username": "ann"}
+        return SignedIn(recipe.app, "ann", {"udn": "ann"}, by_login(login), flask_signed_by_another_key(login))
     if name == "starlette_app":
         login = {"username": "ann"}
         return SignedIn(recipe.app, "ann", {"udn": "ann"}, by_login(login), signed_by_another_key(login))

@@ -1,4 +1,5 @@
-"""POST <prefix>/events: the loader's reports reach on_connected as a typed, unverified event."""
+"""POST <prefix>/events: the loader's reports reach on_connected as a typed, unverified event. The
+route's tests take ``door``: they run through PandiumMiddleware (ASGI) and PandiumWSGIMiddleware (WSGI)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import httpx
 import pytest
 from starlette.requests import Request
 
-from pandium_embed import ConnectedTenant, PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed import ConnectedTenant, PandiumConfig, PandiumUser
 from pandium_embed import events as events_module
 from pandium_embed.middleware import BAD_ON_CONNECTED
-from tests.support.asgi import asgi_client, bare_app, pandium_app
+from tests.support.front_doors import FRONT_DOORS, FrontDoor, client, path_of
 from tests.support.mock import load_success_example
 
 pytestmark = pytest.mark.anyio
@@ -58,17 +59,18 @@ def build(
     on_connected: Callable[..., Any] | None = None,
     seen: Seen | None = None,
     config: PandiumConfig = CONFIG,
-) -> PandiumMiddleware:
-    async def record(request: Request, who: PandiumUser, event: ConnectedTenant) -> None:
+    door: FrontDoor = FRONT_DOORS[0],
+) -> Any:
+    async def record(request: Any, who: PandiumUser, event: ConnectedTenant) -> None:
         assert seen is not None
-        seen.append((request.url.path, who, event))
+        seen.append((path_of(request), who, event))
 
     hook = on_connected if on_connected is not None else (record if seen is not None else None)
-    return pandium_app(config=config, user=user, on_connected=hook)
+    return door.build(config=config, user=user, on_connected=hook)
 
 
 async def post(
-    app: PandiumMiddleware,
+    app: Any,
     body: Any = None,
     *,
     headers: dict[str, str] | None = None,
@@ -79,16 +81,16 @@ async def post(
     sent_headers = {"content-type": "application/json", **SAME_ORIGIN} if headers is None else headers
     if content is None and body is not None:
         content = json.dumps(body).encode()
-    async with asgi_client(app, base_url=base_url) as http:
+    async with client(app, base_url=base_url) as http:
         return await http.post(path, content=content, headers=sent_headers)
 
 
 # --- acceptance --------------------------------------------------------------------------------------
 
 
-async def test_a_success_report_reaches_the_hook_as_a_typed_unverified_event() -> None:
+async def test_a_success_report_reaches_the_hook_as_a_typed_unverified_event(door: FrontDoor) -> None:
     seen: Seen = []
-    response = await post(build(seen=seen), SUCCESS)
+    response = await post(build(door=door, seen=seen), SUCCESS)
     assert response.status_code == 204
     assert response.headers["cache-control"] == "no-store"
     assert seen == [
@@ -102,9 +104,9 @@ async def test_a_success_report_reaches_the_hook_as_a_typed_unverified_event() -
     assert (event.source, event.verified) == ("browser", False)
 
 
-async def test_a_save_sync_report_has_no_webhook_even_if_the_page_sends_one() -> None:
+async def test_a_save_sync_report_has_no_webhook_even_if_the_page_sends_one(door: FrontDoor) -> None:
     seen: Seen = []
-    response = await post(build(seen=seen), {**SAVE_SYNC, "webhook_url": WEBHOOK})
+    response = await post(build(door=door, seen=seen), {**SAVE_SYNC, "webhook_url": WEBHOOK})
     assert response.status_code == 204
     event = seen[0][2]
     assert (event.kind, event.tenant_id, event.integration_id, event.integration_name) == (
@@ -116,11 +118,11 @@ async def test_a_save_sync_report_has_no_webhook_even_if_the_page_sends_one() ->
     assert (event.webhook_url, event.connector, event.tenant_name) == (None, None, "crm-sync-ann")
 
 
-async def test_pandiums_whole_success_message_is_accepted_and_only_the_needed_fields_kept() -> None:
+async def test_pandiums_whole_success_message_is_accepted_and_only_the_needed_fields_kept(door: FrontDoor) -> None:
     example = load_success_example()
     body = {"type": example["message"], "tenant": example["tenant"], "webhook_url": example["webhook_url"], "x": 1}
     seen: Seen = []
-    assert (await post(build(seen=seen), body)).status_code == 204
+    assert (await post(build(door=door, seen=seen), body)).status_code == 204
     event = seen[0][2]
     assert (event.tenant_id, event.integration_name, event.webhook_url) == ("11", "test-integration", WEBHOOK)
     # The xti token inside the tenant (a credential for the host's API) is not carried anywhere.
@@ -143,19 +145,19 @@ def vars_of(event: ConnectedTenant) -> dict[str, Any]:
         {"content-type": "application/json", "origin": "https://app.test", "sec-fetch-site": "same-origin"},
     ],
 )
-async def test_same_origin_reports_are_accepted(headers: dict[str, str]) -> None:
+async def test_same_origin_reports_are_accepted(door: FrontDoor, headers: dict[str, str]) -> None:
     seen: Seen = []
-    response = await post(build(seen=seen), SUCCESS, headers=headers)
+    response = await post(build(door=door, seen=seen), SUCCESS, headers=headers)
     assert response.status_code == 204
     assert len(seen) == 1
 
 
-async def test_the_origin_is_compared_with_the_requests_own_host_and_port() -> None:
+async def test_the_origin_is_compared_with_the_requests_own_host_and_port(door: FrontDoor) -> None:
     seen: Seen = []
     headers = {"content-type": "application/json", "origin": "http://app.test:8443"}
-    response = await post(build(seen=seen), SUCCESS, headers=headers, base_url="http://app.test:8443")
+    response = await post(build(door=door, seen=seen), SUCCESS, headers=headers, base_url="http://app.test:8443")
     assert response.status_code == 204
-    response = await post(build(seen=seen), SUCCESS, headers=headers)
+    response = await post(build(door=door, seen=seen), SUCCESS, headers=headers)
     assert response.status_code == 403
 
 
@@ -187,12 +189,14 @@ async def test_the_hook_can_read_the_raw_body() -> None:
     assert bodies == [SAVE_SYNC]
 
 
-async def test_a_failing_hook_is_a_generic_500_that_logs_no_webhook(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_hook_is_a_generic_500_that_logs_no_webhook(
+    door: FrontDoor, caplog: pytest.LogCaptureFixture
+) -> None:
     def on_connected(request: Request, user: PandiumUser, event: ConnectedTenant) -> None:
         raise RuntimeError(f"could not store {event!r}")
 
     with caplog.at_level(logging.ERROR, logger="pandium_embed"):
-        response = await post(build(on_connected=on_connected), SUCCESS)
+        response = await post(build(door=door, on_connected=on_connected), SUCCESS)
     assert response.status_code == 500
     assert response.json()["error"] == "server-error"
     assert "/events" in caplog.text
@@ -221,10 +225,10 @@ async def test_a_failing_hook_is_a_generic_500_that_logs_no_webhook(caplog: pyte
     ],
 )
 async def test_requests_not_from_this_apps_own_pages_or_not_json_are_refused(
-    headers: dict[str, str], status: int, reason: str
+    door: FrontDoor, headers: dict[str, str], status: int, reason: str
 ) -> None:
     seen: Seen = []
-    response = await post(build(seen=seen), SUCCESS, headers=headers)
+    response = await post(build(door=door, seen=seen), SUCCESS, headers=headers)
     assert response.status_code == status
     assert response.json()["error"] == reason
     assert seen == []
@@ -289,18 +293,20 @@ def _with(path: tuple[str, ...], value: Any) -> dict[str, Any]:
         (_with(("connector",), 1), events_module.BAD_CONNECTOR),
     ],
 )
-async def test_malformed_events_are_400_with_a_message_naming_the_field(body: Any, message: str) -> None:
+async def test_malformed_events_are_400_with_a_message_naming_the_field(
+    door: FrontDoor, body: Any, message: str
+) -> None:
     seen: Seen = []
-    response = await post(build(seen=seen), content=json.dumps(body).encode())
+    response = await post(build(door=door, seen=seen), content=json.dumps(body).encode())
     assert response.status_code == 400
     assert response.json() == {"error": "bad-request", "status": 400, "message": message}
     assert seen == []
 
 
-async def test_a_loopback_http_webhook_url_is_accepted_for_the_local_stand_in() -> None:
+async def test_a_loopback_http_webhook_url_is_accepted_for_the_local_stand_in(door: FrontDoor) -> None:
     seen: Seen = []
     body = _with(("webhook_url",), "http://localhost:5123/__mock__/webhooks/0123456789abcdef")
-    assert (await post(build(seen=seen), body)).status_code == 204
+    assert (await post(build(door=door, seen=seen), body)).status_code == 204
 
 
 @pytest.mark.parametrize(
@@ -312,58 +318,60 @@ async def test_a_loopback_http_webhook_url_is_accepted_for_the_local_stand_in() 
         (json.dumps({**SUCCESS, "padding": "x" * (64 * 1024)}).encode(), 413, "too-large"),
     ],
 )
-async def test_malformed_or_oversized_bodies_are_a_clear_4xx(content: bytes, status: int, reason: str) -> None:
+async def test_malformed_or_oversized_bodies_are_a_clear_4xx(
+    door: FrontDoor, content: bytes, status: int, reason: str
+) -> None:
     seen: Seen = []
-    response = await post(build(seen=seen), content=content)
+    response = await post(build(door=door, seen=seen), content=content)
     assert response.status_code == status
     assert response.json()["error"] == reason and response.json()["message"]
     assert seen == []
 
 
-async def test_a_body_under_64_kib_is_accepted_even_above_the_token_routes_limit() -> None:
+async def test_a_body_under_64_kib_is_accepted_even_above_the_token_routes_limit(door: FrontDoor) -> None:
     seen: Seen = []
     body = {**SUCCESS, "padding": "x" * (40 * 1024)}
-    assert (await post(build(seen=seen), body)).status_code == 204
+    assert (await post(build(door=door, seen=seen), body)).status_code == 204
 
 
-async def test_an_anonymous_report_is_401_and_never_reaches_the_hook() -> None:
+async def test_an_anonymous_report_is_401_and_never_reaches_the_hook(door: FrontDoor) -> None:
     seen: Seen = []
-    response = await post(build(user=None, seen=seen), SUCCESS)
+    response = await post(build(door=door, user=None, seen=seen), SUCCESS)
     assert response.status_code == 401
     assert response.json()["error"] == "not-signed-in"
     assert seen == []
 
 
-async def test_without_an_on_connected_hook_the_route_does_not_exist() -> None:
-    response = await post(build(), SUCCESS)
+async def test_without_an_on_connected_hook_the_route_does_not_exist(door: FrontDoor) -> None:
+    response = await post(build(door=door), SUCCESS)
     assert response.status_code == 404
     assert response.json()["error"] == "not-found"
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-async def test_other_methods_are_405(method: str) -> None:
-    app = build(seen=[])
-    async with asgi_client(app, base_url=ORIGIN) as http:
+async def test_other_methods_are_405(door: FrontDoor, method: str) -> None:
+    app = build(door=door, seen=[])
+    async with client(app, base_url=ORIGIN) as http:
         response = await http.request(method, "/pandium/events", headers=SAME_ORIGIN)
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
 
 
-async def test_a_navigation_still_gets_json_from_the_events_route() -> None:
+async def test_a_navigation_still_gets_json_from_the_events_route(door: FrontDoor) -> None:
     headers = {"content-type": "application/json", "origin": "https://evil.test", "sec-fetch-mode": "navigate"}
-    response = await post(build(seen=[]), SUCCESS, headers=headers)
+    response = await post(build(door=door, seen=[]), SUCCESS, headers=headers)
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/json"
 
 
-def test_a_non_callable_hook_is_refused_at_construction() -> None:
+def test_a_non_callable_hook_is_refused_at_construction(door: FrontDoor) -> None:
     with pytest.raises(ValueError) as raised:
-        PandiumMiddleware(
-            bare_app,
+        door.middleware(
+            door.bare_app,
             config=CONFIG,
             identify=lambda request: ANN,
             connector_token=lambda *a: "t",
-            on_connected="yes",  # type: ignore[arg-type]
+            on_connected="yes",
         )
     assert str(raised.value) == BAD_ON_CONNECTED
 

@@ -77,4 +77,4 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
             assert answers == [204, 204, 204, 204]
             assert saved == [("user-7", tenant)]
         finally:
-            await app._ticket_store._client.aclose()
+            await app._routes.ticket_store._client.aclose()

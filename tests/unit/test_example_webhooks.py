@@ -46,7 +46,7 @@ def example(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[dict[st
         module = run_file(EXAMPLES / "server_side_truth.py", monkeypatch, env=environment, modules={"yourapp": yourapp})
         namespace: dict[str, Any] = dict(vars(module))
         # Each test run gets keys of its own in the shared redis-server.
-        namespace["app"]._ticket_store._delivery_key_prefix = f"test:{uuid.uuid4().hex}:"
+        namespace["app"]._routes.ticket_store._delivery_key_prefix = f"test:{uuid.uuid4().hex}:"
         namespace["mock"] = mock
         yield namespace
 
@@ -96,7 +96,7 @@ async def test_a_webhook_and_a_browser_report_make_one_connection_in_either_orde
         assert (await notify(app, mock, tenant)).json() == {"delivery": "duplicate"}
         assert connections == {str(tenant["id"]): {"sub": "user-7", "seen_by": {"pandium", "browser"}}}
     finally:
-        await app._ticket_store._client.aclose()
+        await app._routes.ticket_store._client.aclose()
 
 
 @pytest.mark.anyio
@@ -110,7 +110,7 @@ async def test_the_audit_log_gets_every_mint_as_plain_identifiers(
                 await http.get("/pandium/install/42", headers={SIGNED_IN: "user-7"})
                 await http.get("/pandium/marketplace")
     finally:
-        await app._ticket_store._client.aclose()
+        await app._routes.ticket_store._client.aclose()
     minted, refused = [record.getMessage() for record in caplog.records if record.name == "audit"]
     assert "'outcome': 'minted'" in minted and "'target': '42'" in minted and "'sub': 'user-7'" in minted
     assert "'reason': 'not-signed-in'" in refused

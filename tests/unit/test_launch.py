@@ -1,4 +1,5 @@
-"""Launch links: launch_url makes <prefix>/launch/<ticket>; opening it mints a fresh token once."""
+"""Launch links: launch_url makes <prefix>/launch/<ticket>; opening it mints a fresh token once. The
+route's tests take ``door``: they run through PandiumMiddleware (ASGI) and PandiumWSGIMiddleware (WSGI)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from starlette.requests import Request
 
-from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumMiddleware, PandiumUser, launch_url
+from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, launch_url
 from pandium_embed import launch as launch_module
 from pandium_embed import middleware as middleware_module
-from tests.support.asgi import asgi_client, bare_app, raw_asgi
+from tests.support.front_doors import FrontDoor, client
 from tests.support.launch import (
     ANN,
     BOB,
@@ -109,11 +110,13 @@ def test_a_short_launch_secret_warns() -> None:
         ({"flow": "connect", "connector": "gwt"}, "https://emp.sandbox.pandium.com/acme/gwt/auth?tenant="),
     ],
 )
-async def test_opening_a_link_mints_a_fresh_token_at_that_moment(options: dict[str, Any], location: str) -> None:
+async def test_opening_a_link_mints_a_fresh_token_at_that_moment(
+    door: FrontDoor, options: dict[str, Any], location: str
+) -> None:
     clock = Clock()
     url = link(**options)
     clock.now = T0 + 1800  # opened half an hour later
-    response = await open_link(build(clock=clock), url)
+    response = await open_link(build(door=door, clock=clock), url)
     assert response.status_code == 303
     assert response.headers["location"].startswith(location)
     assert response.headers["cache-control"] == "no-store"
@@ -124,8 +127,8 @@ async def test_opening_a_link_mints_a_fresh_token_at_that_moment(options: dict[s
         assert claims["ti"]["xti"]["token"] == "crm-user-1"
 
 
-async def test_a_link_works_once_and_is_refused_after() -> None:
-    app = build()
+async def test_a_link_works_once_and_is_refused_after(door: FrontDoor) -> None:
+    app = build(door=door)
     url = link()
     first = await open_link(app, url)
     second = await open_link(app, url)
@@ -135,8 +138,8 @@ async def test_a_link_works_once_and_is_refused_after() -> None:
     assert "location" not in second.headers
 
 
-async def test_fetch_callers_get_the_refusal_as_json() -> None:
-    app = build()
+async def test_fetch_callers_get_the_refusal_as_json(door: FrontDoor) -> None:
+    app = build(door=door)
     url = link()
     await open_link(app, url)
     response = await open_link(app, url, headers={"sec-fetch-mode": "cors"})
@@ -144,21 +147,21 @@ async def test_fetch_callers_get_the_refusal_as_json() -> None:
     assert response.json()["error"] == "link-used"
 
 
-async def test_a_link_expires_after_its_max_age_on_the_injected_clock() -> None:
+async def test_a_link_expires_after_its_max_age_on_the_injected_clock(door: FrontDoor) -> None:
     clock = Clock()
     url = link(max_age=600)
     clock.now = T0 + 600  # exactly max_age old: still good
-    assert (await open_link(build(clock=clock), url)).status_code == 303
+    assert (await open_link(build(door=door, clock=clock), url)).status_code == 303
     url = link(max_age=600)
     clock.now = T0 + 601
-    response = await open_link(build(clock=clock), url)
+    response = await open_link(build(door=door, clock=clock), url)
     assert response.status_code == 410
     assert reason_of(response) == "link-expired"
 
 
-async def test_an_expired_link_is_refused_even_if_never_used_and_by_another_instance() -> None:
+async def test_an_expired_link_is_refused_even_if_never_used_and_by_another_instance(door: FrontDoor) -> None:
     clock = Clock(T0 + 2 * HOUR)
-    response = await open_link(build(clock=clock), link(max_age=HOUR))
+    response = await open_link(build(door=door, clock=clock), link(max_age=HOUR))
     assert (response.status_code, reason_of(response)) == (410, "link-expired")
 
 
@@ -190,22 +193,22 @@ def tampered_links() -> list[str]:
 
 
 @pytest.mark.parametrize("url", tampered_links())
-async def test_tampered_or_foreign_tickets_are_400_with_a_clear_page(url: str) -> None:
-    response = await open_link(build(), url)
+async def test_tampered_or_foreign_tickets_are_400_with_a_clear_page(door: FrontDoor, url: str) -> None:
+    response = await open_link(build(door=door), url)
     assert response.status_code == 400
     assert reason_of(response) == "link-invalid"
     assert "This link is not valid" in response.text
 
 
-async def test_an_empty_ticket_or_a_nested_path_is_refused() -> None:
-    app = build()
+async def test_an_empty_ticket_or_a_nested_path_is_refused(door: FrontDoor) -> None:
+    app = build(door=door)
     assert (await open_link(app, "/pandium/launch/")).status_code == 400
     assert (await open_link(app, link() + "/extra")).status_code == 400
 
 
-async def test_a_link_for_a_connector_no_longer_configured_is_404() -> None:
+async def test_a_link_for_a_connector_no_longer_configured_is_404(door: FrontDoor) -> None:
     url = link(flow="connect", connector="gwt")
-    app = build(config=PandiumConfig("acme", SECRET))
+    app = build(door=door, config=PandiumConfig("acme", SECRET))
     response = await open_link(app, url)
     assert response.status_code == 404
 
@@ -213,7 +216,7 @@ async def test_a_link_for_a_connector_no_longer_configured_is_404() -> None:
 # --- claimed only once the redirect is ready --------------------------------------------------------------
 
 
-async def test_a_connector_token_failure_answers_500_and_the_retry_still_works() -> None:
+async def test_a_connector_token_failure_answers_500_and_the_retry_still_works(door: FrontDoor) -> None:
     calls: list[str] = []
 
     def flaky(request: Request, user: PandiumUser, connector: str) -> str:
@@ -222,7 +225,7 @@ async def test_a_connector_token_failure_answers_500_and_the_retry_still_works()
             raise RuntimeError("database blip")
         return "crm-after-retry"
 
-    app = build(connector_token=flaky)
+    app = build(door=door, connector_token=flaky)
     url = link(flow="connect", connector="gwt")
     failed = await open_link(app, url)
     retried = await open_link(app, url)
@@ -233,14 +236,14 @@ async def test_a_connector_token_failure_answers_500_and_the_retry_still_works()
     assert (again.status_code, reason_of(again)) == (410, "link-used")
 
 
-async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up() -> None:
+async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up(door: FrontDoor) -> None:
     oversized = {"notes": "x" * CONFIG.max_url_length}
     users = {"user-9": PandiumUser("user-9", extra=oversized)}
 
     def user_for_sub(sub: str) -> PandiumUser | None:
         return users.get(sub)
 
-    app = build(user=None, user_for_sub=user_for_sub)
+    app = build(door=door, user=None, user_for_sub=user_for_sub)
     url = link("user-9", alone=True)
     too_large = await open_link(app, url)
     users["user-9"] = PandiumUser("user-9")  # the account's data trimmed
@@ -249,8 +252,10 @@ async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up() -> None
     assert retried.status_code == 303
 
 
-async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303() -> None:
-    responses = await open_at_once([build(connector_token=slow_crm_token)], link(flow="connect", connector="gwt"), 30)
+async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303(door: FrontDoor) -> None:
+    responses = await open_at_once(
+        [build(door=door, connector_token=slow_crm_token)], link(flow="connect", connector="gwt"), 30
+    )
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [303] + [410] * 29
     assert {reason_of(response) for response in responses if response.status_code == 410} == {"link-used"}
@@ -259,23 +264,23 @@ async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303() 
 # --- who may open it -------------------------------------------------------------------------------------
 
 
-async def test_a_link_for_ann_is_refused_to_bob_and_stays_usable_for_ann() -> None:
+async def test_a_link_for_ann_is_refused_to_bob_and_stays_usable_for_ann(door: FrontDoor) -> None:
     store = MemoryTicketStore(clock=Clock())
     url = link("user-1")
-    as_bob = await open_link(build(user=BOB, store=store), url)
+    as_bob = await open_link(build(door=door, user=BOB, store=store), url)
     assert as_bob.status_code == 403
     assert reason_of(as_bob) == "wrong-user"
-    as_ann = await open_link(build(user=ANN, store=store), url)
+    as_ann = await open_link(build(door=door, user=ANN, store=store), url)
     assert as_ann.status_code == 303
     assert claims_of(as_ann)["sub"] == "user-1"
 
 
-async def test_a_link_opened_before_login_is_401_and_works_after_login() -> None:
+async def test_a_link_opened_before_login_is_401_and_works_after_login(door: FrontDoor) -> None:
     store = MemoryTicketStore(clock=Clock())
     url = link()
-    anonymous = await open_link(build(user=None, store=store), url)
+    anonymous = await open_link(build(door=door, user=None, store=store), url)
     assert (anonymous.status_code, reason_of(anonymous)) == (401, "not-signed-in")
-    assert (await open_link(build(user=ANN, store=store), url)).status_code == 303
+    assert (await open_link(build(door=door, user=ANN, store=store), url)).status_code == 303
 
 
 async def sub_lookup_async(sub: str) -> PandiumUser | None:
@@ -287,8 +292,10 @@ def sub_lookup_sync(sub: str) -> PandiumUser | None:
 
 
 @pytest.mark.parametrize("user_for_sub", [sub_lookup_async, sub_lookup_sync])
-async def test_an_alone_link_works_without_a_session_through_user_for_sub(user_for_sub: Callable[..., Any]) -> None:
-    app = build(user=None, user_for_sub=user_for_sub)
+async def test_an_alone_link_works_without_a_session_through_user_for_sub(
+    door: FrontDoor, user_for_sub: Callable[..., Any]
+) -> None:
+    app = build(door=door, user=None, user_for_sub=user_for_sub)
     url = link("user-9", alone=True, flow="connect", connector="gwt")
     response = await open_link(app, url)
     assert response.status_code == 303
@@ -302,78 +309,80 @@ async def test_an_alone_link_works_without_a_session_through_user_for_sub(user_f
     assert (again.status_code, reason_of(again)) == (410, "link-used")
 
 
-async def test_an_alone_link_ignores_whoever_is_signed_in() -> None:
-    response = await open_link(build(user=BOB, user_for_sub=sub_lookup_async), link("user-1", alone=True))
+async def test_an_alone_link_ignores_whoever_is_signed_in(door: FrontDoor) -> None:
+    response = await open_link(build(door=door, user=BOB, user_for_sub=sub_lookup_async), link("user-1", alone=True))
     assert claims_of(response)["sub"] == "user-1"
 
 
-async def test_an_alone_link_for_an_unknown_account_is_403() -> None:
-    response = await open_link(build(user=None, user_for_sub=sub_lookup_async), link("gone", alone=True))
+async def test_an_alone_link_for_an_unknown_account_is_403(door: FrontDoor) -> None:
+    response = await open_link(build(door=door, user=None, user_for_sub=sub_lookup_async), link("gone", alone=True))
     assert response.status_code == 403
     assert "no longer exists" in response.text
 
 
-async def test_a_session_link_never_uses_user_for_sub() -> None:
+async def test_a_session_link_never_uses_user_for_sub(door: FrontDoor) -> None:
     looked_up: list[str] = []
 
     def user_for_sub(sub: str) -> PandiumUser:
         looked_up.append(sub)
         return PandiumUser(sub)
 
-    response = await open_link(build(user=None, user_for_sub=user_for_sub), link("user-1"))
+    response = await open_link(build(door=door, user=None, user_for_sub=user_for_sub), link("user-1"))
     assert response.status_code == 401
     assert looked_up == []
 
 
-async def test_an_alone_link_without_user_for_sub_falls_back_to_the_session(caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_alone_link_without_user_for_sub_falls_back_to_the_session(
+    door: FrontDoor, caplog: pytest.LogCaptureFixture
+) -> None:
     store = MemoryTicketStore(clock=Clock())
     url = link("user-1", alone=True)
     with caplog.at_level(logging.WARNING, logger="pandium_embed"):
-        anonymous = await open_link(build(user=None, store=store), url)
+        anonymous = await open_link(build(door=door, user=None, store=store), url)
     assert anonymous.status_code == 401
     assert middleware_module.ALONE_WITHOUT_USER_FOR_SUB in caplog.text
-    assert (await open_link(build(user=ANN, store=store), url)).status_code == 303
+    assert (await open_link(build(door=door, user=ANN, store=store), url)).status_code == 303
 
 
 # --- the route's other refusals -------------------------------------------------------------------------
 
 
-async def test_without_a_launch_secret_the_route_does_not_exist() -> None:
-    app = PandiumMiddleware(bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: ANN)
+async def test_without_a_launch_secret_the_route_does_not_exist(door: FrontDoor) -> None:
+    app = door.middleware(door.bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: ANN)
     response = await open_link(app, link())
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("method", ["POST", "HEAD", "DELETE"])
-async def test_only_get_opens_a_link(method: str) -> None:
-    app = build()
+async def test_only_get_opens_a_link(door: FrontDoor, method: str) -> None:
+    app = build(door=door)
     url = link()
-    async with asgi_client(app) as http:
+    async with client(app) as http:
         response = await http.request(method, url)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET"
     assert (await open_link(app, url)).status_code == 303  # not used up
 
 
-async def test_a_link_clicked_in_a_webmail_is_a_cross_site_navigation_and_works() -> None:
+async def test_a_link_clicked_in_a_webmail_is_a_cross_site_navigation_and_works(door: FrontDoor) -> None:
     headers = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
-    assert (await open_link(build(), link(), headers=headers)).status_code == 303
+    assert (await open_link(build(door=door), link(), headers=headers)).status_code == 303
 
 
 @pytest.mark.parametrize("dest", ["iframe", "image", "empty"])
-async def test_a_cross_site_frame_or_fetch_of_a_link_is_refused(dest: str) -> None:
+async def test_a_cross_site_frame_or_fetch_of_a_link_is_refused(door: FrontDoor, dest: str) -> None:
     headers = {"sec-fetch-site": "cross-site", "sec-fetch-dest": dest}
-    response = await open_link(build(), link(), headers=headers)
+    response = await open_link(build(door=door), link(), headers=headers)
     assert response.status_code == 403
 
 
-async def test_no_log_record_carries_the_ticket(caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_log_record_carries_the_ticket(door: FrontDoor, caplog: pytest.LogCaptureFixture) -> None:
     def failing(request: Request, user: PandiumUser, connector: str) -> str:
         raise RuntimeError("CRM down")
 
     url = link(flow="connect", connector="gwt")
     with caplog.at_level(logging.DEBUG):
-        response = await open_link(build(connector_token=failing), url)
+        response = await open_link(build(door=door, connector_token=failing), url)
     assert response.status_code == 500
     # The test's own HTTP client logs the URL it requests; every other record is the product's.
     texts = [
@@ -388,8 +397,8 @@ async def test_no_log_record_carries_the_ticket(caplog: pytest.LogCaptureFixture
 
 
 @pytest.mark.parametrize("raw", ["..", "%2e%2e", "%C3%A9", "a.b.c.d", "a%2Fb", "%5C", "%00"])
-async def test_a_raw_ticket_with_encoded_characters_never_500s(raw: str) -> None:
-    start = await raw_asgi(build(), "GET", "/pandium/launch/" + raw)
+async def test_a_raw_ticket_with_encoded_characters_never_500s(door: FrontDoor, raw: str) -> None:
+    start = await door.raw(build(door=door), "GET", "/pandium/launch/" + raw)
     assert start["status"] == 400
 
 
@@ -408,7 +417,7 @@ async def test_a_raw_ticket_with_encoded_characters_never_500s(raw: str) -> None
         ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, middleware_module.BAD_TICKET_STORE),
     ],
 )
-def test_bad_launch_options_are_refused_at_construction(options: dict[str, Any], message: str) -> None:
+def test_bad_launch_options_are_refused_at_construction(door: FrontDoor, options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as raised:
-        PandiumMiddleware(bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: ANN, **options)
+        door.middleware(door.bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: ANN, **options)
     assert str(raised.value) == message

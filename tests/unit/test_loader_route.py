@@ -1,4 +1,5 @@
-"""GET <prefix>/embed.js: the loader with this config's Pandium origins baked in, cacheable and small."""
+"""GET <prefix>/embed.js: the loader with this config's Pandium origins baked in, cacheable and small.
+The route's tests take ``door``: they run through PandiumMiddleware (ASGI) and PandiumWSGIMiddleware (WSGI)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
 import httpx2
 import pytest
 from starlette.types import Receive, Scope, Send
@@ -16,6 +18,8 @@ from starlette.types import Receive, Scope, Send
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
 from tests.support.asgi import sync_client
+from tests.support.front_doors import FRONT_DOORS, FrontDoor
+from tests.support.wsgi import sync_wsgi_client
 
 SOURCE = Path(__file__).resolve().parents[2] / "js" / "dist" / "pandium-embed.js"
 SECRET = "loader-route-test-secret-0123456789abcdef"
@@ -31,14 +35,19 @@ async def downstream(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"downstream"})
 
 
-def make_app(config: PandiumConfig) -> PandiumMiddleware:
-    return PandiumMiddleware(downstream, config=config, identify=lambda request: PandiumUser("u"))
-
-
 def fetch(
-    config: PandiumConfig, method: str, path: str, headers: dict[str, str] | None = None, root_path: str = ""
-) -> httpx2.Response:
-    return sync_client(make_app(config), root_path=root_path).request(method, path, headers=headers)
+    config: PandiumConfig,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    root_path: str = "",
+    door: FrontDoor = FRONT_DOORS[0],
+) -> httpx.Response | httpx2.Response:
+    if door.name == "asgi":
+        app = PandiumMiddleware(downstream, config=config, identify=lambda request: PandiumUser("u"))
+        return sync_client(app, root_path=root_path).request(method, path, headers=headers)
+    wsgi_app = door.build(config=config, user=PandiumUser("u"))
+    return sync_wsgi_client(wsgi_app, root_path=root_path).request(method, path, headers=headers)
 
 
 def baked(body: str) -> Any:
@@ -51,8 +60,8 @@ SANDBOX = PandiumConfig("acme", SECRET)
 PRODUCTION = PandiumConfig("acme", SECRET, "production", prefix="/integrations")
 
 
-def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
-    response = fetch(SANDBOX, "GET", "/pandium/embed.js")
+def test_serves_javascript_with_nosniff_and_a_strong_etag(door: FrontDoor) -> None:
+    response = fetch(SANDBOX, "GET", "/pandium/embed.js", door=door)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -84,8 +93,10 @@ def test_serves_javascript_with_nosniff_and_a_strong_etag() -> None:
         ),
     ],
 )
-def test_the_baked_origins_are_the_configs(config: PandiumConfig, path: str, origins: list[str]) -> None:
-    response = fetch(config, "GET", path)
+def test_the_baked_origins_are_the_configs(
+    door: FrontDoor, config: PandiumConfig, path: str, origins: list[str]
+) -> None:
+    response = fetch(config, "GET", path, door=door)
     assert response.status_code == 200
     assert CONFIG_PLACEHOLDER not in response.text
     assert baked(response.text) == {"origins": origins, "prefix": config.prefix}
@@ -95,12 +106,12 @@ def test_the_baked_origins_are_the_configs(config: PandiumConfig, path: str, ori
     assert response.text == source.replace(CONFIG_PLACEHOLDER, json.dumps(baked(response.text), separators=(",", ":")))
 
 
-def test_if_none_match_answers_304_with_the_same_validators() -> None:
-    first = fetch(SANDBOX, "GET", "/pandium/embed.js")
+def test_if_none_match_answers_304_with_the_same_validators(door: FrontDoor) -> None:
+    first = fetch(SANDBOX, "GET", "/pandium/embed.js", door=door)
     etag = first.headers["etag"]
-    again = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": etag})
-    listed = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": f'"other", {etag}'})
-    stale = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": '"0000"'})
+    again = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": etag}, door=door)
+    listed = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": f'"other", {etag}'}, door=door)
+    stale = fetch(SANDBOX, "GET", "/pandium/embed.js", {"If-None-Match": '"0000"'}, door=door)
     for response in (again, listed):
         assert response.status_code == 304
         assert response.content == b""
@@ -110,16 +121,16 @@ def test_if_none_match_answers_304_with_the_same_validators() -> None:
     assert stale.content == first.content
 
 
-def test_the_etag_changes_with_the_baked_config() -> None:
-    first = fetch(SANDBOX, "GET", "/pandium/embed.js")
-    second = fetch(PRODUCTION, "GET", "/integrations/embed.js")
+def test_the_etag_changes_with_the_baked_config(door: FrontDoor) -> None:
+    first = fetch(SANDBOX, "GET", "/pandium/embed.js", door=door)
+    second = fetch(PRODUCTION, "GET", "/integrations/embed.js", door=door)
     assert first.headers["etag"] != second.headers["etag"]
     assert render_loader(SANDBOX)[1] == first.headers["etag"]
 
 
-def test_head_has_the_headers_and_no_body() -> None:
-    get = fetch(SANDBOX, "GET", "/pandium/embed.js")
-    head = fetch(SANDBOX, "HEAD", "/pandium/embed.js")
+def test_head_has_the_headers_and_no_body(door: FrontDoor) -> None:
+    get = fetch(SANDBOX, "GET", "/pandium/embed.js", door=door)
+    head = fetch(SANDBOX, "HEAD", "/pandium/embed.js", door=door)
     assert head.status_code == 200
     assert head.content == b""
     for name in ("content-type", "etag", "cache-control", "x-content-type-options"):
@@ -127,31 +138,33 @@ def test_head_has_the_headers_and_no_body() -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
-def test_other_methods_are_405(method: str) -> None:
-    response = fetch(SANDBOX, method, "/pandium/embed.js")
+def test_other_methods_are_405(door: FrontDoor, method: str) -> None:
+    response = fetch(SANDBOX, method, "/pandium/embed.js", door=door)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert "CONFIG" not in response.text
 
 
-def test_served_under_a_root_path() -> None:
-    response = fetch(SANDBOX, "GET", "/app/pandium/embed.js", root_path="/app")
+def test_served_under_a_root_path(door: FrontDoor) -> None:
+    response = fetch(SANDBOX, "GET", "/app/pandium/embed.js", root_path="/app", door=door)
     assert response.status_code == 200
     # The baked prefix is where the routes are from the browser: under the mount.
     assert baked(response.text) == {"origins": list(SANDBOX.origins), "prefix": "/app/pandium"}
-    top = fetch(SANDBOX, "GET", "/pandium/embed.js")
+    top = fetch(SANDBOX, "GET", "/pandium/embed.js", door=door)
     assert baked(top.text)["prefix"] == "/pandium"
     # Two bodies, two ETags: a cache never hands one mount's copy to the other.
     assert response.headers["etag"] != top.headers["etag"]
-    again = fetch(SANDBOX, "GET", "/app/pandium/embed.js", {"If-None-Match": top.headers["etag"]}, root_path="/app")
+    again = fetch(
+        SANDBOX, "GET", "/app/pandium/embed.js", {"If-None-Match": top.headers["etag"]}, root_path="/app", door=door
+    )
     assert again.status_code == 200
     # What a page that bundles the npm package renders for configure() is the same settings.
     assert json.loads(browser_settings(SANDBOX, root_path="/app")) == baked(response.text)
 
 
 @pytest.mark.parametrize(("config", "path"), [(SANDBOX, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")])
-def test_the_served_loader_is_within_its_gzip_budget(config: PandiumConfig, path: str) -> None:
-    response = fetch(config, "GET", path)
+def test_the_served_loader_is_within_its_gzip_budget(door: FrontDoor, config: PandiumConfig, path: str) -> None:
+    response = fetch(config, "GET", path, door=door)
     size = len(gzip.compress(response.content, compresslevel=9, mtime=0))
     assert size <= GZIP_BUDGET, f"the served loader is {size} bytes gzipped; the budget is {GZIP_BUDGET}"
 

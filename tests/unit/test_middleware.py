@@ -1,4 +1,6 @@
-"""PandiumMiddleware through the ASGI interface: routes, refusals, hooks, pass-through, and hostile requests."""
+"""The routes, refusals, hooks, pass-through and hostile requests, through both front doors: the tests
+taking ``door`` run once with PandiumMiddleware (ASGI) and once with PandiumWSGIMiddleware (WSGI); the
+others are about the ASGI interface itself (scopes, lifespan, async hooks, the event loop)."""
 
 from __future__ import annotations
 
@@ -20,9 +22,10 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed import PandiumConfig, PandiumUser
 from pandium_embed import middleware as middleware_module
-from tests.support.asgi import asgi_client, bare_app, crm_token, pandium_app, raw_asgi
+from tests.support.asgi import crm_token
+from tests.support.front_doors import FRONT_DOORS, FrontDoor, client, path_of
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +34,7 @@ CONFIG = PandiumConfig("acme", SECRET, connectors={"gwt": "GWT Integration"})
 ANN = PandiumUser("user-1", display_name="Ann", extra={"user_group": "a"})
 NOW = 1_700_000_000.5
 ORIGIN = "http://app.test"
+ASGI = FRONT_DOORS[0]
 MINT_ROUTES = [
     ("GET", "/pandium/marketplace", None),
     ("GET", "/pandium/install/42", None),
@@ -40,21 +44,23 @@ MINT_ROUTES = [
 
 
 def build(
-    app: Any = bare_app,
+    app: Any = None,
     *,
+    door: FrontDoor = ASGI,
     user: PandiumUser | None = ANN,
     config: PandiumConfig = CONFIG,
     identify: Callable[[Request], Any] | None = None,
     connector_token: Callable[..., Any] = crm_token,
     **options: Any,
-) -> PandiumMiddleware:
-    return pandium_app(app, config=config, user=user, identify=identify, connector_token=connector_token, **options)
+) -> Any:
+    """The middleware of ``door`` in front of ``app`` (default: that door's bare app)."""
+    return door.build(app, config=config, user=user, identify=identify, connector_token=connector_token, **options)
 
 
 async def request(app: Any, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
     """One request as this app's own page sends it (``Origin: http://app.test``, which ``headers`` may override)."""
     kwargs["headers"] = {"origin": ORIGIN, **dict(kwargs.get("headers") or {})}
-    async with asgi_client(app) as http:
+    async with client(app) as http:
         if body is not None:
             kwargs["json"] = body
         return await http.request(method, path, **kwargs)
@@ -77,8 +83,8 @@ def token_of(url: str) -> dict[str, Any]:
         ("/pandium/connect/gwt", "https://emp.sandbox.pandium.com/acme/gwt/auth?tenant="),
     ],
 )
-async def test_mint_routes_redirect_to_pandium_with_a_fresh_token(path: str, location: str) -> None:
-    app = build(clock=lambda: NOW, new_jti=lambda: "jti-1")
+async def test_mint_routes_redirect_to_pandium_with_a_fresh_token(door: FrontDoor, path: str, location: str) -> None:
+    app = build(door=door, clock=lambda: NOW, new_jti=lambda: "jti-1")
     response = await request(app, "GET", path)
     assert response.status_code == 303
     assert response.headers["location"].startswith(location)
@@ -89,14 +95,14 @@ async def test_mint_routes_redirect_to_pandium_with_a_fresh_token(path: str, loc
     assert claims["ti"]["udn"] == "Ann"
 
 
-async def test_connect_adds_the_auth_only_xti_from_the_connector_token_hook() -> None:
+async def test_connect_adds_the_auth_only_xti_from_the_connector_token_hook(door: FrontDoor) -> None:
     seen: list[tuple[str, str, str]] = []
 
     def connector_token(request: Request, user: PandiumUser, connector: str) -> str:
-        seen.append((request.url.path, user.sub, connector))
+        seen.append((path_of(request), user.sub, connector))
         return "crm-api-token"
 
-    response = await request(build(connector_token=connector_token), "GET", "/pandium/connect/gwt")
+    response = await request(build(door=door, connector_token=connector_token), "GET", "/pandium/connect/gwt")
     assert token_of(response.headers["location"])["ti"]["xti"] == {
         "user_group": "a",
         "connector_name": "gwt",
@@ -106,8 +112,8 @@ async def test_connect_adds_the_auth_only_xti_from_the_connector_token_hook() ->
     assert seen == [("/pandium/connect/gwt", "user-1", "gwt")]
 
 
-async def test_each_request_gets_a_new_jti() -> None:
-    app = build()
+async def test_each_request_gets_a_new_jti(door: FrontDoor) -> None:
+    app = build(door=door)
     first = await request(app, "GET", "/pandium/marketplace")
     second = await request(app, "GET", "/pandium/marketplace")
     assert token_of(first.headers["location"])["jti"] != token_of(second.headers["location"])["jti"]
@@ -123,9 +129,9 @@ async def test_each_request_gets_a_new_jti() -> None:
     ],
 )
 async def test_post_token_returns_the_url_and_its_expiry_for_single_page_apps(
-    body: dict[str, Any], url_start: str
+    door: FrontDoor, body: dict[str, Any], url_start: str
 ) -> None:
-    response = await request(build(clock=lambda: NOW), "POST", "/pandium/token", body)
+    response = await request(build(door=door, clock=lambda: NOW), "POST", "/pandium/token", body)
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     payload = response.json()
@@ -192,7 +198,7 @@ async def test_the_identify_hook_can_read_the_body_of_post_token() -> None:
 
 @pytest.mark.parametrize(("method", "path", "body"), MINT_ROUTES)
 async def test_no_identified_user_is_401_on_every_mint_route_and_mints_nothing(
-    method: str, path: str, body: Any
+    door: FrontDoor, method: str, path: str, body: Any
 ) -> None:
     minted: list[str] = []
 
@@ -200,7 +206,7 @@ async def test_no_identified_user_is_401_on_every_mint_route_and_mints_nothing(
         minted.append("jti")
         return "jti"
 
-    response = await request(build(user=None, new_jti=new_jti), method, path, body)
+    response = await request(build(door=door, user=None, new_jti=new_jti), method, path, body)
     assert response.status_code == 401
     assert response.json()["error"] == "not-signed-in"
     assert "location" not in response.headers
@@ -208,15 +214,17 @@ async def test_no_identified_user_is_401_on_every_mint_route_and_mints_nothing(
 
 
 @pytest.mark.parametrize(("method", "path", "body"), MINT_ROUTES)
-async def test_cross_site_requests_are_refused_on_every_mint_route(method: str, path: str, body: Any) -> None:
-    response = await request(build(), method, path, body, headers={"sec-fetch-site": "cross-site"})
+async def test_cross_site_requests_are_refused_on_every_mint_route(
+    door: FrontDoor, method: str, path: str, body: Any
+) -> None:
+    response = await request(build(door=door), method, path, body, headers={"sec-fetch-site": "cross-site"})
     assert response.status_code == 403
     assert response.json()["error"] == "cross-site"
 
 
 @pytest.mark.parametrize("site", ["same-origin", "same-site", "none"])
-async def test_same_site_and_direct_navigation_are_allowed(site: str) -> None:
-    response = await request(build(), "GET", "/pandium/marketplace", headers={"sec-fetch-site": site})
+async def test_same_site_and_direct_navigation_are_allowed(door: FrontDoor, site: str) -> None:
+    response = await request(build(door=door), "GET", "/pandium/marketplace", headers={"sec-fetch-site": site})
     assert response.status_code == 303
 
 
@@ -233,14 +241,14 @@ async def test_same_site_and_direct_navigation_are_allowed(site: str) -> None:
         {},
     ],
 )
-async def test_post_token_answers_only_this_apps_own_pages(headers: dict[str, str]) -> None:
+async def test_post_token_answers_only_this_apps_own_pages(door: FrontDoor, headers: dict[str, str]) -> None:
     minted: list[str] = []
 
     def new_jti() -> str:
         minted.append("jti")
         return "jti"
 
-    async with asgi_client(build(new_jti=new_jti)) as http:
+    async with client(build(door=door, new_jti=new_jti)) as http:
         response = await http.post("/pandium/token", json={"flow": "marketplace"}, headers=headers)
     assert (response.status_code, response.json()["error"]) == (403, "cross-origin")
     assert "tenant=" not in response.text and minted == []
@@ -257,17 +265,17 @@ async def test_post_token_answers_only_this_apps_own_pages(headers: dict[str, st
         {"sec-fetch-site": "same-origin"},
     ],
 )
-async def test_post_token_answers_this_apps_own_pages(headers: dict[str, str]) -> None:
-    async with asgi_client(build()) as http:
+async def test_post_token_answers_this_apps_own_pages(door: FrontDoor, headers: dict[str, str]) -> None:
+    async with client(build(door=door)) as http:
         response = await http.post("/pandium/token", json={"flow": "marketplace"}, headers=headers)
     assert response.status_code == 200
     assert response.json()["url"].startswith("https://imp.sandbox.pandium.com/acme?tenant=")
 
 
 @pytest.mark.parametrize("path", ["/pandium/marketplace", "/pandium/install/42", "/pandium/connect/gwt"])
-async def test_get_mint_routes_keep_refusing_only_cross_site(path: str) -> None:
+async def test_get_mint_routes_keep_refusing_only_cross_site(door: FrontDoor, path: str) -> None:
     # The frame's navigation carries no Origin; a sibling subdomain's page may frame it (same-site).
-    async with asgi_client(build()) as http:
+    async with client(build(door=door)) as http:
         plain = await http.get(path)
         sibling = await http.get(path, headers={"sec-fetch-site": "same-site", "origin": "http://evil.app.test"})
     assert (plain.status_code, sibling.status_code) == (303, 303)
@@ -299,13 +307,13 @@ async def test_get_mint_routes_keep_refusing_only_cross_site(path: str) -> None:
         "/pandium/anything-else",
     ],
 )
-async def test_unknown_targets_and_path_tricks_are_404_and_never_redirect(raw_path: str) -> None:
-    start = await raw_asgi(build(), "GET", raw_path)
+async def test_unknown_targets_and_path_tricks_are_404_and_never_redirect(door: FrontDoor, raw_path: str) -> None:
+    start = await door.raw(build(door=door), "GET", raw_path)
     assert start["status"] == 404
     assert "location" not in start["headers"]
 
 
-async def test_every_redirect_location_starts_with_the_configured_base_url() -> None:
+async def test_every_redirect_location_starts_with_the_configured_base_url(door: FrontDoor) -> None:
     config = PandiumConfig(
         "acme",
         SECRET,
@@ -314,7 +322,7 @@ async def test_every_redirect_location_starts_with_the_configured_base_url() -> 
         connect_base_url="https://c.example.test",
         connectors={"gwt": "GWT", "hub-spot_2": "HubSpot"},
     )
-    app = build(config=config)
+    app = build(door=door, config=config)
     expected = {
         "/pandium/marketplace": "https://m.example.test/acme?",
         "/pandium/install/42": "https://i.example.test/acme/tenants/create/42?",
@@ -338,8 +346,8 @@ async def test_every_redirect_location_starts_with_the_configured_base_url() -> 
         ("POST", "/pandium/embed.js", "GET, HEAD"),
     ],
 )
-async def test_wrong_method_is_405_with_allow(method: str, path: str, allow: str) -> None:
-    response = await request(build(), method, path)
+async def test_wrong_method_is_405_with_allow(door: FrontDoor, method: str, path: str, allow: str) -> None:
+    response = await request(build(door=door), method, path)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
 
@@ -364,21 +372,21 @@ async def test_wrong_method_is_405_with_allow(method: str, path: str, allow: str
     ],
 )
 async def test_bad_bodies_to_post_token_get_a_clear_4xx(
-    content: bytes, headers: dict[str, str], status: int, reason: str
+    door: FrontDoor, content: bytes, headers: dict[str, str], status: int, reason: str
 ) -> None:
-    response = await request(build(), "POST", "/pandium/token", content=content, headers=headers)
+    response = await request(build(door=door), "POST", "/pandium/token", content=content, headers=headers)
     assert response.status_code == status
     payload = response.json()
     assert payload["error"] == reason and payload["status"] == status and payload["message"]
     assert "Traceback" not in response.text
 
 
-async def test_an_oversized_streamed_body_without_content_length_is_413() -> None:
+async def test_an_oversized_streamed_body_without_content_length_is_413(door: FrontDoor) -> None:
     async def chunks() -> Any:
         for _ in range(10):
             yield b" " * 4096
 
-    app = build(max_body_size=8192)
+    app = build(door=door, max_body_size=8192)
     response = await request(
         app, "POST", "/pandium/token", content=chunks(), headers={"content-type": "application/json"}
     )
@@ -386,9 +394,9 @@ async def test_an_oversized_streamed_body_without_content_length_is_413() -> Non
     assert "8192 bytes" in response.json()["message"]
 
 
-async def test_a_non_numeric_content_length_is_400() -> None:
-    start = await raw_asgi(
-        build(),
+async def test_a_non_numeric_content_length_is_400(door: FrontDoor) -> None:
+    start = await door.raw(
+        build(door=door),
         "POST",
         "/pandium/token",
         headers=[
@@ -407,17 +415,19 @@ async def test_a_non_numeric_content_length_is_400() -> None:
     "headers",
     [{"sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe"}, {"accept": "text/html,application/xhtml+xml"}],
 )
-async def test_browser_navigations_get_an_html_error_page_the_loader_can_read(headers: dict[str, str]) -> None:
-    response = await request(build(user=None), "GET", "/pandium/marketplace", headers=headers)
+async def test_browser_navigations_get_an_html_error_page_the_loader_can_read(
+    door: FrontDoor, headers: dict[str, str]
+) -> None:
+    response = await request(build(door=door, user=None), "GET", "/pandium/marketplace", headers=headers)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("text/html")
     assert 'data-pandium-status="401" data-pandium-reason="not-signed-in"' in response.text
     assert "<script" not in response.text
 
 
-async def test_fetch_requests_get_json_even_when_they_accept_html() -> None:
+async def test_fetch_requests_get_json_even_when_they_accept_html(door: FrontDoor) -> None:
     headers = {"sec-fetch-mode": "cors", "accept": "text/html"}
-    response = await request(build(user=None), "GET", "/pandium/marketplace", headers=headers)
+    response = await request(build(door=door, user=None), "GET", "/pandium/marketplace", headers=headers)
     assert response.json() == {
         "error": "not-signed-in",
         "status": 401,
@@ -442,10 +452,12 @@ def failing_identify(request: Request) -> PandiumUser:
     ],
 )
 async def test_a_failing_hook_or_claim_is_logged_and_answered_with_a_generic_500(
-    options: dict[str, Any], log_text: str, caplog: pytest.LogCaptureFixture
+    door: FrontDoor, options: dict[str, Any], log_text: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="pandium_embed")
-    response = await request(build(**options), "GET", "/pandium/connect/gwt", headers={"sec-fetch-mode": "navigate"})
+    response = await request(
+        build(door=door, **options), "GET", "/pandium/connect/gwt", headers={"sec-fetch-mode": "navigate"}
+    )
     assert response.status_code == 500
     assert 'data-pandium-reason="server-error"' in response.text
     assert "database" not in response.text and "Traceback" not in response.text
@@ -454,22 +466,23 @@ async def test_a_failing_hook_or_claim_is_logged_and_answered_with_a_generic_500
 
 
 async def test_a_url_over_the_limit_is_a_server_side_error_naming_the_size_and_a_generic_page(
+    door: FrontDoor,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     config = PandiumConfig("acme", SECRET, max_url_length=1000)
-    app = build(config=config, user=PandiumUser("u", meta="m" * 2000))
+    app = build(door=door, config=config, user=PandiumUser("u", meta="m" * 2000))
     response = await request(app, "GET", "/pandium/marketplace", headers={"sec-fetch-mode": "navigate"})
     assert response.status_code == 500
     assert "eyJ" not in response.text and "tenant=" not in response.text and "m" * 100 not in response.text
     assert any("over max_url_length=1000" in record.getMessage() for record in caplog.records)
 
 
-async def test_no_response_body_or_repr_carries_the_secret_or_a_token() -> None:
-    app = build()
+async def test_no_response_body_or_repr_carries_the_secret_or_a_token(door: FrontDoor) -> None:
+    app = build(door=door)
     bodies = []
     for method, path, body in [*MINT_ROUTES, ("GET", "/pandium/nope", None), ("POST", "/pandium/token", "x")]:
         bodies.append((await request(app, method, path, body)).text)
-        bodies.append((await request(build(user=None), method, path, body)).text)
+        bodies.append((await request(build(door=door, user=None), method, path, body)).text)
     assert not any(SECRET in text for text in bodies)
     redirect_bodies = [text for text in bodies if "eyJ" in text]
     # Only POST /token answers a URL in its body (that is its job); no error body ever does.
@@ -481,8 +494,8 @@ async def test_no_response_body_or_repr_carries_the_secret_or_a_token() -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/settings", "/pandiumx", "/pandium-docs/marketplace", "/PANDIUM/marketplace"])
-async def test_paths_outside_the_prefix_reach_the_wrapped_app(path: str) -> None:
-    response = await request(build(), "GET", path)
+async def test_paths_outside_the_prefix_reach_the_wrapped_app(door: FrontDoor, path: str) -> None:
+    response = await request(build(door=door), "GET", path)
     assert response.text == f"app:{path}"
 
 
@@ -526,18 +539,18 @@ async def test_foreign_requests_pass_the_same_scope_receive_and_send() -> None:
     assert sent[0]["status"] == 200
 
 
-async def test_it_works_mounted_under_a_root_path() -> None:
-    app = build()
-    async with asgi_client(app, root_path="/crm") as http:
+async def test_it_works_mounted_under_a_root_path(door: FrontDoor) -> None:
+    app = build(door=door)
+    async with client(app, root_path="/crm") as http:
         minted = await http.get("/crm/pandium/marketplace")
         passed = await http.get("/crm/pandium-not/x")
     assert minted.status_code == 303
     assert passed.text == "app:/crm/pandium-not/x"
 
 
-async def test_a_custom_prefix_moves_every_route() -> None:
+async def test_a_custom_prefix_moves_every_route(door: FrontDoor) -> None:
     config = PandiumConfig("acme", SECRET, prefix="/integrations/embed")
-    app = build(config=config)
+    app = build(door=door, config=config)
     assert (await request(app, "GET", "/integrations/embed/marketplace")).status_code == 303
     assert (await request(app, "GET", "/pandium/marketplace")).text == "app:/pandium/marketplace"
 
@@ -598,16 +611,16 @@ async def test_starlette_and_fastapi_apps_keep_their_routes_and_lose_the_prefix(
         ({"max_body_size": 0}, middleware_module.BAD_BODY_LIMIT),
     ],
 )
-def test_bad_construction_says_what_to_pass(kwargs: dict[str, Any], message: str) -> None:
+def test_bad_construction_says_what_to_pass(door: FrontDoor, kwargs: dict[str, Any], message: str) -> None:
     values: dict[str, Any] = {"config": CONFIG, "identify": lambda request: None, "connector_token": lambda *a: "t"}
     values.update(kwargs)
     with pytest.raises(ValueError) as caught:
-        PandiumMiddleware(bare_app, **values)
+        door.middleware(door.bare_app, **values)
     assert str(caught.value) == message
 
 
-def test_connectors_are_optional_when_none_are_configured() -> None:
-    PandiumMiddleware(bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: None)
+def test_connectors_are_optional_when_none_are_configured(door: FrontDoor) -> None:
+    door.middleware(door.bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: None)
 
 
 async def test_lifespan_passes_through_a_wrapped_starlette_app() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from redis import asyncio as redis_asyncio
 
-from pandium_embed import MemoryTicketStore, PandiumMiddleware, PandiumUser, RedisTicketStore, TicketStore
+from pandium_embed import MemoryTicketStore, PandiumUser, RedisTicketStore, TicketStore
 from pandium_embed import stores as stores_module
 from pandium_embed.stores import DeliveryStore
 from tests.support.launch import (
@@ -221,7 +221,7 @@ def instance_on(
     user: PandiumUser = ANN,
     clock: Callable[[], float] = time.time,
     connector_token: Callable[..., str] = lambda request, who, connector: "crm",
-) -> PandiumMiddleware:
+) -> Any:
     """One instance of the app, its launch links single use through the redis-server it shares."""
     store = RedisTicketStore(client, key_prefix=prefix, clock=clock)
     return launch_app(user=user, store=store, clock=clock, connector_token=connector_token)

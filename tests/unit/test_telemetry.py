@@ -171,7 +171,7 @@ def test_without_opentelemetry_nothing_is_imported_and_the_middleware_runs() -> 
         "async def app(scope, receive, send): pass\n"
         "middleware = pandium_embed.PandiumMiddleware(app, config=pandium_embed.PandiumConfig('acme', 'x' * 32),\n"
         "    identify=lambda request: pandium_embed.PandiumUser('u'))\n"
-        "assert middleware._telemetry is None\n"
+        "assert middleware._routes._telemetry is None\n"
         "sent = []\n"
         "async def receive(): return {'type': 'http.request', 'body': b''}\n"
         "async def send(message): sent.append(message)\n"
@@ -293,4 +293,4 @@ async def test_a_wrong_webhook_secret_is_spanned_like_an_unknown_route(recorded:
 async def test_telemetry_false_records_nothing(recorded: Recorded) -> None:
     app = build(telemetry=False)
     await call(app, "GET", "/pandium/marketplace")
-    assert recorded.finished() == () and app._telemetry is None
+    assert recorded.finished() == () and app._routes._telemetry is None

@@ -14,7 +14,7 @@ import pytest
 from redis import asyncio as redis_asyncio
 from starlette.requests import Request
 
-from pandium_embed import MemoryTicketStore, PandiumMiddleware, RedisTicketStore
+from pandium_embed import MemoryTicketStore, RedisTicketStore
 from pandium_embed import middleware as middleware_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
 from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
@@ -49,7 +49,7 @@ class Recorder:
         self.events.append(event)
 
 
-def receiver(hook: Any = None, **options: Any) -> PandiumMiddleware:
+def receiver(hook: Any = None, **options: Any) -> Any:
     return build(webhook_secret=SECRET, on_webhook=hook or Recorder(), **options)
 
 

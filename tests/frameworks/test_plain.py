@@ -1,18 +1,37 @@
-"""Plain ASGI: docs/recipes/asgi_app.py, and the middleware under a sub-path (root_path, Mount)."""
+"""Plain apps: docs/recipes/asgi_app.py (PandiumMiddleware) and docs/recipes/wsgi_app.py
+(PandiumWSGIMiddleware) take the same cases, each through its own interface; then what only one of
+them has: Starlette's Mount (ASGI), a real gunicorn (WSGI)."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from tests.support import recipes
-from tests.support.recipes import MARKETPLACE, MINT_IDS, MINT_ROUTES, client, login_cookie, minted_claims
+from tests.support.asgi import quiet_httpx
+from tests.support.docs import RECIPES
+from tests.support.gunicorn import gunicorn
+from tests.support.recipes import (
+    MARKETPLACE,
+    MINT_IDS,
+    MINT_ROUTES,
+    RECIPE_ENV,
+    client,
+    load_recipe,
+    login_cookie,
+    minted_claims,
+)
 
 pytestmark = pytest.mark.anyio
-RECIPE = "asgi_app"
+
+
+@pytest.fixture(params=["asgi_app", "wsgi_app"])
+def recipe(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    return load_recipe(request.param, monkeypatch)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +58,8 @@ async def test_the_apps_own_paths_pass_through(recipe: ModuleType, path: str) ->
 
 
 async def test_behind_a_proxy_prefix_root_path_is_honoured(recipe: ModuleType) -> None:
-    # The server is told root_path=/app (uvicorn --root-path /app); paths arrive with it, per ASGI.
+    # The server is told the mount point (uvicorn --root-path /app; SCRIPT_NAME=/app under WSGI);
+    # the prefix is matched below it.
     async with client(recipe.application, root_path="/app") as http:
         http.cookies.update(login_cookie("user-7"))
         assert minted_claims(await http.get("/app/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
@@ -48,9 +68,9 @@ async def test_behind_a_proxy_prefix_root_path_is_honoured(recipe: ModuleType) -
     assert passed.text == "hello from the app"
 
 
-async def test_mounted_under_a_sub_path_of_another_app(recipe: ModuleType) -> None:
+async def test_mounted_under_a_sub_path_of_another_asgi_app(monkeypatch: pytest.MonkeyPatch) -> None:
     # Starlette's Mount sets root_path=/tools for the mounted app; the prefix is matched below it.
-    outer = Starlette(routes=[Mount("/tools", app=recipe.application)])
+    outer = Starlette(routes=[Mount("/tools", app=load_recipe("asgi_app", monkeypatch).application)])
     async with client(outer) as http:
         http.cookies.update(login_cookie("user-7"))
         assert minted_claims(await http.get("/tools/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
@@ -58,3 +78,20 @@ async def test_mounted_under_a_sub_path_of_another_app(recipe: ModuleType) -> No
         assert (await http.get("/tools/other")).text == "hello from the app"
         # The prefix belongs to the mounted app only: /pandium at the outer root is not ours.
         assert (await http.get("/pandium/marketplace")).status_code == 404
+
+
+def test_the_wsgi_recipe_under_gunicorn() -> None:
+    with gunicorn("wsgi_app:application", chdir=RECIPES, env=RECIPE_ENV) as url, quiet_httpx():
+        with httpx.Client(base_url=url) as http:
+            assert http.get("/dashboard").text == "hello from the app"
+            recipes.assert_loader(http.get("/pandium/embed.js"))
+            recipes.assert_signed_out(http.get("/pandium/marketplace"))
+            http.cookies.update(login_cookie("user-7"))
+            assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
+            # A chunked body (no Content-Length): gunicorn frames it, and the size limit still holds.
+            chunked = http.post(
+                "/pandium/token",
+                content=iter([b"[" * 10_000, b"[" * 10_000]),
+                headers={"content-type": "application/json", "sec-fetch-site": "same-origin"},
+            )
+            assert chunked.status_code == 413

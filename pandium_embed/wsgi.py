@@ -1,0 +1,187 @@
+"""``PandiumWSGIMiddleware``: the routes of ``PandiumMiddleware`` in front of a WSGI app (Flask, Django
+under gunicorn or uWSGI, any PEP 3333 app).
+
+It is a second front door to the same routes, not a copy: ``pandium_embed.routes`` decides every
+answer for both. Hooks are plain functions that receive a Werkzeug ``Request`` over the request's WSGI environ
+(``pip install 'pandium-embed[wsgi]'``; Flask already brings Werkzeug).
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_input_stream
+
+from .audit import AuditRecord
+from .config import PandiumConfig
+from .events import ConnectedTenant
+from .guards import too_large
+from .hooks import Hook
+from .routes import DEFAULT_MAX_BODY_SIZE, Routes, run_without_loop
+from .stores import TicketStore
+from .telemetry import Telemetry
+from .tokens import PandiumUser
+from .webhooks import WebhookEvent
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = [
+    "ConnectorTokenHook",
+    "IdentifyHook",
+    "OnConnectedHook",
+    "OnMintHook",
+    "OnWebhookHook",
+    "PandiumWSGIMiddleware",
+    "UserForSubHook",
+]
+
+IdentifyHook: TypeAlias = Callable[[Request], PandiumUser | None]
+ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], str]
+OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], None]
+UserForSubHook: TypeAlias = Callable[[str], PandiumUser | None]
+OnWebhookHook: TypeAlias = Callable[[Request, WebhookEvent], None]
+OnMintHook: TypeAlias = Callable[[Request, PandiumUser | None, AuditRecord], None]
+
+ASYNC_HOOK = (
+    "PandiumWSGIMiddleware {name} is async, and a WSGI server runs no event loop: pass a plain (def) "
+    "function. (For async hooks, serve an ASGI app with PandiumMiddleware.)"
+)
+
+
+class PandiumWSGIMiddleware:
+    """``PandiumMiddleware`` for WSGI: the same keyword arguments, routes, answers and headers.
+
+    ``app.wsgi_app = PandiumWSGIMiddleware(app.wsgi_app, ...)`` for Flask;
+    ``application = PandiumWSGIMiddleware(get_wsgi_application(), ...)`` in Django's ``wsgi.py``.
+    Every hook is a plain function, called on the server's worker thread, and receives a Werkzeug
+    ``Request`` (``request.environ`` is the WSGI environ). Requests outside the prefix go to ``app``
+    untouched: their body is not read and their environ not copied.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        *,
+        config: PandiumConfig,
+        identify: IdentifyHook,
+        connector_token: ConnectorTokenHook | None = None,
+        on_connected: OnConnectedHook | None = None,
+        launch_secret: str | bytes | None = None,
+        ticket_store: TicketStore | None = None,
+        user_for_sub: UserForSubHook | None = None,
+        webhook_secret: str | Sequence[str] | None = None,
+        on_webhook: OnWebhookHook | None = None,
+        on_mint: OnMintHook | None = None,
+        telemetry: Telemetry | bool = True,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        clock: Callable[[], float] = time.time,
+        new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._routes = Routes(
+            config=config,
+            identify=identify,
+            connector_token=connector_token,
+            on_connected=on_connected,
+            launch_secret=launch_secret,
+            ticket_store=ticket_store,
+            user_for_sub=user_for_sub,
+            webhook_secret=webhook_secret,
+            on_webhook=on_webhook,
+            on_mint=on_mint,
+            telemetry=telemetry,
+            max_body_size=max_body_size,
+            clock=clock,
+            new_jti=new_jti,
+        )
+        for name, hook in self._routes.hooks().items():
+            if hook.is_async:
+                raise ValueError(ASYNC_HOOK.format(name=name))
+        self.app = app
+        self.config = config
+        # PEP 3333 hands PATH_INFO over as latin-1 text of the raw bytes: match the prefix in that form.
+        self._prefix = config.prefix.encode("utf-8").decode("latin-1")
+        self._prefix_length = len(self._prefix)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # PATH_INFO is already below SCRIPT_NAME: mounted under a sub-path, the prefix still matches.
+        path: str = environ.get("PATH_INFO", "")
+        if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
+            return self.app(environ, start_response)
+        answer = self._routes.answer(_WsgiExchange(environ), path[self._prefix_length :])
+        response = run_without_loop(answer, "PandiumWSGIMiddleware")
+        status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
+        start_response(status, headers)
+        # An answer to HEAD has no body (RFC 9110); gunicorn drops it anyway, not every server does.
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else bytes(response.body)]
+
+
+class _WsgiExchange:
+    """A request under the prefix, for the routes: hooks get a Werkzeug ``Request`` and are called
+    right here, on the server's thread, so no operation ever suspends."""
+
+    __slots__ = ("_environ", "_request", "headers", "method", "root_path", "scheme")
+
+    def __init__(self, environ: WSGIEnvironment) -> None:
+        self._environ = environ
+        self._request: Request | None = None
+        self.method: str = environ["REQUEST_METHOD"]
+        self.scheme: str = environ.get("wsgi.url_scheme", "http")
+        self.headers = EnvironHeaders(environ)
+        # PATH_INFO starts with the prefix, so the mount point is SCRIPT_NAME (latin-1 text, per PEP 3333).
+        self.root_path: str = environ.get("SCRIPT_NAME", "").encode("latin-1").decode("utf-8", "replace")
+
+    def _hooks_request(self) -> Request:
+        # Built at the first hook call, after the body (if any) was read: see body().
+        if self._request is None:
+            self._request = Request(self._environ)
+        return self._request
+
+    async def body(self, limit: int) -> bytes:
+        # Werkzeug's stream stops at Content-Length or, for a chunked body the server frames
+        # (wsgi.input_terminated), at the limit plus one byte: enough to tell "over the limit".
+        # With neither, it is empty rather than unbounded.
+        try:
+            stream = get_input_stream(self._environ, max_content_length=limit + 1)
+        except RequestEntityTooLarge:
+            raise too_large(limit) from None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = stream.read(limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        body = b"".join(chunks)
+        # The hooks' Request reads the body once more.
+        self._environ["wsgi.input"] = io.BytesIO(body)
+        self._environ["CONTENT_LENGTH"] = str(len(body))
+        return body
+
+    async def call(self, hook: Hook, *args: Any) -> Any:
+        return _call_here(hook, self._hooks_request(), *args)
+
+    async def call_alone(self, hook: Hook, *args: Any) -> Any:
+        return _call_here(hook, *args)
+
+
+def _call_here(hook: Hook, *args: Any) -> Any:
+    result = hook.func(*args)
+    # Only the ticket store's claim is async here (the host's hooks were checked in __init__): an
+    # in-memory store, or Redis through a sync client, answers without waiting for anything.
+    if inspect.isawaitable(result):
+        result = run_without_loop(result, getattr(hook.func, "__qualname__", "a hook"))
+    return result
