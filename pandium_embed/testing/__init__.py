@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import FrameLocator, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -173,7 +174,15 @@ class PandiumFrame:
             self._find("connect").click(timeout=self.timeout_ms)
         popup = popup_info.value
         with popup.expect_event("close", timeout=self.timeout_ms):
-            popup.locator(_testid("approve" if approve else "deny")).click(timeout=self.timeout_ms)
+            try:
+                popup.locator(_testid("approve" if approve else "deny")).click(
+                    timeout=self.timeout_ms, no_wait_after=True
+                )
+            except PlaywrightError:
+                # The consent window closes itself right after the answer; on a busy machine it can be
+                # gone before Playwright reports the click as done. Only a window still open is an error.
+                if not popup.is_closed():
+                    raise
         outcome = self.frame.locator(
             ", ".join(_testid("status") + _attribute("data-outcome", word) for word in ("connected", "denied"))
         )
