@@ -40,6 +40,9 @@ __all__ = [
 STATIC_PREFIX = "/__mock__/static"
 _LOGO_COLOURS = 6
 # Where the page says what happened; mock.js also sets data-outcome (saved, cancelled, connected, ...).
+# Served disabled: the page script enables them once their handlers are attached, so an early click
+# (a browser test acting as soon as a button shows) waits for the script instead of being lost.
+_BUTTON = '<button type="button" disabled data-until-script'
 _STATUS_LINE = '<p id="status" data-testid="status" class="status" role="status"></p>'
 
 
@@ -116,8 +119,8 @@ def _install_panel(*, integration: Integration | None, hidden: bool) -> str:
         '<select id="schedule"><option>Every 30 minutes</option><option>Every hour</option>'
         "<option>Once a day</option></select></label>"
         '<div class="actions">'
-        '<button type="button" class="secondary" id="cancel" data-testid="cancel">Cancel</button>'
-        '<button type="button" class="primary" id="save" data-testid="save">Save</button>'
+        f'{_BUTTON} class="secondary" id="cancel" data-testid="cancel">Cancel</button>'
+        f'{_BUTTON} class="primary" id="save" data-testid="save">Save</button>'
         "</div></section>"
     )
 
@@ -143,7 +146,7 @@ def marketplace_page(
             '<div class="actions">'
             f'<span class="badge" id="installed-{iid}" data-testid="installed"{"" if is_installed else " hidden"}>'
             "Installed</span>"
-            f'<button type="button" class="primary" id="install-{iid}" data-testid="install" data-install'
+            f'{_BUTTON} class="primary" id="install-{iid}" data-testid="install" data-install'
             f' data-integration-id="{iid}"'
             f' aria-label="Install {_h(integration.name)}"{" hidden" if is_installed else ""}>Install</button>'
             "</div></article>"
@@ -171,7 +174,7 @@ def auth_page(*, claims: Mapping[str, Any], system: str, integration_name: str, 
         f"<h1>Connect {_h(system)}</h1>"
         f"<p>Connect your {_h(system)} account to <strong>{_h(integration_name)}</strong>, "
         f'signed in as <strong id="viewer" data-testid="signed-in-as">{_h(viewer_name(claims))}</strong>.</p>'
-        f'<div class="actions"><button type="button" class="primary" id="connect" data-testid="connect">'
+        f'<div class="actions">{_BUTTON} class="primary" id="connect" data-testid="connect">'
         f"Connect {_h(system)}</button></div>"
         f"{_STATUS_LINE}"
         "</div>"
@@ -189,8 +192,8 @@ def consent_page(*, org: str, system: str, data: Mapping[str, Any]) -> str:
         '<ul class="scopes"><li>Read your records</li><li>Create and update records</li>'
         "<li>Receive change notifications</li></ul>"
         '<div class="actions">'
-        '<button type="button" class="secondary" id="deny" data-testid="deny">Deny</button>'
-        '<button type="button" class="primary" id="approve" data-testid="approve">Approve</button>'
+        f'{_BUTTON} class="secondary" id="deny" data-testid="deny">Deny</button>'
+        f'{_BUTTON} class="primary" id="approve" data-testid="approve">Approve</button>'
         "</div></div>"
     )
     return _layout(title=f"{system}: authorize", main=main, data=data)

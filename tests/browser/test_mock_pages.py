@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import FrameLocator, Page
+from playwright.sync_api import Route as BrowserRoute
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, Router
@@ -121,6 +122,30 @@ def test_each_page_loads_framed_and_reports_its_height(page: Page, host: Host, r
     [accepted] = host.mock.accepted
     assert accepted.flow == flow and accepted.claims["sub"] == "user-1"
     assert host.mock.rejected == []
+
+
+def test_buttons_stay_disabled_until_the_page_script_handles_them(page: Page, host: Host) -> None:
+    # A click before the stand-in's script has attached its handlers would be lost: the buttons are
+    # served disabled, so Playwright (and a user) waits. Hold the script back to see that state.
+    held: list[BrowserRoute] = []
+    page.route("**/__mock__/static/mock.js", lambda route: held.append(route))
+    page.set_default_timeout(15_000)
+    page.goto(f"{host.url}/?src=/pandium/marketplace", wait_until="commit")
+    frame = page.frame_locator("#pandium")
+    install = frame.get_by_role("button", name="Install HubSpot")
+    install.wait_for(state="visible")
+    for _ in range(300):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1, "the stand-in's page never asked for its script"
+    assert install.is_disabled()
+    assert frame.locator("#save").is_disabled()
+
+    held[0].continue_()
+    install.click()
+    frame.locator("#install-panel").wait_for(state="visible")
+    assert install.is_enabled() and frame.locator("#save").is_enabled()
 
 
 def test_installed_integrations_show_as_installed(page: Page, host: Host) -> None:

@@ -34,6 +34,8 @@ from pandium_embed.mock.app import (
 from tests.support.asgi import quiet_httpx, sync_client
 from tests.support.mock import forge, load_success_example, page_data, shape
 
+# Buttons are served disabled until the page script has attached their handlers.
+BUTTON = '<button type="button" disabled data-until-script'
 SECRET = "app-tests-shared-secret-0123456789abcdef"
 OTHER_SECRET = "not-the-shared-secret-0123456789abcdef"
 NOW = 1_700_000_000
@@ -277,8 +279,8 @@ def test_install_and_cancel_payloads(client: TestClient, config: PandiumConfig) 
     assert entry["tenant"]["connected_users"]["pandium"]["email"] == "ann@example.com"
     assert entry["cancelled"] == {"id": None, "integration": {"id": 3, "name": "NetSuite"}}
     assert '<h2 id="install-title">Install NetSuite</h2>' in response.text
-    assert '<button type="button" class="primary" id="save" data-testid="save">Save</button>' in response.text
-    assert '<button type="button" class="secondary" id="cancel" data-testid="cancel">Cancel</button>' in response.text
+    assert f'{BUTTON} class="primary" id="save" data-testid="save">Save</button>' in response.text
+    assert f'{BUTTON} class="secondary" id="cancel" data-testid="cancel">Cancel</button>' in response.text
 
 
 def test_tenant_ids_are_unique_across_pages(client: TestClient, config: PandiumConfig) -> None:
@@ -380,10 +382,7 @@ def test_auth_page_success_message_has_the_documented_shape(client: TestClient, 
     assert json.loads(pandium["attributes"]["jwt"]["extra_tenant_info"])["token"] == "host-api-credential"
     assert data["system"] == "HubSpot"
     assert data["consentUrl"] == f"/__mock__/consent/hubspot?state={data['state']}"
-    assert (
-        '<button type="button" class="primary" id="connect" data-testid="connect">Connect HubSpot</button>'
-        in response.text
-    )
+    assert f'{BUTTON} class="primary" id="connect" data-testid="connect">Connect HubSpot</button>' in response.text
 
 
 def test_the_tenants_username_is_the_tokens_sub_lower_cased_not_the_email(
@@ -399,8 +398,8 @@ def test_consent_popup(client: TestClient, config: PandiumConfig) -> None:
     popup = client.get(auth["consentUrl"])
     assert popup.status_code == 200
     assert page_data(popup.text) == {"page": "consent", "parentOrigins": [], "state": auth["state"]}
-    assert '<button type="button" class="primary" id="approve" data-testid="approve">Approve</button>' in popup.text
-    assert '<button type="button" class="secondary" id="deny" data-testid="deny">Deny</button>' in popup.text
+    assert f'{BUTTON} class="primary" id="approve" data-testid="approve">Approve</button>' in popup.text
+    assert f'{BUTTON} class="secondary" id="deny" data-testid="deny">Deny</button>' in popup.text
     # A consent screen is never framed, by anyone.
     assert csp(popup)["frame-ancestors"] == "'none'"
 

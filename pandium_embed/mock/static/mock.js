@@ -139,4 +139,12 @@
     byId("approve").addEventListener("click", function () { reply(true); });
     byId("deny").addEventListener("click", function () { reply(false); });
   }
+
+  // The buttons are served disabled and enabled only here, once their handlers are in place: a click
+  // that comes before this script has run (a slow load, a browser test acting as soon as the button
+  // shows) waits for it instead of being lost.
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-until-script]"), function (button) {
+    button.removeAttribute("data-until-script");
+    button.disabled = false;
+  });
 })();
