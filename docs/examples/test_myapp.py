@@ -21,7 +21,7 @@ def server(pandium_mock):
 def test_a_signed_in_user_sees_the_marketplace(server, pandium_mock):
     expect.set_options(timeout=15_000)  # a busy CI machine may take longer than the default 5 s
     with sync_playwright() as playwright:
-        # chromium_path(): a system Chromium, for machines where `playwright install` cannot download.
+        # chromium_path(): a system Chromium, for machines where Playwright cannot download its own browser.
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.request.post(f"{server.url}/login", data={"username": "ann"})  # sets the page's session cookie

@@ -15,7 +15,7 @@ from pandium_embed.testing.server import BackgroundServer
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    # Only for machines where `playwright install` cannot download a browser: use the system's Chromium.
+    # Only for machines where Playwright cannot download its own browser: use the system's Chromium.
     return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
 
 

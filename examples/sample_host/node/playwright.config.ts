@@ -18,7 +18,7 @@ export default defineConfig({
   use: {
     baseURL: appUrl,
     browserName: "chromium",
-    // Only where `playwright install` cannot download a browser: the system's Chromium, on a closed network.
+    // Only where Playwright cannot download its own browser: the system's Chromium, on a closed network.
     launchOptions: {
       executablePath: process.env.PANDIUM_EMBED_CHROMIUM ?? "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu", "--no-first-run"],
