@@ -126,7 +126,8 @@ class PandiumFrame:
     def showing(self) -> str:
         """Which page the frame shows once it has loaded: ``marketplace``, ``install``, ``auth`` or ``error``."""
         kind = self._find("pandium-page").get_attribute("data-page", timeout=self.timeout_ms)
-        assert kind is not None
+        if kind is None:
+            raise AssertionError("The frame's page has no data-page attribute: it is not one of MockPandium's pages.")
         return kind
 
     def signed_in_as(self) -> str:
@@ -136,7 +137,8 @@ class PandiumFrame:
     def refusal(self) -> str:
         """The reason code of a refused page (``expired``, ``replayed``, ``server-error``, ...)."""
         reason = self._find("refusal").get_attribute("data-reason", timeout=self.timeout_ms)
-        assert reason is not None
+        if reason is None:
+            raise AssertionError("The refusal page has no data-reason attribute: it is not MockPandium's refusal.")
         return reason
 
     def install(self, integration_id: str | int) -> None:
