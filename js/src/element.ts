@@ -15,6 +15,7 @@ import {
   REPORTED,
   Wire,
 } from "./messages";
+import { prewarm, prewarmOnIntent } from "./prewarm";
 import type { PandiumOpenOptions } from "./types";
 
 const enum Default {
@@ -42,7 +43,10 @@ function numberAttribute(element: Element, name: string, fallback: number): numb
 }
 
 export class PandiumEmbed extends Base {
-  static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode"];
+  static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode", "hidden"];
+
+  /** Open the connections a later frame will use: see `prewarm()`. */
+  static prewarm = prewarm;
 
   // @feature popup
   /**
@@ -75,6 +79,8 @@ export class PandiumEmbed extends Base {
   #resizeFrame = 0;
   #lifecycleBudget = rateBudget(RatePerSecond.Lifecycle);
   #othersBudget = rateBudget(RatePerSecond.Others);
+  // Preload: events of an element that is `hidden` wait until it is shown.
+  #held: CustomEvent[] = [];
 
   connectedCallback(): void {
     this.#start();
@@ -84,10 +90,17 @@ export class PandiumEmbed extends Base {
     this.#stop();
   }
 
+  // Moved with `moveBefore()` (a preloaded element put in its place): the frame, its page and its token
+  // stay as they are. Without this callback the browser would disconnect and reconnect it: a new mint.
+  connectedMoveCallback(): void {}
+
   // A route attribute changed: a fresh frame. Setting one to the value it has (as React may while
   // hydrating server-rendered markup) changes nothing, and must not mint again.
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    if (this.#started && old !== value) this.reload();
+    if (name == "hidden") {
+      // Shown: the events held while it was hidden, in order.
+      if (value == null) for (const event of this.#held.splice(0)) this.dispatchEvent(event);
+    } else if (this.#started && old !== value) this.reload();
   }
 
   /** Navigate a fresh frame to the mint route again: a new single-use token. */
@@ -225,6 +238,7 @@ export class PandiumEmbed extends Base {
     cancelAnimationFrame(this.#resizeFrame);
     this.#resizeFrame = 0;
     this.#started = false;
+    this.#held = [];
     this.#frame?.remove();
     this.#button?.remove();
     this.#frame = this.#button = undefined;
@@ -362,7 +376,9 @@ export class PandiumEmbed extends Base {
   /** Fail closed: with no trusted origin, the element emits nothing at all. */
   #emit(type: string, detail: object): void {
     if (this.#origins.size) {
-      this.dispatchEvent(new CustomEvent("pandium:" + type, { bubbles: true, composed: true, detail: Object.freeze(detail) }));
+      const event = new CustomEvent("pandium:" + type, { bubbles: true, composed: true, detail: Object.freeze(detail) });
+      if (this.hidden) this.#held.push(event);
+      else this.dispatchEvent(event);
     }
   }
 }
@@ -378,4 +394,5 @@ export function defineElement(config: unknown): void {
   setConfig(config, (document.currentScript as HTMLScriptElement | null)?.src);
   customElements.define("pandium-embed", PandiumEmbed);
   window.PandiumEmbed = PandiumEmbed;
+  prewarmOnIntent();
 }

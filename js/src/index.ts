@@ -8,6 +8,7 @@ import { type PandiumEmbedConfig, setConfig } from "./config";
 import { defineElement, PandiumEmbed } from "./element";
 
 export { PandiumEmbed };
+export { prewarm } from "./prewarm";
 export type * from "./types";
 export type { PandiumEmbedConfig } from "./config";
 

@@ -209,6 +209,9 @@ class MockPandium:
                 Route(f"{RESERVED_PREFIX}/notifications", self._notify_endpoint, methods=["POST"]),
                 # Browsers ask for it on every top-level page (the consent popup); it is not an org.
                 Route("/favicon.ico", self._no_content, methods=["GET"]),
+                # What the loader's prewarm frame opens (a path on Pandium's origin that carries no token
+                # and mints nothing); like the favicon, not an org, so not a refused page.
+                Route("/robots.txt", self._robots, methods=["GET"]),
                 Route("/v2/tenants/{tenant_id}", self._api(self._api_tenant), methods=["GET", "PATCH"]),
                 Route("/{org}", self._page("marketplace", self._marketplace), methods=["GET"]),
                 Route("/{org}/tenants/create/{integration_id}", self._page("install", self._install), methods=["GET"]),
@@ -668,6 +671,9 @@ class MockPandium:
 
     async def _no_content(self, request: Request) -> Response:
         return Response(status_code=204)
+
+    async def _robots(self, request: Request) -> Response:
+        return Response("User-agent: *\nDisallow: /\n", media_type="text/plain")
 
     async def _static_endpoint(self, request: Request) -> Response:
         name = request.path_params["name"]

@@ -2,12 +2,15 @@
  * `<pandium-embed>`: frames (or pops out) a Pandium page through the host app's own mint route, and
  * turns the messages that page sends into `pandium:*` DOM events on the element.
  */
+import { prewarm } from "./prewarm";
 import type { PandiumOpenOptions } from "./types";
 /** Server rendering and Node have no `HTMLElement`: the class still defines there, and does nothing. */
 declare const Base: typeof HTMLElement;
 export declare class PandiumEmbed extends Base {
     #private;
     static observedAttributes: string[];
+    /** Open the connections a later frame will use: see `prewarm()`. */
+    static prewarm: typeof prewarm;
     /**
      * For a button of your own: call it in the click handler. Opens the popup and returns a detached
      * `<pandium-embed>` that emits the events (they do not reach `document`: listen on it). Only the
@@ -16,6 +19,7 @@ export declare class PandiumEmbed extends Base {
     static open(options?: PandiumOpenOptions): PandiumEmbed;
     connectedCallback(): void;
     disconnectedCallback(): void;
+    connectedMoveCallback(): void;
     attributeChangedCallback(name: string, old: string | null, value: string | null): void;
     /** Navigate a fresh frame to the mint route again: a new single-use token. */
     reload(): void;

@@ -6,6 +6,7 @@
 import { type PandiumEmbedConfig } from "./config";
 import { PandiumEmbed } from "./element";
 export { PandiumEmbed };
+export { prewarm } from "./prewarm";
 export type * from "./types";
 export type { PandiumEmbedConfig } from "./config";
 /**
