@@ -62,6 +62,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(STAMP) $(BENCH_STAMP) browser
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench latency $(LATENCY_ARGS)
 
 soak: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)

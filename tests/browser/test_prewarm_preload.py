@@ -11,6 +11,7 @@ from playwright.sync_api import Page
 
 from bench.netem import DelayProxy
 from pandium_embed.mock.harness import MockPandiumServer
+from tests.support.docs import EXAMPLES
 from tests.support.mock_host import MockHost, mock_host
 from tests.support.page import events, wait_for_events
 
@@ -21,6 +22,12 @@ FRAMES_JS = """() => {
     for (const r of records) for (const n of r.addedNodes) if (n.nodeName === "IFRAME") window.__frames.push(n.src);
   }).observe(document, {childList: true, subtree: true});
 }"""
+
+
+def example(name: str) -> str:
+    return (EXAMPLES / name).read_text(encoding="utf-8")
+
+
 NO_FRAME_LEFT = "() => !document.querySelector('iframe')"
 # In the body before the element: counts the `load`s of every iframe it adds (what `pandium:load` follows).
 FRAME_LOADS = (
@@ -68,42 +75,47 @@ def test_prewarm_names_only_configured_origins(page: Page, proxied_host: MockHos
     assert proxy.connections == 0
 
 
-def test_hovering_a_marked_link_prewarms_once(page: Page, proxied_host: MockHost, proxy: DelayProxy) -> None:
-    proxied_host.open(page, '<p><a id="go" href="#integrations" data-pandium-prewarm><span>Integrations</span></a></p>')
+def test_the_prewarm_example_prewarms_once_on_hover_and_focus(
+    page: Page, proxied_host: MockHost, proxy: DelayProxy
+) -> None:
+    proxied_host.open(page, example("prewarm.html"))
     page.evaluate(FRAMES_JS)
-    page.hover("#go span")
+    page.hover("a")
     page.wait_for_function("() => window.__frames.length === 1")
     page.wait_for_function(NO_FRAME_LEFT)
     page.mouse.move(0, 0)
-    page.focus("#go")  # a second intent within the minute: nothing more
+    page.focus("a")  # a second intent within the minute: nothing more
     assert page.evaluate("() => window.__frames") == [f"http://localhost:{proxy.port}/robots.txt"]
     assert proxy.first_lines == [b"GET /robots.txt HTTP/1.1"]
 
 
+def test_the_prewarm_script_example_prewarms_on_load(page: Page, proxied_host: MockHost, proxy: DelayProxy) -> None:
+    proxied_host.open(page, f"<script>{example('prewarm.js')}</script>")
+    page.wait_for_function("() => window.__added.includes('IFRAME')")
+    page.wait_for_function(NO_FRAME_LEFT)
+    assert proxy.first_lines == [b"GET /robots.txt HTTP/1.1"]
+
+
 def test_a_hidden_element_loads_at_once_and_delivers_its_events_when_shown(page: Page, proxied_host: MockHost) -> None:
-    proxied_host.open(page, FRAME_LOADS + '<pandium-embed id="p" view="marketplace" hidden></pandium-embed>')
+    proxied_host.open(page, FRAME_LOADS + example("preload.html") + f"<script>{example('preload.js')}</script>")
     # Its page is up (it has talked to the window and its frame has loaded) while the element is hidden...
     page.wait_for_function("() => window.__raw.length > 0 && window.__frameLoads === 1")
     assert len(proxied_host.mock.accepted) == 1
     # ...and no event reached the host yet, though the element has seen the frame's load by now.
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve))")
     assert events(page) == []
-    page.evaluate("() => { document.getElementById('p').hidden = false; }")
-    [load] = wait_for_events(page, "load", target="p")
-    assert load["target"] == "p"
+    page.click("#show-integrations")
+    wait_for_events(page, "load", target="integrations")
+    wait_for_events(page, "resize", target="integrations")  # held while hidden, delivered in order
     assert len(proxied_host.mock.accepted) == 1  # shown, not minted again
 
 
 def test_a_preloaded_element_moved_into_place_keeps_its_frame(page: Page, proxied_host: MockHost) -> None:
-    proxied_host.open(
-        page, '<main id="route"></main><div id="parking"><pandium-embed id="p" view="marketplace" hidden></pandium-embed></div>'
-    )
+    proxied_host.open(page, '<main id="route"></main>' + example("preload.html") + f"<script>{example('preload.js')}</script>")
     page.wait_for_function("() => window.__raw.length > 0")
-    page.evaluate("() => { window.__frame = document.querySelector('#p > iframe'); }")
+    page.evaluate("() => { window.__frame = document.querySelector('#integrations > iframe'); }")
     # A route change: moveBefore keeps the frame's document (appendChild would reload it and mint again).
-    page.evaluate(
-        "() => { const p = document.getElementById('p'); document.getElementById('route').moveBefore(p, null); p.hidden = false; }"
-    )
-    wait_for_events(page, "load", target="p")
-    assert page.evaluate("() => document.querySelector('#route > #p > iframe') === window.__frame")
+    page.evaluate("() => showIntegrationsIn(document.getElementById('route'))")
+    wait_for_events(page, "load", target="integrations")
+    assert page.evaluate("() => document.querySelector('#route > #integrations > iframe') === window.__frame")
     assert len(proxied_host.mock.accepted) == 1
