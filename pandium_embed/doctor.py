@@ -10,6 +10,7 @@ and the docs section, all fixed text chosen here. Nothing printed ever holds the
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import warnings
@@ -906,6 +907,45 @@ def _session_headers(cookies: Sequence[str], headers: Sequence[str]) -> dict[str
     return values
 
 
+# The loggers of httpx (each request's URL at INFO) and httpcore (response headers at DEBUG): doctor's
+# requests carry tokens in URLs and the session given, and answers carry Location: ...?tenant= and
+# Set-Cookie.
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+class _WithoutCredentials(logging.Filter):
+    """Drops the HTTP libraries' records that would show a token, a tenant= URL, the secret or the
+    session given; and their response headers altogether (a Set-Cookie there is a session too)."""
+
+    def __init__(self, needles: Sequence[str]) -> None:
+        super().__init__()
+        self.needles = ["tenant=", *(needle for needle in needles if needle)]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "response_headers" not in message and not any(needle in message for needle in self.needles)
+
+
+@contextmanager
+def _http_logs_without(needles: Sequence[str]) -> Iterator[None]:
+    quiet = _WithoutCredentials(needles)
+    loggers = [logging.getLogger(name) for name in _HTTP_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
+
+
 @contextmanager
 def _client() -> Iterator[httpx.Client]:
     import httpx
@@ -939,7 +979,9 @@ def diagnose(
     probe = _Probe()
     if url is None and page is None and offline:
         return report.findings
-    with client() as http:
+    secret = config.secret if isinstance(config.secret, str) else config.secret.decode("utf-8", "replace")
+    needles = [secret, *session.values(), *(cookie.partition("=")[2] for cookie in cookies)]
+    with _http_logs_without(needles), client() as http:
         parent = check_page(config, http, page, session, probe, report) if page else None
         if url is not None:
             check_app(config, http, url, session, now, probe, report)
