@@ -12,12 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, TypeVar
 
+from ..background_server import BackgroundServer
 from ..config import PandiumConfig
 from .app import MockPandium
 from .notifications import Notification
 from .records import AcceptedToken, RejectedToken
 from .scenarios import Scenario
-from .server import BackgroundServer
 
 __all__ = ["DEFAULT_ORG", "MockPandiumServer"]
 
@@ -124,8 +124,8 @@ class MockPandiumServer:
     def scenario(self, **fields: Any) -> Scenario:
         """Make the stand-in misbehave until reset: ``mock.scenario(reject="expired", times=1)``.
 
-        The fields are ``MockPandium.scenario``'s (``reject``, ``status``, ``delay``, ``silent``,
-        ``tenant``, ``deny_consent``, ``times``); a wrong one raises ``ScenarioError`` naming it.
+        The keyword arguments are ``Scenario``'s fields (``pandium_embed.mock.scenarios``); a wrong one
+        raises ``ScenarioError`` naming it and listing the fields.
         """
         return self.app.scenario(**fields)
 
