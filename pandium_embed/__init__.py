@@ -3,6 +3,7 @@
 from .asgi import PandiumMiddleware
 from .audit import AuditRecord, MintRecord, RefusalRecord
 from .config import ENVIRONMENTS, PandiumConfig
+from .csp import csp_directives, csp_header
 from .launch import launch_url
 from .reports import ConnectedTenant
 from .stores import DeliveryStore, MemoryTicketStore, RedisTicketStore, TicketStore
@@ -27,6 +28,8 @@ __all__ = [
     "TicketStore",
     "WebhookEvent",
     "connect_url",
+    "csp_directives",
+    "csp_header",
     "install_url",
     "launch_url",
     "marketplace_url",
