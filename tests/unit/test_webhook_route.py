@@ -152,6 +152,28 @@ def test_bad_webhook_options_say_what_to_pass(options: dict[str, Any], message: 
     assert str(raised.value).startswith(message)
 
 
+class StoreWithoutOwners:
+    """A DeliveryStore written before claims had owners."""
+
+    async def claim(self, ticket_id: str, expires_at: float) -> bool:
+        return True
+
+    async def begin_delivery(self, delivery_id: str, lease_until: float) -> str:
+        return "claimed"
+
+    async def finish_delivery(self, delivery_id: str, remember_until: float) -> None:
+        return None
+
+    async def abandon_delivery(self, delivery_id: str) -> None:
+        return None
+
+
+def test_a_delivery_store_without_claim_owners_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError) as raised:
+        build(webhook_secret=SECRET, on_webhook=Recorder(), ticket_store=StoreWithoutOwners())
+    assert str(raised.value) == routes_module.DELIVERY_STORE_WITHOUT_OWNERS
+
+
 # --- limits still apply; cross-site rules do not ----------------------------------------------------------
 
 
