@@ -22,7 +22,6 @@ from starlette.responses import Response
 
 from .audit import MintRecord, RefusalRecord
 from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
-from .events import MAX_EVENT_BODY_SIZE, parse_event
 from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
 from .guards import (
     allow,
@@ -34,6 +33,7 @@ from .guards import (
 from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
+from .reports import MAX_EVENT_BODY_SIZE, parse_event
 from .responses import MINT_HEADERS, Headers, Refused, error_response, json_response, redirect_response, wants_html
 from .stores import DeliveryStore, MemoryTicketStore, TicketStore, takes_owners
 from .telemetry import RouteSpan, Telemetry, default_telemetry

@@ -15,7 +15,6 @@ from redis import asyncio as redis_asyncio
 from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, RedisTicketStore
-from pandium_embed import middleware as middleware_module
 from pandium_embed import routes as routes_module
 from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
@@ -137,13 +136,13 @@ async def test_rotation_accepts_the_old_and_the_new_secret() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"webhook_secret": SECRET}, middleware_module.WEBHOOK_OPTIONS_TOGETHER),
-        ({"on_webhook": Recorder()}, middleware_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"webhook_secret": SECRET}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"on_webhook": Recorder()}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
         ({"webhook_secret": "short", "on_webhook": Recorder()}, "webhook_secret must be a random string"),
-        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, middleware_module.BAD_ON_WEBHOOK),
+        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, routes_module.BAD_ON_WEBHOOK),
         (
             {"webhook_secret": SECRET, "on_webhook": Recorder(), "ticket_store": object()},
-            middleware_module.BAD_TICKET_STORE,
+            routes_module.BAD_TICKET_STORE,
         ),
     ],
 )
