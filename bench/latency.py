@@ -159,9 +159,9 @@ def measure(*, rounds: int = 5, log: Callable[[str], None] = print) -> LatencyFi
     from starlette.routing import Route, Router
 
     from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+    from pandium_embed.background_server import BackgroundServer
     from pandium_embed.mock import MockPandium
     from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
-    from pandium_embed.mock.server import BackgroundServer
 
     try:
         executable = chromium_path()
@@ -180,9 +180,7 @@ def measure(*, rounds: int = 5, log: Callable[[str], None] = print) -> LatencyFi
     with ExitStack() as stack:
         cert, key, spki = stack.enter_context(_certificate())
         mock = MockPandium(org="acme", secret=secret)
-        pandium = stack.enter_context(
-            BackgroundServer(mock, url_host="localhost", ssl_certfile=cert, ssl_keyfile=key)
-        )
+        pandium = stack.enter_context(BackgroundServer(mock, url_host="localhost", ssl_certfile=cert, ssl_keyfile=key))
         pandium_proxy = stack.enter_context(DelayProxy(pandium.port))
         pandium_url = f"https://localhost:{pandium_proxy.port}"
         config = PandiumConfig(
@@ -234,7 +232,9 @@ def measure(*, rounds: int = 5, log: Callable[[str], None] = print) -> LatencyFi
     frames = len(VARIANTS) * (1 + rounds * len(RTTS_MS))
     if mock.rejected or len(mock.accepted) != frames:
         reasons = sorted({(r.reason, r.path) for r in mock.rejected})
-        raise NotMeasured(f"{reasons} the stand-in accepted {len(mock.accepted)} of {frames} tokens ({len(mock.rejected)} rejected)")
+        raise NotMeasured(
+            f"{reasons} the stand-in accepted {len(mock.accepted)} of {frames} tokens ({len(mock.rejected)} rejected)"
+        )
     return LatencyFigures(
         medians={rtt: {v: statistics.median(runs) for v, runs in by.items()} for rtt, by in medians.items()},
         rounds=rounds,
@@ -250,8 +250,7 @@ def report(figures: LatencyFigures) -> tuple[str, list[str]]:
     ]
     for rtt in RTTS_MS:
         cells = [
-            f"{figures.medians[rtt][v]:.0f} ms"
-            + ("" if v == BASELINE else f" ({figures.ratio(rtt, v):.2f}x)")
+            f"{figures.medians[rtt][v]:.0f} ms" + ("" if v == BASELINE else f" ({figures.ratio(rtt, v):.2f}x)")
             for v in VARIANTS
         ]
         lines.append(f"| {rtt} ms | " + " | ".join(cells) + " |")

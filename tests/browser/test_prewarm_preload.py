@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from bench.netem import DelayProxy
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.docs import EXAMPLES
 from tests.support.mock_host import MockHost, mock_host
 from tests.support.page import events, wait_for_events
@@ -111,7 +111,9 @@ def test_a_hidden_element_loads_at_once_and_delivers_its_events_when_shown(page:
 
 
 def test_a_preloaded_element_moved_into_place_keeps_its_frame(page: Page, proxied_host: MockHost) -> None:
-    proxied_host.open(page, '<main id="route"></main>' + example("preload.html") + f"<script>{example('preload.js')}</script>")
+    proxied_host.open(
+        page, '<main id="route"></main>' + example("preload.html") + f"<script>{example('preload.js')}</script>"
+    )
     page.wait_for_function("() => window.__raw.length > 0")
     page.evaluate("() => { window.__frame = document.querySelector('#integrations > iframe'); }")
     # A route change: moveBefore keeps the frame's document (appendChild would reload it and mint again).

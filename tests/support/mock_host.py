@@ -76,7 +76,9 @@ class MockHost:
 
 
 @contextmanager
-def mock_host(mock: MockPandiumServer, *, registered: bool = True, pandium_url: str | None = None) -> Iterator[MockHost]:
+def mock_host(
+    mock: MockPandiumServer, *, registered: bool = True, pandium_url: str | None = None
+) -> Iterator[MockHost]:
     """``registered=False`` leaves the host's origin out of the mock's parent origins: its frames load
     (a refused frame is still a load) and never hear a message, like an origin Pandium does not know."""
     pages = HostPages()
