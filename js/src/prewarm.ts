@@ -11,12 +11,20 @@
 import { configuredOrigins } from "./config";
 
 const enum Prewarm {
-  Path = "/robots.txt",
   Timeout = 10_000, // ms: a frame that never loads is removed anyway
-  Again = 60_000, // ms: within this, the connection is still there; another hover opens nothing
+  Again = 60_000, // ms: within this the connection is still there, so another hover opens nothing
 }
 
 const warmed = new Map<string, number>();
+
+/** `new URL(value).origin`, or "null" (never configured, never contacted) for anything unparsable. */
+const originOf = (value: string): string => {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return "null";
+  }
+};
 
 /**
  * Open a connection to each configured Pandium origin (`PandiumConfig.origins`, or `configure()`'s), or
@@ -25,30 +33,20 @@ const warmed = new Map<string, number>();
  * within a minute does nothing. It never mints and sends no token.
  */
 export function prewarm(origins?: readonly string[]): void {
-  const configured = new Set(configuredOrigins.map(originOf));
+  const configured = configuredOrigins.map(originOf);
   for (const origin of origins?.map(originOf) ?? configured) {
-    if (!configured.has(origin) || origin == "null" || Date.now() - (warmed.get(origin) ?? -Infinity) < Prewarm.Again) {
-      continue;
+    if (origin != "null" && configured.includes(origin) && !(Date.now() - warmed.get(origin)! < Prewarm.Again)) {
+      warmed.set(origin, Date.now());
+      // `hidden` (display: none) also keeps it out of the accessibility tree and the tab order.
+      const frame = document.createElement("iframe");
+      frame.hidden = true;
+      frame.referrerPolicy = "no-referrer";
+      frame.src = origin + "/robots.txt";
+      const remove = () => frame.remove();
+      frame.onload = remove;
+      setTimeout(remove, Prewarm.Timeout);
+      document.body.append(frame);
     }
-    warmed.set(origin, Date.now());
-    const frame = document.createElement("iframe");
-    frame.hidden = true;
-    frame.tabIndex = -1;
-    frame.setAttribute("aria-hidden", "true");
-    frame.referrerPolicy = "no-referrer";
-    frame.src = origin + Prewarm.Path;
-    const remove = () => frame.remove();
-    frame.addEventListener("load", remove);
-    setTimeout(remove, Prewarm.Timeout);
-    document.body.append(frame);
-  }
-}
-
-function originOf(value: string): string {
-  try {
-    return new URL(value).origin;
-  } catch {
-    return "null";
   }
 }
 
@@ -58,10 +56,9 @@ function originOf(value: string): string {
  */
 export function prewarmOnIntent(): void {
   for (const type of ["pointerover", "focusin", "touchstart"]) {
-    document.addEventListener(
-      type,
-      (event) => (event.target as Element).closest?.("[data-pandium-prewarm]") && prewarm(),
-      { capture: true, passive: true },
-    );
+    document.addEventListener(type, (event) => (event.target as Element).closest?.("[data-pandium-prewarm]") && prewarm(), {
+      capture: true,
+      passive: true,
+    });
   }
 }
