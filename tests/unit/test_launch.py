@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, launch_url
 from pandium_embed import launch as launch_module
-from pandium_embed import middleware as middleware_module
+from pandium_embed import routes as routes_module
 from tests.support.front_doors import FrontDoor, client
 from tests.support.launch import (
     ANN,
@@ -252,6 +252,37 @@ async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up(door: Fro
     assert retried.status_code == 303
 
 
+class FlakyAudit:
+    """An ``on_mint`` hook whose audit database is down for the first ``failures`` calls."""
+
+    def __init__(self, failures: int = 1) -> None:
+        self.failures = failures
+        self.records: list[Any] = []
+
+    def __call__(self, request: Request, user: PandiumUser | None, record: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("audit database unavailable")
+        self.records.append(record)
+
+
+async def test_a_failing_audit_hook_answers_500_and_leaves_the_link_usable(door: FrontDoor) -> None:
+    audit = FlakyAudit()
+    app = build(door=door, on_mint=audit)
+    url = link()
+    failed = await open_link(app, url)
+    retried = await open_link(app, url)
+    again = await open_link(app, url)
+    assert (failed.status_code, reason_of(failed)) == (500, "server-error")
+    assert "location" not in failed.headers
+    assert retried.status_code == 303
+    assert (again.status_code, reason_of(again)) == (410, "link-used")
+    # The audit holds the one delivered token, then the refusal of the used link: nothing for the failure.
+    assert [record.outcome for record in audit.records] == ["minted", "refused"]
+    assert audit.records[0].jti == claims_of(retried)["jti"]
+    assert audit.records[1].reason == "link-used"
+
+
 async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303(door: FrontDoor) -> None:
     responses = await open_at_once(
         [build(door=door, connector_token=slow_crm_token)], link(flow="connect", connector="gwt"), 30
@@ -340,7 +371,7 @@ async def test_an_alone_link_without_user_for_sub_falls_back_to_the_session(
     with caplog.at_level(logging.WARNING, logger="pandium_embed"):
         anonymous = await open_link(build(door=door, user=None, store=store), url)
     assert anonymous.status_code == 401
-    assert middleware_module.ALONE_WITHOUT_USER_FOR_SUB in caplog.text
+    assert routes_module.ALONE_WITHOUT_USER_FOR_SUB in caplog.text
     assert (await open_link(build(door=door, user=ANN, store=store), url)).status_code == 303
 
 
@@ -411,10 +442,10 @@ async def test_a_raw_ticket_with_encoded_characters_never_500s(door: FrontDoor, 
         ({"launch_secret": SECRET}, launch_module.SAME_AS_PANDIUM_SECRET),
         ({"launch_secret": ""}, launch_module.MISSING_LAUNCH_SECRET),
         ({"launch_secret": 12}, launch_module.MISSING_LAUNCH_SECRET),
-        ({"ticket_store": MemoryTicketStore()}, middleware_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
-        ({"user_for_sub": sub_lookup_sync}, middleware_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
-        ({"launch_secret": LAUNCH_SECRET, "user_for_sub": "no"}, middleware_module.BAD_USER_FOR_SUB),
-        ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, middleware_module.BAD_TICKET_STORE),
+        ({"ticket_store": MemoryTicketStore()}, routes_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
+        ({"user_for_sub": sub_lookup_sync}, routes_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
+        ({"launch_secret": LAUNCH_SECRET, "user_for_sub": "no"}, routes_module.BAD_USER_FOR_SUB),
+        ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, routes_module.BAD_TICKET_STORE),
     ],
 )
 def test_bad_launch_options_are_refused_at_construction(door: FrontDoor, options: dict[str, Any], message: str) -> None:

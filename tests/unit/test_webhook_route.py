@@ -15,7 +15,8 @@ from redis import asyncio as redis_asyncio
 from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, RedisTicketStore
-from pandium_embed import middleware as middleware_module
+from pandium_embed import routes as routes_module
+from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
 from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
 from tests.unit.test_middleware import CONFIG, build
@@ -135,13 +136,13 @@ async def test_rotation_accepts_the_old_and_the_new_secret() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"webhook_secret": SECRET}, middleware_module.WEBHOOK_OPTIONS_TOGETHER),
-        ({"on_webhook": Recorder()}, middleware_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"webhook_secret": SECRET}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"on_webhook": Recorder()}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
         ({"webhook_secret": "short", "on_webhook": Recorder()}, "webhook_secret must be a random string"),
-        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, middleware_module.BAD_ON_WEBHOOK),
+        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, routes_module.BAD_ON_WEBHOOK),
         (
             {"webhook_secret": SECRET, "on_webhook": Recorder(), "ticket_store": object()},
-            middleware_module.BAD_TICKET_STORE,
+            routes_module.BAD_TICKET_STORE,
         ),
     ],
 )
@@ -149,6 +150,28 @@ def test_bad_webhook_options_say_what_to_pass(options: dict[str, Any], message: 
     with pytest.raises(ValueError) as raised:
         build(**options)
     assert str(raised.value).startswith(message)
+
+
+class StoreWithoutOwners:
+    """A DeliveryStore written before claims had owners."""
+
+    async def claim(self, ticket_id: str, expires_at: float) -> bool:
+        return True
+
+    async def begin_delivery(self, delivery_id: str, lease_until: float) -> str:
+        return "claimed"
+
+    async def finish_delivery(self, delivery_id: str, remember_until: float) -> None:
+        return None
+
+    async def abandon_delivery(self, delivery_id: str) -> None:
+        return None
+
+
+def test_a_delivery_store_without_claim_owners_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError) as raised:
+        build(webhook_secret=SECRET, on_webhook=Recorder(), ticket_store=StoreWithoutOwners())
+    assert str(raised.value) == routes_module.DELIVERY_STORE_WITHOUT_OWNERS
 
 
 # --- limits still apply; cross-site rules do not ----------------------------------------------------------
@@ -176,6 +199,49 @@ async def test_size_type_and_shape_limits_apply(body: bytes, headers: dict[str, 
         response = await http.post(PATH, content=body, headers={"content-type": "application/json", **headers})
     assert (response.status_code, response.json()["error"]) == (status, reason)
     assert hook.events == []
+
+
+def nested(depth: int) -> bytes:
+    """BODY with a field nested ``depth`` arrays deep (the body object itself is one level)."""
+    return json.dumps(BODY)[:-1].encode() + b', "x": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def with_raw_field(raw: str) -> bytes:
+    return json.dumps(BODY)[:-1].encode() + b', "x": ' + raw.encode() + b"}"
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (with_raw_field('"\\ud800"'), "lone surrogate"),
+        (with_raw_field('{"\\udfff": 1}'), "lone surrogate"),
+        (with_raw_field('["ok", "\\ud83d"]'), "lone surrogate"),
+        (nested(973), "nests"),  # json.loads or our bound refuses it, depending on the stack
+        (nested(webhooks_module.MAX_WEBHOOK_DEPTH), "nests deeper than"),
+        (with_raw_field("1" * 5000), "not valid JSON"),
+    ],
+)
+async def test_hostile_but_valid_json_is_400_never_500(body: bytes, names: str) -> None:
+    hook = Recorder()
+    async with quiet_asgi_client(receiver(hook)) as http:
+        response = await http.post(PATH, content=body, headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["error"]) == (400, "bad-request")
+    assert names in response.json()["message"]
+    assert hook.events == []
+
+
+async def test_nesting_up_to_the_bound_and_huge_numbers_within_json_are_delivered() -> None:
+    hook = Recorder()
+    async with quiet_asgi_client(receiver(hook)) as http:
+        deep = await http.post(
+            PATH, content=nested(webhooks_module.MAX_WEBHOOK_DEPTH - 1), headers={"content-type": "application/json"}
+        )
+        huge = await http.post(PATH, content=with_raw_field("1e999"), headers={"content-type": "application/json"})
+        paired = await http.post(
+            PATH, content=with_raw_field('"\\ud83d\\ude00"'), headers={"content-type": "application/json"}
+        )
+    assert (deep.status_code, huge.status_code, paired.status_code) == (200, 200, 200)
+    assert hook.events[2].data["x"] == "\U0001f600"
 
 
 async def test_a_bad_field_is_named_in_the_answer() -> None:
