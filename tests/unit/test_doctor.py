@@ -30,11 +30,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from demo.serve import running_demo
 from demo.users import DEMO_PASSWORD, USERS
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser, csp_header
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.cli import main
 from pandium_embed.config import SECRET_WITH_WHITESPACE
 from pandium_embed.doctor import PROBLEMS, Finding, diagnose, format_json, format_text
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.docs import DOCS, EXAMPLES, mock_environment
 from tests.support.log_guard import leaks_in
 

@@ -104,7 +104,7 @@ def test_the_site_shows_the_included_code_and_the_api(site: Path) -> None:
         "pandium_embed.PandiumMiddleware",
         "pandium_embed.PandiumConfig.from_env",
         "pandium_embed.api.verify_tenant",
-        "pandium_embed.mock.harness.MockPandiumServer",
+        "pandium_embed.mock.mock_server.MockPandiumServer",
         "pandium_embed.mock.pytest_plugin.pandium_mock",
         "pandium_embed.testing.server.BackgroundServer",
     ):
