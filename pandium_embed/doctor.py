@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from .config import ENVIRONMENTS, SHORT_SECRET, PandiumConfig
 from .csp import parse_policies, policy_allows
 from .flows import flow_url
-from .mock.app import PAGE_REASONS, RESERVED_PREFIX
+from .mock.page_routes import PAGE_REASONS
+from .mock.state import RESERVED_PREFIX
 from .mock.verify import DEFAULT_MAX_AGE, DEFAULT_SKEW, TokenRejected, verify_token
 from .net import is_loopback_host, origin_of
 from .responses import ERRORS
