@@ -44,7 +44,7 @@ upgrade: $(STAMP)
 # .versions/; `make versions-3.12` or `make versions-lowest` runs one.
 PYTHON_VERSIONS := 3.11 3.12 3.13
 python_for = $(firstword $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python) python$(1))
-VERSIONS_RUN = .versions/$*/bin/python -m pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
+versions_run = .versions/$(1)/bin/python -m pytest -m "not browser" -p no:cacheprovider $(PYTEST_ARGS)
 export UV_PYTHON_DOWNLOADS := never
 
 versions: $(addprefix versions-,$(PYTHON_VERSIONS) lowest)
@@ -52,7 +52,7 @@ versions: $(addprefix versions-,$(PYTHON_VERSIONS) lowest)
 versions-3.%: $(STAMP) redis node_modules
 	$(BIN)/uv venv --quiet --allow-existing --python $(call python_for,3.$*) .versions/3.$*
 	$(BIN)/uv pip install --quiet --python .versions/3.$*/bin/python -c $(LOCK) -e '.[$(EXTRAS)]' --group test
-	$(VERSIONS_RUN)
+	$(call versions_run,3.$*)
 
 versions-lowest: $(STAMP) redis node_modules
 	$(BIN)/uv venv --quiet --allow-existing --python $(call python_for,3.11) .versions/lowest
@@ -60,7 +60,7 @@ versions-lowest: $(STAMP) redis node_modules
 		--quiet --no-header --output-file .versions/lowest.txt
 	$(BIN)/uv pip install --quiet --python .versions/lowest/bin/python -c .versions/lowest.txt \
 		-e '.[$(EXTRAS)]' --group test
-	$(VERSIONS_RUN)
+	$(call versions_run,lowest)
 
 # esbuild and TypeScript (pinned in package-lock.json): the loader's build and its type tests;
 # re-installed when the lock file changes.
