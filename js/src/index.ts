@@ -2,6 +2,8 @@
  * The ES module (dist/pandium-embed.mjs, the npm package's main entry) for bundlers: importing it defines
  * `<pandium-embed>` a microtask later (where there is a DOM: on the server it does nothing), and exports
  * the element's class, `configure()` and the types.
+ *
+ * @module pandium-embed
  */
 
 import { type PandiumEmbedConfig, setConfig } from "./config";

@@ -5,6 +5,8 @@
  * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
  * loads: the element does, once per element it connects, so StrictMode's double render and double
  * effects mint nothing twice, and each callback runs once per message.
+ *
+ * @module pandium-embed/react
  */
 
 import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef } from "react";

@@ -13,6 +13,8 @@
  *
  * Only the stand-in's `data-testid` hooks are used, so a restyle of its pages breaks nothing. Every wait
  * is a positive condition with a timeout, never a sleep.
+ *
+ * @module pandium-embed/testing
  */
 import { test as base, type Locator, type Page } from "@playwright/test";
 
