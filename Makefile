@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo docs browser redis clean node_modules bench soak screenshots js
+.PHONY: test demo docs browser redis clean node_modules bench soak screenshots js reference release-check
 
 test: $(STAMP) browser redis node_modules
 	$(BIN)/ruff check .
@@ -29,6 +29,12 @@ node_modules/.installed: package-lock.json
 # Rebuild js/dist/ (committed) from js/src/ after changing the loader; make test fails until you do.
 js: node_modules
 	node js/build.mjs
+
+# Rewrite docs/js/ (committed), the JavaScript API reference, with TypeDoc from js/dist/types after `make js`
+# changed the declarations; make test fails until you do (tests/unit/test_api_reference.py).
+reference: node_modules
+	rm -rf docs/js
+	npm run --silent reference
 
 browser:
 	@scripts/ensure-chromium.sh

@@ -294,4 +294,9 @@ export const test = base.extend<{ pandiumMock: MockPandium }>({
   ],
 });
 
-export { expect } from "@playwright/test";
+/**
+ * @playwright/test's own `expect` (the very object), so a suite imports `test` and `expect` from one place.
+ * Declared here rather than re-exported so that the API reference, which leaves out what other packages
+ * declare, lists it.
+ */
+export const expect = base.expect;

@@ -125,4 +125,10 @@ export declare class MockPandium {
 export declare const test: import("playwright/test").TestType<import("playwright/test").PlaywrightTestArgs & import("playwright/test").PlaywrightTestOptions & {
     pandiumMock: MockPandium;
 }, import("playwright/test").PlaywrightWorkerArgs & import("playwright/test").PlaywrightWorkerOptions>;
-export { expect } from "@playwright/test";
+/**
+ * @playwright/test's own `expect` (the very object), so a suite imports `test` and `expect` from one place.
+ * Declared here rather than re-exported so that the API reference, which leaves out what other packages
+ * declare, lists it.
+ */
+export declare const expect: import("playwright/test").Expect<{}>;
+export {};
