@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# esbuild and TypeScript (pinned in package-lock.json): the loader's build and its type tests;
+# esbuild and TypeScript (pinned in package-lock.json): the loader's build and its type tests; publint and
+# arethetypeswrong for make release-check; TypeDoc (typedoc/, its own lock) for the JavaScript API reference;
 # re-installed when the lock file changes.
 node_modules: node_modules/.installed
 
-node_modules/.installed: package-lock.json
+node_modules/.installed: package-lock.json typedoc/package-lock.json
 	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --prefix typedoc
 	touch $@
 
 # Rebuild js/dist/ (committed) from js/src/ after changing the loader; make test fails until you do.
