@@ -6,12 +6,12 @@
  * @module pandium-embed
  */
 
-import { type PandiumEmbedConfig, setConfig } from "./config";
-import { defineElement, PandiumEmbed } from "./element";
+import { type PandiumEmbedConfig, setConfig } from "./config.js";
+import { defineElement, PandiumEmbed } from "./element.js";
 
 export { PandiumEmbed };
-export type * from "./types";
-export type { PandiumEmbedConfig } from "./config";
+export type * from "./types.js";
+export type { PandiumEmbedConfig } from "./config.js";
 
 let settings: PandiumEmbedConfig | undefined;
 

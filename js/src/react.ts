@@ -10,7 +10,7 @@
  */
 
 import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef } from "react";
-import "./index";
+import "./index.js";
 import type {
   PandiumCloseDetail,
   PandiumEmbedElement,
@@ -21,7 +21,7 @@ import type {
   PandiumResizeDetail,
   PandiumSuccessDetail,
   PandiumTenantDetail,
-} from "./types";
+} from "./types.js";
 
 /** A callback gets the event's detail (a frozen copy) and the event itself. */
 export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;
