@@ -11,6 +11,7 @@ test: $(STAMP) browser redis node_modules
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) release-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,12 @@ browser:
 # redis-server for the RedisTicketStore tests (they start and stop their own on a free port).
 redis:
 	@scripts/ensure-redis.sh
+
+# The sdist, the wheel and the npm tarball built, linted (twine, check-wheel-contents, validate-pyproject,
+# publint, arethetypeswrong) and each installed into an empty environment and imported
+# (scripts/release_check.py; RELEASE_ARGS="--out dist" keeps the artefacts). make test runs it last.
+release-check: $(STAMP) node_modules
+	$(BIN)/python scripts/release_check.py $(RELEASE_ARGS)
 
 # The docs site (mkdocs.yml, docs/) into site/. --strict makes a broken link, anchor or snippet an error;
 # make test builds it too (tests/unit/test_docs_site.py). The variable silences Material's end-of-life banner.
