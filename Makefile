@@ -34,7 +34,7 @@ js: node_modules
 	node js/build.mjs
 
 # Rewrite docs/js/ (committed), the JavaScript API reference, with TypeDoc from js/dist/types after `make js`
-# changed the declarations; make test fails until you do (tests/unit/test_api_reference.py).
+# changed the declarations; make test fails until you do (tests/integration/test_api_reference.py).
 reference: node_modules
 	rm -rf docs/js
 	npm run --silent reference
@@ -53,7 +53,7 @@ release-check: $(STAMP) node_modules
 	$(BIN)/python scripts/release_check.py $(RELEASE_ARGS)
 
 # The docs site (mkdocs.yml, docs/) into site/. --strict makes a broken link, anchor or snippet an error;
-# make test builds it too (tests/unit/test_docs_site.py). The variable silences Material's end-of-life banner.
+# make test builds it too (tests/integration/test_docs_site.py). The variable silences Material's end-of-life banner.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 

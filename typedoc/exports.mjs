@@ -1,6 +1,6 @@
 // Prints, as JSON, every name each entry point of the npm package exports (its `exports` map's `types`),
 // read from the shipped declarations by TypeScript's own checker, not by TypeDoc:
-// tests/unit/test_api_reference.py checks that the JavaScript API reference names each one.
+// tests/integration/test_api_reference.py checks that the JavaScript API reference names each one.
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -20,9 +20,9 @@ PYTHON_REFERENCE = DOCS / "reference.md"
 PUBLIC_MODULES = [
     "pandium_embed",
     "pandium_embed.api",
-    "pandium_embed.integrations",
     "pandium_embed.mock",
     "pandium_embed.schema",
+    "pandium_embed.sessions",
     "pandium_embed.testing",
     "pandium_embed.wsgi",
 ]
@@ -30,10 +30,10 @@ PUBLIC_MODULES = [
 PUBLIC_NAMES = [
     "pandium_embed.loader.browser_settings",
     "pandium_embed.telemetry.Telemetry",
-    "pandium_embed.mock.harness.MockPandiumServer",
+    "pandium_embed.mock.mock_server.MockPandiumServer",
     "pandium_embed.mock.pytest_plugin.pandium_mock",
     "pandium_embed.mock.pytest_plugin.pandium_mock_options",
-    "pandium_embed.mock.browser.chromium_path",
+    "pandium_embed.testing.chromium.chromium_path",
     "pandium_embed.testing.server.BackgroundServer",
 ]
 
