@@ -8,7 +8,7 @@
  * (`/robots.txt`), removed once it has loaded (the connection outlives it) or after a timeout.
  */
 
-import { configuredOrigins } from "./config";
+import { configuredOrigins } from "./config.js";
 
 const enum Prewarm {
   Timeout = 10_000, // ms: a frame that never loads is removed anyway
