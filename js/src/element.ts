@@ -15,7 +15,6 @@ import {
   REPORTED,
   Wire,
 } from "./messages.js";
-import { prewarm, prewarmOnIntent } from "./prewarm.js";
 import type { PandiumOpenOptions } from "./types.js";
 
 const enum Default {
@@ -44,9 +43,6 @@ function numberAttribute(element: Element, name: string, fallback: number): numb
 
 export class PandiumEmbed extends Base {
   static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode", "hidden"];
-
-  /** Open the connections a later frame will use: see `prewarm()`. */
-  static prewarm = prewarm;
 
   // @feature popup
   /**
@@ -394,5 +390,4 @@ export function defineElement(config: unknown): void {
   setConfig(config, (document.currentScript as HTMLScriptElement | null)?.src);
   customElements.define("pandium-embed", PandiumEmbed);
   window.PandiumEmbed = PandiumEmbed;
-  prewarmOnIntent();
 }

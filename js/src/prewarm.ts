@@ -45,10 +45,17 @@ export function prewarm(origins?: readonly string[]): void {
       const remove = () => frame.remove();
       frame.onload = remove;
       setTimeout(remove, Prewarm.Timeout);
-      document.body.append(frame);
+      // In <head>, before <body> exists, a frame in <html> loads just the same.
+      (document.body ?? document.documentElement).append(frame);
     }
   }
 }
+
+/** `data-pandium-prewarm`'s value: the origins it names (space-separated), or all configured if empty. */
+export const prewarmFor = (marked: Element): void => {
+  const value = marked.getAttribute("data-pandium-prewarm")!.trim();
+  prewarm(value ? value.split(/\s+/) : undefined);
+};
 
 /**
  * The declarative form: hovering, focusing or touching anything inside an element with a
@@ -56,9 +63,13 @@ export function prewarm(origins?: readonly string[]): void {
  */
 export function prewarmOnIntent(): void {
   for (const type of ["pointerover", "focusin", "touchstart"]) {
-    document.addEventListener(type, (event) => (event.target as Element).closest?.("[data-pandium-prewarm]") && prewarm(), {
-      capture: true,
-      passive: true,
-    });
+    document.addEventListener(
+      type,
+      (event) => {
+        const marked = (event.target as Element).closest?.("[data-pandium-prewarm]");
+        if (marked) prewarmFor(marked);
+      },
+      { capture: true, passive: true },
+    );
   }
 }
