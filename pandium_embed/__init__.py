@@ -2,6 +2,7 @@
 
 from .audit import AuditRecord, MintRecord, RefusalRecord
 from .config import ENVIRONMENTS, PandiumConfig
+from .csp import csp_directives, csp_header
 from .events import ConnectedTenant
 from .launch import launch_url
 from .middleware import PandiumMiddleware
@@ -27,6 +28,8 @@ __all__ = [
     "TicketStore",
     "WebhookEvent",
     "connect_url",
+    "csp_directives",
+    "csp_header",
     "install_url",
     "launch_url",
     "marketplace_url",
