@@ -351,7 +351,7 @@ export class PandiumEmbed extends Base {
     // dev server's index.html fallback, a catch-all route), so nothing in front of the app runs the
     // middleware for the prefix. (The path only: a URL here could carry a token.)
     if (__DEV__ && root) {
-      const prefix = route("").pathname;
+      const prefix = route(".").pathname;
       diagnose(
         this,
         "host-page",
