@@ -152,3 +152,24 @@ def test_configure_refuses_what_is_not_a_list_of_origins(npm_project: Path) -> N
     assert all(errors), errors
     assert "configure({origins}) takes an array of origins" in errors[0]
     assert "configure({prefix})" in errors[3]
+
+
+def test_bundlers_get_the_development_build_through_the_development_condition(npm_project: Path) -> None:
+    # What Vite, webpack and Next.js do in development (they add the "development" condition).
+    (npm_project / "condition.js").write_text(
+        'import { configure } from "pandium-embed"; import { PandiumEmbed } from "pandium-embed/react";'
+        " console.log(configure, PandiumEmbed);\n",
+        encoding="utf-8",
+    )
+    esbuild = str(ROOT / "node_modules" / ".bin" / "esbuild")
+    built = {}
+    for name, conditions in (("production", []), ("development", ["--conditions=development"])):
+        out = npm_project / f"condition-{name}.js"
+        options = ["--bundle", "--format=esm", "--external:react", f"--outfile={out}", "--log-level=warning"]
+        run([esbuild, "condition.js", *options, *conditions], npm_project)
+        built[name] = out.read_text(encoding="utf-8")
+    assert "pandium:diagnostic" in built["development"]
+    assert "pandium:diagnostic" not in built["production"]
+    # One element class in each bundle: the React wrapper's import resolved to the same build.
+    assert built["development"].count("customElements.define(") == 1
+    assert built["production"].count("customElements.define(") == 1
