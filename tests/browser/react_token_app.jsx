@@ -4,10 +4,12 @@ import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { configure } from "pandium-embed";
 import { PandiumEmbed, usePandiumToken } from "pandium-embed/react";
+import { Marketplace } from "./react-token-example.jsx";
 
 configure(JSON.parse(document.querySelector('meta[name="pandium-embed"]').content));
 window.__loads = 0;
 window.__token = {};
+window.__saved = [];
 
 function Minted() {
   // A single-page app's bearer token rides on the request's headers.
@@ -25,6 +27,10 @@ function App() {
 
 createRoot(document.getElementById("root")).render(
   <StrictMode>
-    <App />
+    {location.hash === "#example" ? (
+      <Marketplace jwt="spa-session" onSaveSync={(detail) => window.__saved.push(detail.tenant.id)} />
+    ) : (
+      <App />
+    )}
   </StrictMode>,
 );

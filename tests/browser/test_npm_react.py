@@ -213,6 +213,8 @@ def test_server_rendered_markup_hydrates_and_mints_once(page: Page, host: MockHo
 
 
 TOKEN_APP = HERE / "react_token_app.jsx"
+# The Frontend page's bearer-token example, rendered by the app at #example.
+TOKEN_EXAMPLE = Path(__file__).resolve().parents[2] / "js" / "examples" / "react-token.jsx"
 # Records the signal of every POST /token the page's fetch makes (read after an unmount: aborted?).
 FETCH_TAP = (
     "<script>window.__signals = []; const fetch0 = window.fetch; window.fetch = (input, init) => {"
@@ -221,9 +223,10 @@ FETCH_TAP = (
 )
 
 
-def open_token_app(page: Page, host: MockHost, npm_project: Path) -> list[dict[str, str]]:
+def open_token_app(page: Page, host: MockHost, npm_project: Path, hash: str = "") -> list[dict[str, str]]:
     """Serve and open react_token_app.jsx; returns the list of POST /token requests' headers."""
-    host.pages.assets["token-app.js"] = bundle(npm_project, TOKEN_APP, "token-app.js")
+    beside = {"react-token-example.jsx": TOKEN_EXAMPLE}
+    host.pages.assets["token-app.js"] = bundle(npm_project, TOKEN_APP, "token-app.js", beside=beside)
     settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
     host.pages.pages["token"] = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>token</title>"
@@ -234,7 +237,7 @@ def open_token_app(page: Page, host: MockHost, npm_project: Path) -> list[dict[s
     posts: list[dict[str, str]] = []
     page.on("request", lambda r: posts.append(r.headers) if r.method == "POST" and r.url.endswith("/token") else None)
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{host.server.url}/p/token")
+    page.goto(f"{host.server.url}/p/token{hash}")
     return posts
 
 
@@ -272,3 +275,15 @@ def test_use_pandium_token_aborts_its_request_on_unmount(page: Page, host: MockH
     assert page.evaluate("() => window.__signals.length") == 1
     assert len(held) == 1
     assert host.mock.accepted == []
+
+
+def test_the_frontend_pages_token_example_mints_once_and_reports_a_save(
+    page: Page, host: MockHost, npm_project: Path
+) -> None:
+    posts = open_token_app(page, host, npm_project, "#example")
+    market = page.frame_locator("pandium-embed > iframe")
+    market.get_by_role("button", name="Install HubSpot").click()
+    market.locator("#save").click()
+    page.wait_for_function("() => window.__saved.length === 1")
+    assert [headers["authorization"] for headers in posts] == ["Bearer spa-session"]
+    assert [record.flow for record in host.mock.accepted] == ["marketplace"]

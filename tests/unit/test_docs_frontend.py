@@ -13,7 +13,8 @@ INCLUDE = re.compile(r'^```(\w+)\n--8<-- "js/examples/(\S+)"\n```$', re.MULTILIN
 
 
 @pytest.mark.parametrize(
-    ("language", "example"), [("html", "script-tag.html"), ("js", "bundled.js"), ("jsx", "react.jsx")]
+    ("language", "example"),
+    [("html", "script-tag.html"), ("js", "bundled.js"), ("jsx", "react.jsx"), ("jsx", "react-token.jsx")],
 )
 def test_each_way_in_is_an_example_the_tests_run(language: str, example: str) -> None:
     included = INCLUDE.findall((DOCS / "frontend.md").read_text(encoding="utf-8"))
