@@ -17,7 +17,7 @@ MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
 UNUSED_HOOKS_BUDGET = 0.02
 # The served loader's production build: never above 3,072 B gz as features are added (its diagnostics
-# live in the development build only: tests/unit/test_loader_build.py); React on
+# live in the development build only: tests/integration/test_loader_build.py); React on
 # top ≤ 1,152 B (1 KB until usePandiumToken, the bearer-token hook, added about 210 B: 1,101 B then).
 LOADER_BUDGET_BYTES = 3 * 1024
 REACT_BUDGET_BYTES = 1152

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pandium_embed import PandiumConfig
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.server import BackgroundServer
 
 from .app import create_app
 from .users import DEMO_PASSWORD

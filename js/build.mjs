@@ -1,5 +1,5 @@
 // Builds js/dist/ from js/src/: `npm run build` (or `make js`). `node js/build.mjs <dir>` writes the same
-// files to <dir> instead; tests/unit/test_loader_build.py uses that to prove js/dist/ is a fresh build.
+// files to <dir> instead; tests/integration/test_loader_build.py uses that to prove js/dist/ is a fresh build.
 // One source, two builds of each browser file: production (`__DEV__` false: esbuild drops every branch
 // it guards, so no diagnostic text ships) and development (`*.development.*`: says why, on the console
 // and as `pandium:diagnostic`).
@@ -34,8 +34,8 @@ const shared = {
 const packageModules = (suffix) => ({
   name: "package-modules",
   setup(build) {
-    build.onResolve({ filter: /^\.\/(index|pure)$/ }, ({ path }) => ({
-      path: `./${path == "./index" ? "pandium-embed" : "pure"}${suffix}.mjs`,
+    build.onResolve({ filter: /^\.\/(index|pure)(\.js)?$/ }, ({ path }) => ({
+      path: `./${path.startsWith("./index") ? "pandium-embed" : "pure"}${suffix}.mjs`,
       external: true,
     }));
   },

@@ -4,7 +4,7 @@
  * has neither this module nor any of its texts.
  */
 
-import type { PandiumDiagnosticReason } from "./types";
+import type { PandiumDiagnosticReason } from "./types.js";
 
 const said = new Set<string>();
 

@@ -3,11 +3,11 @@
  * turns the messages that page sends into `pandium:*` DOM events on the element.
  */
 
-import { configuredOrigins, route, setConfig } from "./config";
-import { diagnose, elementWindows, refusal } from "./diagnostics";
-import { copyMessage, eventEntry, isPlainObject, MESSAGE_NAME, type PlainObject, RatePerSecond, rateBudget, REPORTED, Wire } from "./messages";
-import type { PandiumEmbedEventMap, PandiumEventName } from "./events";
-import type { PandiumOpenOptions } from "./types";
+import { configuredOrigins, route, setConfig } from "./config.js";
+import { diagnose, elementWindows, refusal } from "./diagnostics.js";
+import { copyMessage, eventEntry, isPlainObject, MESSAGE_NAME, type PlainObject, RatePerSecond, rateBudget, REPORTED, Wire } from "./messages.js";
+import type { PandiumEmbedEventMap, PandiumEventName } from "./events.js";
+import type { PandiumOpenOptions } from "./types.js";
 
 const enum Default {
   FrameHeight = 600, // px, until Pandium's page says how tall it is

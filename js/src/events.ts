@@ -3,7 +3,7 @@
  * the type of its detail, and where it comes from. Everything else is derived from this table: the event
  * map that types `addEventListener`, React's `on<Name>` callbacks, the testing kit's recorder, and which
  * wire messages become events of their own. Python's `pandium_embed.testing.EVENT_NAMES` and the message
- * schema are held to it by tests/unit/test_event_vocabulary.py.
+ * schema are held to it by tests/integration/test_event_vocabulary.py.
  *
  * A new event is one entry here, plus the code that emits it (for a lifecycle message, none: the
  * message listener emits every `Copies` entry).
@@ -19,7 +19,7 @@ import type {
   PandiumResizeDetail,
   PandiumSuccessDetail,
   PandiumTenantDetail,
-} from "./types";
+} from "./types.js";
 
 declare const detail: unique symbol;
 /** Carries an event's detail type on its table entry (types only: nothing at run time). */

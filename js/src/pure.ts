@@ -3,18 +3,20 @@
  * without side effects: importing it defines nothing. Call `configure(...)` and then `define()` when
  * your app starts; elements already in the page (server-rendered markup) start then, once, with the
  * settings. (The package's main entry, index.ts, is this plus a `define()` a microtask after import.)
+ *
+ * @module pandium-embed/pure
  */
 
-import { type PandiumEmbedConfig, route, setConfig } from "./config";
-import { refusal } from "./diagnostics";
-import { defineElement, PandiumEmbed } from "./element";
-import { EVENTS, type PandiumEventType } from "./events";
+import { type PandiumEmbedConfig, route, setConfig } from "./config.js";
+import { refusal } from "./diagnostics.js";
+import { defineElement, PandiumEmbed } from "./element.js";
+import { EVENTS, type PandiumEventType } from "./events.js";
 
 export { PandiumEmbed };
-export type * from "./types";
-export type { PandiumEmbedEventMap, PandiumEventDetails, PandiumEventName, PandiumEventType } from "./events";
-export type { PandiumEmbedElement, PandiumEmbedConstructor } from "./element";
-export type { PandiumEmbedConfig } from "./config";
+export type * from "./types.js";
+export type { PandiumEmbedEventMap, PandiumEventDetails, PandiumEventName, PandiumEventType } from "./events.js";
+export type { PandiumEmbedElement, PandiumEmbedConstructor } from "./element.js";
+export type { PandiumEmbedConfig } from "./config.js";
 
 /** Every event's DOM name, e.g. `"pandium:save-sync"` (events cannot be listened to by prefix). */
 export const PANDIUM_EVENT_TYPES: readonly PandiumEventType[] = Object.keys(EVENTS).map((name) => `pandium:${name}` as PandiumEventType);

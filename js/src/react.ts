@@ -5,11 +5,13 @@
  * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
  * loads: the element does, once per element it connects, so StrictMode's double render and double
  * effects mint nothing twice, and each callback runs once per message.
+ *
+ * @module pandium-embed/react
  */
 
 import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
-import { mintURL, PANDIUM_EVENT_TYPES } from "./index";
-import type { PandiumEmbedElement, PandiumEventDetails, PandiumEventName, PandiumEventType, PandiumOpenOptions, PandiumTokenRequest } from "./index";
+import { mintURL, PANDIUM_EVENT_TYPES } from "./index.js";
+import type { PandiumEmbedElement, PandiumEventDetails, PandiumEventName, PandiumEventType, PandiumOpenOptions, PandiumTokenRequest } from "./index.js";
 
 /** A callback gets the event's detail (a frozen copy) and the event itself. */
 export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;

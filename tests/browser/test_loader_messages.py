@@ -49,7 +49,7 @@ def test_messages_from_other_frames_are_ignored(env: LoaderEnv, signed_in: Page)
     assert success_ids(page) == [2]
     # Other frames' messages are none of the element's business. The development build (served for
     # this sandbox config) says why a Pandium-shaped one went nowhere, once per sender; production says
-    # nothing (tests/unit/test_loader_build.py).
+    # nothing (tests/integration/test_loader_build.py).
     assert ours(warnings) == [
         f"pandium-embed: pandium-success from {origin} dropped: it came from a window that is not a "
         "<pandium-embed>'s frame or popup (a hand-made <iframe> of Pandium's page sends to nobody: use <pandium-embed>)"

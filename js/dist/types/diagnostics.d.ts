@@ -3,7 +3,7 @@
  * stays silent, why a route refused. Each call site is guarded by `if (__DEV__)`, so the production build
  * has neither this module nor any of its texts.
  */
-import type { PandiumDiagnosticReason } from "./types";
+import type { PandiumDiagnosticReason } from "./types.js";
 /**
  * Say why, once per text and page on the console (a misconfiguration is said once, not per message),
  * and each time as `pandium:diagnostic` on the element, for a dev overlay or a test to show.

@@ -6,5 +6,7 @@
  * before any microtask) is configured first, and elements already in the page (server-rendered markup)
  * start once, with its settings, instead of starting untrusted and again. An app that configures later
  * (after a fetch, in a framework's start-up hook) imports `pandium-embed/pure` and calls `define()` itself.
+ *
+ * @module pandium-embed
  */
-export * from "./pure";
+export * from "./pure.js";

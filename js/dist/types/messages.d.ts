@@ -2,7 +2,7 @@
  * What a wire message from Pandium's page must look like, and how it becomes an event's detail.
  * The rules are applied in order by `PandiumEmbed`'s message listener (element.ts).
  */
-import { EVENTS, type PandiumEventName } from "./events";
+import { EVENTS, type PandiumEventName } from "./events.js";
 /** Wire names: `pandium-` and 1 to 64 lower-case letters, digits or dashes; nothing else is Pandium's. */
 export declare const MESSAGE_NAME: RegExp;
 export declare const enum Wire {

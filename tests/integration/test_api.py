@@ -14,9 +14,9 @@ from starlette.requests import Request
 from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser, connect_url, marketplace_url, mint_token
 from pandium_embed import api as api_module
 from pandium_embed.api import PandiumAPIError, verify_tenant
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import quiet_httpx
 from tests.support.mock import USER as ANN
 from tests.support.mock import load_success_example, page_data, shape
@@ -84,6 +84,26 @@ async def test_ownership_is_compared_case_insensitively(pandium_mock: MockPandiu
     for sub in ("Ann.Example", "ann.example", "ANN.EXAMPLE"):
         found = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=sub, base_url=pandium_mock.url)
         assert found == tenant
+
+
+@pytest.mark.parametrize(
+    ("owner", "other"),
+    [
+        ("kate", "\u212aate"),  # KELVIN SIGN lower-cases to "k"
+        ("\u212aate", "kate"),
+        ("\u03c3", "\u03a3"),  # σ and Σ
+        ("\u01c6", "\u01c5"),  # ǆ and ǅ
+        ("stra\u00dfe", "strasse"),  # ß case-folds to "ss"
+    ],
+)
+async def test_subs_that_differ_beyond_ascii_case_are_different_users(
+    pandium_mock: MockPandiumServer, owner: str, other: str
+) -> None:
+    tenant = (await offered_tenant(pandium_mock, PandiumUser(owner)))["tenant"]
+    mine = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=owner, base_url=pandium_mock.url)
+    theirs = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=other, base_url=pandium_mock.url)
+    assert mine == tenant
+    assert theirs is None
 
 
 @pytest.mark.parametrize(
