@@ -12,7 +12,8 @@ of five ways, timed from that moment to the Pandium page's first message:
   route, then Pandium (the seed's way, and the baseline of every ratio);
 - ``fetch``: ``POST /pandium/token``, then an iframe at the URL it answers (what peers do);
 - ``cold``: ``<pandium-embed view="marketplace">`` inserted;
-- ``prewarmed``: the same, ``IDLE_MS`` after ``PandiumEmbed.prewarm()`` (the time before a click is free);
+- ``prewarmed``: the same, ``IDLE_MS`` after ``<script src="/pandium/prewarm.js" data-pandium-prewarm>``
+  ran (the time before a click is free);
 - ``preloaded``: a ``hidden`` ``<pandium-embed>`` inserted ``IDLE_MS`` before, shown at the moment: timed
   to its first event delivered and the next frame painted.
 
@@ -88,7 +89,11 @@ async ([kind, route, pandiumOrigin, idleMs, timeoutMs]) => {
     return performance.now() - start;
   }
   if (kind === "prewarmed") {
-    PandiumEmbed.prewarm();
+    // The served opt-in script, marked to prewarm as soon as it runs.
+    const script = document.createElement("script");
+    script.src = "/pandium/prewarm.js";
+    script.setAttribute("data-pandium-prewarm", "");
+    document.head.appendChild(script);
     await sleep(idleMs);
   }
   const heard = firstMessage();

@@ -3,16 +3,20 @@ whose events wait until it is shown), in Chromium against the real stand-in behi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
 from bench.netem import DelayProxy
+from pandium_embed.loader import browser_settings
 from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.docs import EXAMPLES
 from tests.support.mock_host import MockHost, mock_host
+from tests.support.npm import bundle
 from tests.support.page import events, wait_for_events
 
 # Every iframe the page ever adds, with its URL at insertion.
@@ -22,6 +26,7 @@ FRAMES_JS = """() => {
     for (const r of records) for (const n of r.addedNodes) if (n.nodeName === "IFRAME") window.__frames.push(n.src);
   }).observe(document, {childList: true, subtree: true});
 }"""
+JS_EXAMPLES = Path(__file__).resolve().parents[2] / "js" / "examples"
 
 
 def example(name: str) -> str:
@@ -54,12 +59,17 @@ def test_prewarm_opens_one_connection_to_the_configured_origin_with_no_token(
     page: Page, proxied_host: MockHost, proxy: DelayProxy
 ) -> None:
     origin = f"http://localhost:{proxy.port}"
-    proxied_host.open(page, "<p>settings</p>")
-    page.evaluate(FRAMES_JS)
-    # Twice, and once naming an origin that is not configured (and the host's own): one frame, one origin.
-    page.evaluate(
-        "() => { PandiumEmbed.prewarm(); PandiumEmbed.prewarm(); PandiumEmbed.prewarm(['https://evil.example', location.origin]); }"
+    # Three marked links, one naming an origin that is not configured (and the host's own).
+    proxied_host.open(
+        page,
+        "<a id=a href=#a data-pandium-prewarm>a</a><a id=b href=#b data-pandium-prewarm>b</a>"
+        f"<a id=c href=#c data-pandium-prewarm='https://evil.example {proxied_host.server.origin}'>c</a>"
+        '<script src="/pandium/prewarm.js"></script>',
     )
+    page.evaluate(FRAMES_JS)
+    for target in ("#c", "#a", "#b", "#c"):
+        page.focus(target)
+    page.wait_for_function("() => window.__frames.length === 1")
     page.wait_for_function(NO_FRAME_LEFT)  # removed once loaded
     assert page.evaluate("() => window.__frames") == [f"{origin}/robots.txt"]
     assert proxy.first_lines == [b"GET /robots.txt HTTP/1.1"]
@@ -67,10 +77,14 @@ def test_prewarm_opens_one_connection_to_the_configured_origin_with_no_token(
 
 
 def test_prewarm_names_only_configured_origins(page: Page, proxied_host: MockHost, proxy: DelayProxy) -> None:
-    proxied_host.open(page, "<p>settings</p>")
+    proxied_host.open(
+        page,
+        "<a id=c href=#c data-pandium-prewarm='https://evil.example not-a-url'>c</a>"
+        '<script src="/pandium/prewarm.js"></script>',
+    )
     page.evaluate(FRAMES_JS)
-    page.evaluate("() => PandiumEmbed.prewarm(['https://evil.example', location.origin, 'not a url'])")
-    # Nothing to wait for: prewarm adds its frames synchronously, so none now means none at all.
+    page.focus("#c")
+    # Nothing to wait for: a prewarm adds its frames in the handler, so none now means none at all.
     assert page.evaluate("() => window.__frames") == []
     assert proxy.connections == 0
 
@@ -78,7 +92,7 @@ def test_prewarm_names_only_configured_origins(page: Page, proxied_host: MockHos
 def test_the_prewarm_example_prewarms_once_on_hover_and_focus(
     page: Page, proxied_host: MockHost, proxy: DelayProxy
 ) -> None:
-    proxied_host.open(page, example("prewarm.html"))
+    proxied_host.open(page, example("prewarm.html"))  # opened at its load event: the async script has run
     page.evaluate(FRAMES_JS)
     page.hover("a")
     page.wait_for_function("() => window.__frames.length === 1")
@@ -89,11 +103,26 @@ def test_the_prewarm_example_prewarms_once_on_hover_and_focus(
     assert proxy.first_lines == [b"GET /robots.txt HTTP/1.1"]
 
 
-def test_the_prewarm_script_example_prewarms_on_load(page: Page, proxied_host: MockHost, proxy: DelayProxy) -> None:
-    proxied_host.open(page, f"<script>{example('prewarm.js')}</script>")
+def test_the_prewarm_now_example_prewarms_as_it_runs(page: Page, proxied_host: MockHost, proxy: DelayProxy) -> None:
+    proxied_host.open(page, example("prewarm-now.html"))
     page.wait_for_function("() => window.__added.includes('IFRAME')")
     page.wait_for_function(NO_FRAME_LEFT)
     assert proxy.first_lines == [b"GET /robots.txt HTTP/1.1"]
+
+
+def test_the_npm_prewarm_example(page: Page, proxied_host: MockHost, proxy: DelayProxy, npm_project: Path) -> None:
+    proxied_host.pages.assets["prewarm.js"] = bundle(npm_project, JS_EXAMPLES / "prewarm.js", "prewarm.out.js")
+    url = f"http://localhost:{proxy.port}"
+    config = proxied_host.mock.config(**{f"{flow}_base_url": url for flow in ("marketplace", "install", "connect")})
+    settings = html.escape(browser_settings(config), quote=True)
+    proxied_host.open(
+        page,
+        f'<meta name="pandium-embed" content="{settings}"><script type="module" src="/assets/prewarm.js"></script>',
+    )
+    page.wait_for_function("() => window.__added.includes('IFRAME')")
+    page.wait_for_function(NO_FRAME_LEFT)
+    assert proxy.first_lines == [b"GET /robots.txt HTTP/1.1"]
+    assert proxied_host.mock.accepted == []
 
 
 def test_a_hidden_element_loads_at_once_and_delivers_its_events_when_shown(page: Page, proxied_host: MockHost) -> None:

@@ -14,6 +14,8 @@
  * within a minute does nothing. It never mints and sends no token.
  */
 export declare function prewarm(origins?: readonly string[]): void;
+/** `data-pandium-prewarm`'s value: the origins it names (space-separated), or all configured if empty. */
+export declare const prewarmFor: (marked: Element) => void;
 /**
  * The declarative form: hovering, focusing or touching anything inside an element with a
  * `data-pandium-prewarm` attribute (the link or button that opens the integrations page) prewarms.
