@@ -2,8 +2,9 @@
 
 On loopback a frame's first event comes as fast with ``<pandium-embed>`` as with a bare ``<iframe>``;
 real users sit 20-200 ms from Pandium, over TLS, where round trips decide what they wait for. So: the
-stand-in (``MockPandium``) serves HTTPS with a certificate made for the run (trustme), Chromium trusts
-it for the run (its key's SPKI hash), and both the stand-in and the host app sit behind a loopback proxy
+stand-in (``MockPandium``) serves HTTPS and HTTP/2, as Pandium's CDN does, with a certificate made for the
+run (trustme) that Chromium trusts for the run (its key's SPKI hash), served by hypercorn (uvicorn has no
+HTTP/2: over HTTP/1.1 each of the page's assets would cost a connection of its own), and both the stand-in and the host app sit behind a loopback proxy
 adding a round-trip time to every byte and to each TCP handshake (``bench.netem``). Each measurement is a
 new browser context (so a new, cold connection pool) on the host's page, which then opens the page in one
 of five ways, timed from that moment to the Pandium page's first message:
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .netem import DelayProxy
 from .report import write_section
@@ -137,6 +139,38 @@ class NotMeasured(Exception):
 
 
 @contextmanager
+def _http2_server(app: Any, cert: str, key: str) -> Iterator[int]:
+    """Serve ``app`` over HTTPS with HTTP/2 (hypercorn, ALPN h2) on a free loopback port, in a thread."""
+    import asyncio
+    import threading
+
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = ["127.0.0.1:0"]
+    config.certfile, config.keyfile = cert, key
+    config.accesslog = config.errorlog = None
+    sockets = config.create_sockets()
+    port: int = sockets.secure_sockets[0].getsockname()[1]
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        await serve(app, config, shutdown_trigger=stop.wait)
+
+    # The socket bound above, so the port is known before the server starts and nothing races for it.
+    config.bind = [f"fd://{sockets.secure_sockets[0].fileno()}"]
+    thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
+    thread.start()
+    try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+
+
+@contextmanager
 def _certificate() -> Iterator[tuple[str, str, str]]:
     """(cert file, key file, Chromium's SPKI hash) of a certificate for ``localhost``, made for the run."""
     import trustme
@@ -185,8 +219,8 @@ def measure(*, rounds: int = 5, log: Callable[[str], None] = print) -> LatencyFi
     with ExitStack() as stack:
         cert, key, spki = stack.enter_context(_certificate())
         mock = MockPandium(org="acme", secret=secret)
-        pandium = stack.enter_context(BackgroundServer(mock, url_host="localhost", ssl_certfile=cert, ssl_keyfile=key))
-        pandium_proxy = stack.enter_context(DelayProxy(pandium.port))
+        pandium_port = stack.enter_context(_http2_server(mock, cert, key))
+        pandium_proxy = stack.enter_context(DelayProxy(pandium_port))
         pandium_url = f"https://localhost:{pandium_proxy.port}"
         config = PandiumConfig(
             org="acme",
