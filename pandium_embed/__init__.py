@@ -6,7 +6,7 @@ from .events import ConnectedTenant
 from .launch import launch_url
 from .middleware import PandiumMiddleware
 from .stores import DeliveryStore, MemoryTicketStore, RedisTicketStore, TicketStore
-from .tokens import PandiumUser, mint_token
+from .tokens import MarketplaceView, PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
 from .webhooks import WebhookEvent, webhook_url
 
@@ -17,6 +17,7 @@ __all__ = [
     "AuditRecord",
     "ConnectedTenant",
     "DeliveryStore",
+    "MarketplaceView",
     "MemoryTicketStore",
     "MintRecord",
     "PandiumConfig",
