@@ -103,8 +103,11 @@ class MarketplaceView:
         if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
             raise ValueError(HIDDEN_NOT_A_LIST.format(what=type(hidden).__name__))
         for index, item in enumerate(hidden):
-            if isinstance(item, bool) or not isinstance(item, (str, int)) or item == "" or (
-                isinstance(item, int) and item < 0
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, (str, int))
+                or item == ""
+                or (isinstance(item, int) and item < 0)
             ):
                 raise ValueError(BAD_HIDDEN.format(index=index, what=_what(item)))
         if hidden:
