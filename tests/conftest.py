@@ -81,7 +81,7 @@ def door(request: pytest.FixtureRequest) -> FrontDoor:
 @pytest.fixture(scope="session")
 def npm_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scratch project with the packed npm package (js/), React and @playwright/test installed offline
-    (tests/support/npm.py)."""
+    from the repository's node_modules (tests/support/npm.py)."""
     from tests.support.npm import scratch_project
 
     return scratch_project(tmp_path_factory.mktemp("npm"))

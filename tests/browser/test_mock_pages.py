@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from pandium_embed.mock.server import BackgroundServer
 from tests.support.mock import USER, load_success_example, shape
 
 HOST_API_CREDENTIAL = "host-api-credential-for-user-1"
-# A second registered parent that is not this page's: the page posts to it too, and Chromium drops it.
+# A second registered parent that is not this page's: the framed page must not post to it.
 OTHER_PARENT = "http://127.0.0.1:9"
 
 HOST_PAGE = """<!doctype html>
@@ -63,6 +64,12 @@ class Host:
 # Overrides conftest's `host`: these tests need only a page that frames a URL and records messages.
 @pytest.fixture
 def host(pandium_mock: MockPandiumServer) -> Iterator[Host]:
+    with serve_host(pandium_mock) as host:
+        yield host
+
+
+@contextmanager
+def serve_host(pandium_mock: MockPandiumServer, url_host: str = "127.0.0.1") -> Iterator[Host]:
     config = pandium_mock.config(connectors=pandium_mock.connectors)
     app = PandiumMiddleware(
         Router(routes=[Route("/", host_page)]),
@@ -70,7 +77,7 @@ def host(pandium_mock: MockPandiumServer) -> Iterator[Host]:
         identify=lambda request: USER,
         connector_token=lambda request, user, connector: HOST_API_CREDENTIAL,
     )
-    with BackgroundServer(app) as server:
+    with BackgroundServer(app, url_host=url_host) as server:
         pandium_mock.add_parent_origin(server.origin)
         pandium_mock.add_parent_origin(OTHER_PARENT)
         yield Host(url=server.url, mock=pandium_mock)
@@ -146,6 +153,25 @@ def test_buttons_stay_disabled_until_the_page_script_handles_them(page: Page, ho
     install.click()
     frame.locator("#install-panel").wait_for(state="visible")
     assert install.is_enabled() and frame.locator("#save").is_enabled()
+
+
+def test_with_several_parent_origins_the_page_posts_to_its_own_parent_only(
+    page: Page, pandium_mock: MockPandiumServer
+) -> None:
+    # The development set-up: the app (a dev server) and the stand-in on two ports of localhost, one site,
+    # so Chromium runs the frame in the page's process and reports a post to a registered parent that is
+    # not this page's (OTHER_PARENT) with a console warning, the very text of a broken set-up. The page
+    # must post only to its actual parent, and its messages still arrive.
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    with serve_host(pandium_mock, url_host="localhost") as host:
+        assert pandium_mock.app.parent_origins == (f"http://localhost:{host.url.rsplit(':', 1)[1]}", OTHER_PARENT)
+        frame = open_embed(page, host, "/pandium/marketplace")
+        frame.get_by_role("button", name="Install HubSpot").click()
+        frame.locator("#save").click()
+        wait_for(page, "pandium-save-sync")
+        assert_all_from_the_mock(page, host)
+    assert [line for line in console if "does not match the recipient window's origin" in line] == []
 
 
 def test_installed_integrations_show_as_installed(page: Page, host: Host) -> None:

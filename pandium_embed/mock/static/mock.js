@@ -25,12 +25,21 @@
   }
 
   // Like Pandium's page: every message goes to window.parent (or the opener, above), never with a
-  // wildcard targetOrigin. With several registered parents, post once to each; the browser drops
-  // those that do not match.
+  // wildcard targetOrigin, and only to a registered parent origin. Framed, the browser names the
+  // parent's origin (location.ancestorOrigins: Chromium and Safari), so with several registered
+  // parents the page posts to that one only: a post to the others would be dropped with a console
+  // error ("target origin ... does not match"), the very text of a broken set-up. Where the browser
+  // does not say (Firefox, or a pop-out window, whose opener the redirect's no-referrer hides), the
+  // page posts once to each registered origin and the browser drops those that do not match.
+  var recipients = (function () {
+    var ancestors = window.parent !== window ? window.location.ancestorOrigins : null;
+    if (!ancestors || !ancestors.length) return data.parentOrigins;
+    return data.parentOrigins.indexOf(ancestors[0]) === -1 ? [] : [ancestors[0]];
+  })();
   // A "silent" scenario: the page works but never tells its parent anything.
   function post(message) {
     if (!target || data.silent) return;
-    data.parentOrigins.forEach(function (origin) {
+    recipients.forEach(function (origin) {
       target.postMessage(message, origin);
     });
   }
