@@ -47,12 +47,10 @@ def test_the_rules_sit_beside_a_flows_own_xti() -> None:
 @pytest.mark.parametrize("where", ["extra", "xti"])
 def test_a_rule_set_twice_is_an_error_not_a_silent_overwrite(where: str) -> None:
     view = MarketplaceView(user_tier="gold", allowed_installs=1)
-    if where == "extra":
-        user, kwargs = PandiumUser("u-1", view=view, extra={"user_tier": "silver"}), {}
-    else:
-        user, kwargs = PandiumUser("u-1", view=view), {"xti": {"allowed_installs": 5}}
+    extra = {"user_tier": "silver"} if where == "extra" else None
+    xti = {"allowed_installs": 5} if where == "xti" else None
     with pytest.raises(ValueError, match="set both in PandiumUser.view") as raised:
-        mint_token(CONFIG, user, now=NOW, **kwargs)
+        mint_token(CONFIG, PandiumUser("u-1", view=view, extra=extra), xti=xti, now=NOW)
     assert ("user_tier" if where == "extra" else "allowed_installs") in str(raised.value)
 
 
@@ -63,8 +61,8 @@ def test_a_rule_set_twice_is_an_error_not_a_silent_overwrite(where: str) -> None
         (MarketplaceView(hidden_integrations=[-1]), tokens_module.BAD_HIDDEN),
         (MarketplaceView(hidden_integrations=["1", ""]), tokens_module.BAD_HIDDEN),
         (MarketplaceView(hidden_integrations=[True]), tokens_module.BAD_HIDDEN),
-        (MarketplaceView(hidden_integrations=[1.5]), tokens_module.BAD_HIDDEN),
-        (MarketplaceView(hidden_integrations=[None]), tokens_module.BAD_HIDDEN),
+        (MarketplaceView(hidden_integrations=[1.5]), tokens_module.BAD_HIDDEN),  # type: ignore[list-item]
+        (MarketplaceView(hidden_integrations=[None]), tokens_module.BAD_HIDDEN),  # type: ignore[list-item]
         (MarketplaceView(user_group=""), tokens_module.BAD_GROUP),
         (MarketplaceView(user_tier=3), tokens_module.BAD_GROUP),  # type: ignore[arg-type]
         (MarketplaceView(allowed_installs=-1), tokens_module.BAD_ALLOWED_INSTALLS),
