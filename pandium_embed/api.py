@@ -177,14 +177,20 @@ def _check_sync_path(template: Any) -> str:
     return template
 
 
+def _username(tenant: dict[str, Any]) -> str | None:
+    """The username of the tenant's Pandium (Keycloak) user: where Pandium records the token's sub."""
+    users = tenant.get("connected_users")
+    pandium = users.get("pandium") if isinstance(users, dict) else None
+    username = pandium.get("username") if isinstance(pandium, dict) else None
+    return username if isinstance(username, str) and username else None
+
+
 def _belongs_to(tenant: dict[str, Any], sub: str) -> bool:
     # Pandium links a tenant to the user through the token's sub, recorded as the username of the
     # tenant's Pandium (Keycloak) user. Keycloak stores usernames lower-cased, and whether Pandium
     # normalises sub any further is not documented: compare lower-cased, nothing more.
-    users = tenant.get("connected_users")
-    pandium = users.get("pandium") if isinstance(users, dict) else None
-    username = pandium.get("username") if isinstance(pandium, dict) else None
-    return isinstance(username, str) and username.lower() == sub.lower()
+    username = _username(tenant)
+    return username is not None and username.lower() == sub.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +281,14 @@ def _owned_tenant(tenant_id: int | str, sub: str) -> _Operation[dict[str, Any]]:
         raise PandiumNotFound(TENANT_NOT_FOUND, status=404)
     result: dict[str, Any] = tenant
     return result
+
+
+def _owner(tenant_id: int | str) -> _Operation[str | None]:
+    request = _tenant_request(_tenant_segment(tenant_id), absent_ok=True)
+    tenant = yield request
+    if tenant is None:
+        return None
+    return _username(_expect(request, tenant, dict, "a JSON object"))
 
 
 def _pages(path: str, action: str, params: tuple[tuple[str, str], ...]) -> _Operation[list[dict[str, Any]]]:
@@ -468,6 +482,9 @@ class PandiumAPI(_Base):
     def tenant(self, tenant_id: int | str, *, sub: str) -> dict[str, Any]:
         return self._drive(_owned_tenant(tenant_id, _check_sub(sub)))
 
+    def tenant_owner(self, tenant_id: int | str) -> str | None:
+        return self._drive(_owner(tenant_id))
+
     def sync(self, tenant_id: int | str, *, sub: str, mode: str = "normal") -> str:
         return self._drive(_sync(tenant_id, _check_sub(sub), mode, self._sync_path))
 
@@ -552,6 +569,13 @@ class AsyncPandiumAPI(_Base):
     async def tenant(self, tenant_id: int | str, *, sub: str) -> dict[str, Any]:
         """``GET /v2/tenants/<id>``, if it is the user's."""
         return await self._drive(_owned_tenant(tenant_id, _check_sub(sub)))
+
+    async def tenant_owner(self, tenant_id: int | str) -> str | None:
+        """Whose tenant this is, as Pandium recorded it (``connected_users["pandium"]["username"]``: the
+        token's ``sub``, lower-cased by Pandium's Keycloak); ``None`` if there is no such tenant or it
+        names no user. For server-side events that name a tenant but no user (``run_failed``): find
+        your user by it (ignoring case), then confirm with ``tenant(tenant_id, sub=user.sub)``."""
+        return await self._drive(_owner(tenant_id))
 
     async def sync(self, tenant_id: int | str, *, sub: str, mode: str = "normal") -> str:
         """Ask Pandium to run the tenant's integration (``mode``: "normal" or "init"); the trigger id.
