@@ -89,5 +89,7 @@ async def read_json_body(read: Callable[[int], Awaitable[bytes]], headers: Heade
     raw = await read(limit)
     try:
         return json.loads(raw)
-    except (ValueError, RecursionError):
+    except ValueError:
         raise Refused("bad-request", "The request body is not valid JSON.") from None
+    except RecursionError:
+        raise Refused("bad-request", "The request body nests objects or arrays too deeply.") from None

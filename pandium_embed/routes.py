@@ -165,7 +165,8 @@ class _Call:
     is made per request, and a dataclass with this many defaults costs twice as much to build."""
 
     __slots__ = (
-        "audited",
+        "audit_failed",
+        "claim",
         "exchange",
         "event_type",
         "flow",
@@ -195,8 +196,10 @@ class _Call:
         # Only while something records: otherwise the request does no telemetry work at all.
         self.telemetry: Telemetry | None = None
         self.span: RouteSpan | None = None
-        # on_mint already ran for this request (and may be what failed): no second record.
-        self.audited = False
+        # on_mint failed on this request's mint record: no second record for its failure.
+        self.audit_failed = False
+        # A launch link's ticket (id, expiry): claimed only once everything else has succeeded.
+        self.claim: tuple[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,8 @@ class Routes:
         self.ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
         # Called through the exchange like a hook, so the WSGI door can run it without a loop.
         self._claim = Hook(self.ticket_store.claim)
+        is_claimed = getattr(self.ticket_store, "is_claimed", None)
+        self._is_claimed_hook = Hook(is_claimed) if callable(is_claimed) else None
         self._user_for_sub = None if user_for_sub is None else Hook(user_for_sub)
         self._on_mint = None if on_mint is None else Hook(on_mint)
         self._on_webhook = None if on_webhook is None else Hook(on_webhook)
@@ -377,11 +382,17 @@ class Routes:
             response = await route.handler(call)
             if route.audited:
                 # The answer carries a fresh token: audit it before it leaves (if the audit cannot be
-                # written, the token is never sent), then count it.
-                call.outcome = "minted"
+                # written, the token is never sent), claim its launch link last, then count it.
                 if self._on_mint is not None:
-                    call.audited = True
-                    await exchange.call(self._on_mint, call.user, call.minted)
+                    try:
+                        await exchange.call(self._on_mint, call.user, call.minted)
+                    except Exception:
+                        call.audit_failed = True
+                        raise
+                if call.claim is not None and not await exchange.call_alone(self._claim, *call.claim):
+                    # A simultaneous use won the link: this token was audited but never leaves.
+                    raise Refused("link-used")
+                call.outcome = "minted"
                 if call.telemetry is not None and call.flow is not None:
                     call.telemetry.minted(call.flow)
         except Refused as refused:
@@ -419,7 +430,7 @@ class Routes:
             call.span.set(reason=reason)
         if call.telemetry is not None:
             call.telemetry.refused(reason, route.name)
-        if self._on_mint is None or not route.audited or call.audited:
+        if self._on_mint is None or not route.audited or call.audit_failed:
             return
         user = call.user
         record = RefusalRecord(
@@ -530,13 +541,22 @@ class Routes:
             raise Refused("not-found" if refused.reason == "connector" else "link-invalid") from None
         call.target = target
         user = await self._launch_user(call, launch)
-        url, _ = await self._mint(call, user, flow, target)
-        # Claimed only now, with the redirect ready: a visit by the wrong account, a link scanner
-        # without a session, a failing hook or oversized claims do not use the link up. Concurrent
-        # visits may each mint, but only the one that wins the claim sees its token.
-        if not await call.exchange.call_alone(self._claim, launch.ticket_id, launch.expires_at):
+        if await self._is_claimed(call, launch.ticket_id):
             raise Refused("link-used")
+        url, _ = await self._mint(call, user, flow, target)
+        # Claimed by answer() once the redirect is ready and audited, the last thing that can fail: a
+        # visit by the wrong account, a link scanner without a session, a failing hook (on_mint
+        # included) or oversized claims do not use the link up. Concurrent visits may each mint, but
+        # only the one that wins the claim sees its token.
+        call.claim = (launch.ticket_id, launch.expires_at)
         return redirect_response(url)
+
+    async def _is_claimed(self, call: _Call, ticket_id: str) -> bool:
+        """Whether the link is known to be used already, so that reopening it mints nothing (and audits no
+        token). A store without ``is_claimed`` is asked only by the claim itself."""
+        if self._is_claimed_hook is None:
+            return False
+        return bool(await call.exchange.call_alone(self._is_claimed_hook, ticket_id))
 
     async def _serve_loader(self, call: _Call) -> Response:
         # Baked with the prefix as the browser sees it: under the mount point the app is served at.

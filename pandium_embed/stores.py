@@ -61,6 +61,11 @@ class TicketStore(Protocol):
     async def claim(self, ticket_id: str, expires_at: float) -> bool: ...
 
 
+# A store may also have ``async is_claimed(ticket_id) -> bool`` (both of ours do): the middleware then
+# refuses a link already used before minting for it, so reopening one puts no token in the audit. The
+# claim alone still decides; a store without it is asked only through ``claim``.
+
+
 # "claimed": this caller runs the hook now. "in-progress": another caller is running it. "done": handled.
 DeliveryState = Literal["claimed", "in-progress", "done"]
 
@@ -151,6 +156,11 @@ class MemoryTicketStore:
             self._used.set(ticket_id, "used", expires_at)
             return True
 
+    async def is_claimed(self, ticket_id: str) -> bool:
+        with self._lock:
+            self._used.prune(self._clock())
+            return self._used.get(ticket_id) is not None
+
     async def begin_delivery(self, delivery_id: str, lease_until: float) -> DeliveryState:
         with self._lock:
             self._deliveries.prune(self._clock())
@@ -178,6 +188,8 @@ class _Redis(Protocol):
     def set(self, name: str, value: str, *, ex: int, nx: bool = False) -> Awaitable[Any] | Any: ...
 
     def get(self, name: str) -> Awaitable[Any] | Any: ...
+
+    def exists(self, *names: str) -> Awaitable[Any] | Any: ...
 
     def delete(self, *names: str) -> Awaitable[Any] | Any: ...
 
@@ -239,6 +251,9 @@ class RedisTicketStore:
     async def claim(self, ticket_id: str, expires_at: float) -> bool:
         created = await _settled(self._client.set(self._key_prefix + ticket_id, "1", ex=self._ttl(expires_at), nx=True))
         return bool(created)
+
+    async def is_claimed(self, ticket_id: str) -> bool:
+        return bool(await _settled(self._client.exists(self._key_prefix + ticket_id)))
 
     async def begin_delivery(self, delivery_id: str, lease_until: float) -> DeliveryState:
         key = self._delivery_key_prefix + delivery_id

@@ -11,10 +11,15 @@ route's template (``pandium_embed GET /launch/{ticket}``), with ``pandium.route`
 ``pandium_embed.mints`` (by ``pandium.flow``) and ``pandium_embed.refusals`` (by ``pandium.reason``
 and ``pandium.route``). Never a token, a ``tenant=`` URL, a ticket or a secret: the route is always
 the template, never the path, and a failing hook's exception is reduced to its class name.
+
+Telemetry never changes an answer: when the SDK or a span processor raises (starting or ending a span,
+setting an attribute, counting), the failure is logged once per ``Telemetry``, by its class name, and
+the request is answered exactly as it would be without telemetry.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from types import TracebackType
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["INSTRUMENTATION_NAME", "MISSING_OTEL", "RouteSpan", "Telemetry", "default_telemetry"]
 
+logger = logging.getLogger("pandium_embed")
+
 INSTRUMENTATION_NAME = "pandium_embed"
 # How often the global providers are looked at again: an SDK configured after the middleware was built
 # is picked up within this, and until then a request pays one clock read, not a no-op span.
@@ -33,6 +40,10 @@ RECHECK_SECONDS = 1.0
 MISSING_OTEL = (
     "pandium_embed.telemetry needs the OpenTelemetry API: pip install 'pandium-embed[otel]' "
     "(or pip install opentelemetry-api)."
+)
+TELEMETRY_FAILED = (
+    "pandium_embed: OpenTelemetry raised %s while %s; requests are answered as without telemetry "
+    "(logged once; check your span processors and exporters)"
 )
 
 
@@ -55,6 +66,7 @@ class Telemetry:
         self._tracer_provider = tracer_provider
         self._meter_provider = meter_provider
         self._tracing = self._counting = False
+        self._failure_logged = False
         self._recheck_at = -math.inf
         self._tracer = trace.get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider=tracer_provider)
         meter = metrics.get_meter(INSTRUMENTATION_NAME, __version__, meter_provider=meter_provider)
@@ -86,10 +98,14 @@ class Telemetry:
         ``None`` when nothing would record it (as of the last ``active()``)."""
         if not self._tracing:
             return None
-        span = self._tracer.start_span(
-            f"{INSTRUMENTATION_NAME} {method} {route}",
-            attributes={"pandium.route": route, "http.request.method": method},
-        )
+        try:
+            span = self._tracer.start_span(
+                f"{INSTRUMENTATION_NAME} {method} {route}",
+                attributes={"pandium.route": route, "http.request.method": method},
+            )
+        except Exception as error:
+            self.failed(error, "starting a span")
+            return None
         return RouteSpan(self, span)
 
     def minted(self, flow: str) -> None:
@@ -98,12 +114,26 @@ class Telemetry:
         attributes = self._flow_attributes.get(flow)
         if attributes is None:
             attributes = self._flow_attributes[flow] = {"pandium.flow": flow}
-        # The same dict every time: building one per mint is most of a no-op counter's cost.
-        self._mints.add(1, attributes)
+        try:
+            # The same dict every time: building one per mint is most of a no-op counter's cost.
+            self._mints.add(1, attributes)
+        except Exception as error:
+            self.failed(error, "counting a mint")
 
     def refused(self, reason: str, route: str) -> None:
-        if self._counting:
+        if not self._counting:
+            return
+        try:
             self._refusals.add(1, {"pandium.reason": reason, "pandium.route": route})
+        except Exception as error:
+            self.failed(error, "counting a refusal")
+
+    def failed(self, error: Exception, doing: str) -> None:
+        """Note that OpenTelemetry raised: logged the first time only (a broken exporter fails on every
+        request), by class name (its message may quote anything), never raised on."""
+        if not self._failure_logged:
+            self._failure_logged = True
+            logger.error(TELEMETRY_FAILED, type(error).__name__, doing)
 
 
 class RouteSpan:
@@ -119,6 +149,12 @@ class RouteSpan:
     def set(self, **attributes: str | int | None) -> None:
         """Set ``pandium.<name>`` attributes; ``status`` becomes ``http.response.status_code`` (a 5xx
         also marks the span as an error)."""
+        try:
+            self._set(attributes)
+        except Exception as error:
+            self._telemetry.failed(error, "setting span attributes")
+
+    def _set(self, attributes: dict[str, str | int | None]) -> None:
         if not self._span.is_recording():
             return
         for name, value in attributes.items():
@@ -137,9 +173,12 @@ class RouteSpan:
 
     def __enter__(self) -> RouteSpan:
         # Current only when recording: hooks' own spans then nest under it, and a no-op span costs nothing.
-        if self._span.is_recording():
-            telemetry = self._telemetry
-            self._token = telemetry._context.attach(telemetry._trace.set_span_in_context(self._span))
+        telemetry = self._telemetry
+        try:
+            if self._span.is_recording():
+                self._token = telemetry._context.attach(telemetry._trace.set_span_in_context(self._span))
+        except Exception as error:
+            telemetry.failed(error, "making a span current")
         return self
 
     def __exit__(
@@ -148,12 +187,23 @@ class RouteSpan:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if exc_type is not None and self._span.is_recording():
-            # The class name only: an exception's message may quote whatever the failing code held.
-            self._error(exc_type.__name__)
-        if self._token is not None:
-            self._telemetry._context.detach(self._token)
-        self._span.end()
+        telemetry = self._telemetry
+        try:
+            if exc_type is not None and self._span.is_recording():
+                # The class name only: an exception's message may quote whatever the failing code held.
+                self._error(exc_type.__name__)
+        except Exception as error:
+            telemetry.failed(error, "marking a span as an error")
+        try:
+            if self._token is not None:
+                telemetry._context.detach(self._token)
+        except Exception as error:
+            telemetry.failed(error, "restoring the context")
+        try:
+            # Processors' on_end runs here: a vendor's exporter that raises must not reach the answer.
+            self._span.end()
+        except Exception as error:
+            telemetry.failed(error, "ending a span")
 
 
 def _is_api_default(provider: object) -> bool:

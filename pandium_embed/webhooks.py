@@ -10,7 +10,7 @@ Each event type also carries fields of its own (``EVENT_FIELDS``: ``integration_
 integration event, ``tenant_id`` on the tenant and run events, the run's links on ``run_failed``).
 Not documented: a signature (there is none that we know of) and retries. So the five common fields are
 parsed strictly; the per-event ones are typed attributes when they have the documented type (else
-``None``: Pandium does not retry, so a delivery is never refused over them); every field beyond the
+``None``: a refused notification may never be sent again, so one is never refused over them); every field beyond the
 common five stays in ``data`` as sent; an event type we do not know is delivered as it is; and the
 credential is a secret in the URL path (``webhook_url``), compared in constant time.
 """
@@ -37,6 +37,7 @@ __all__ = [
     "DELIVERY_MEMORY_SECONDS",
     "KNOWN_EVENT_TYPES",
     "MAX_WEBHOOK_BODY_SIZE",
+    "MAX_WEBHOOK_DEPTH",
     "EVENT_FIELDS",
     "DeliveryOutcome",
     "WebhookEvent",
@@ -58,6 +59,9 @@ KNOWN_EVENT_TYPES = (
 # Pandium's payloads are a few hundred bytes; 64 KiB leaves room for anything they may add.
 MAX_WEBHOOK_BODY_SIZE = 64 * 1024
 MAX_NAME_LENGTH = 256
+# Objects and arrays inside one another, the body itself counting as one. Pandium's payloads are flat;
+# the bound is ours, far below where json.loads or hashing the body (delivery_id) would recurse too deep.
+MAX_WEBHOOK_DEPTH = 32
 # How long a delivery stays claimed while its hook runs: after a crash, a retry is handled again after
 # this. A hook that runs longer may see a concurrent retry run too.
 DELIVERY_LEASE_SECONDS = 300
@@ -94,10 +98,17 @@ MAX_LINK_LENGTH = 2048
 _EVENT_TYPE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 # RFC 3339 with its time zone: ISO 8601 allows more shapes (weeks, no zone) that are not a UTC timestamp.
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+# JSON's \uXXXX escapes can spell half of a surrogate pair, which no UTF-8 text holds.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A secret in a URL path: characters no proxy, framework or log line rewrites.
 _SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
 NOT_AN_OBJECT = 'A Pandium notification must be a JSON object like {"event_type": "tenant_created", ...}.'
+TOO_DEEP = f"A Pandium notification nests deeper than {MAX_WEBHOOK_DEPTH} levels of objects and arrays."
+NOT_TEXT = (
+    "A Pandium notification holds a lone surrogate (a \\ud800-\\udfff escape without its pair): "
+    "its strings must be Unicode text."
+)
 BAD_EVENT_TYPE = 'The "event_type" field must be 1-64 letters, digits, "_", ".", ":" or "-".'
 BAD_ENVIRONMENT = 'The "environment" field must be a non-empty string of at most 256 characters.'
 BAD_ACCOUNT_ID = 'The "account_id" field must be an integer.'
@@ -208,10 +219,30 @@ def delivery_id(value: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _check_json(value: Any) -> None:
+    """Refuse what valid JSON can hold but a notification cannot: nesting deeper than
+    ``MAX_WEBHOOK_DEPTH`` and lone surrogates (in keys or values). Iterative, so it never recurses."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _LONE_SURROGATE.search(item):
+                raise WebhookRejected(NOT_TEXT)
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_WEBHOOK_DEPTH:
+                raise WebhookRejected(TOO_DEEP)
+            if isinstance(item, dict):
+                pending.extend((key, depth) for key in item)
+                pending.extend((child, depth + 1) for child in item.values())
+            else:
+                pending.extend((child, depth + 1) for child in item)
+
+
 def parse_webhook(value: Any) -> WebhookEvent:
     """Validate the JSON of a notification into a ``WebhookEvent`` (raises ``WebhookRejected``)."""
     if not isinstance(value, dict):
         raise WebhookRejected(NOT_AN_OBJECT)
+    _check_json(value)
     event_type = value.get("event_type")
     if not isinstance(event_type, str) or not _EVENT_TYPE.fullmatch(event_type):
         raise WebhookRejected(BAD_EVENT_TYPE)

@@ -45,8 +45,10 @@ def launch_app(
     config: PandiumConfig = CONFIG,
     connector_token: Callable[..., Any] = crm_token,
     door: FrontDoor = FRONT_DOORS[0],
+    **options: Any,
 ) -> Any:
-    """``door``'s middleware with launch links on, ``user`` signed in, one clock for everything."""
+    """``door``'s middleware with launch links on, ``user`` signed in, one clock for everything
+    (``options``: the middleware's others, such as ``on_mint`` or ``telemetry``)."""
     clock = clock or Clock()
     return door.build(
         config=config,
@@ -56,6 +58,7 @@ def launch_app(
         ticket_store=store if store is not None else MemoryTicketStore(clock=clock),
         user_for_sub=user_for_sub,
         clock=clock,
+        **options,
     )
 
 

@@ -252,6 +252,37 @@ async def test_an_alone_link_whose_claims_are_too_large_is_not_used_up(door: Fro
     assert retried.status_code == 303
 
 
+class FlakyAudit:
+    """An ``on_mint`` hook whose audit database is down for the first ``failures`` calls."""
+
+    def __init__(self, failures: int = 1) -> None:
+        self.failures = failures
+        self.records: list[Any] = []
+
+    def __call__(self, request: Request, user: PandiumUser | None, record: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError("audit database unavailable")
+        self.records.append(record)
+
+
+async def test_a_failing_audit_hook_answers_500_and_leaves_the_link_usable(door: FrontDoor) -> None:
+    audit = FlakyAudit()
+    app = build(door=door, on_mint=audit)
+    url = link()
+    failed = await open_link(app, url)
+    retried = await open_link(app, url)
+    again = await open_link(app, url)
+    assert (failed.status_code, reason_of(failed)) == (500, "server-error")
+    assert "location" not in failed.headers
+    assert retried.status_code == 303
+    assert (again.status_code, reason_of(again)) == (410, "link-used")
+    # The audit holds the one delivered token, then the refusal of the used link: nothing for the failure.
+    assert [record.outcome for record in audit.records] == ["minted", "refused"]
+    assert audit.records[0].jti == claims_of(retried)["jti"]
+    assert audit.records[1].reason == "link-used"
+
+
 async def test_thirty_simultaneous_opens_on_one_instance_give_exactly_one_303(door: FrontDoor) -> None:
     responses = await open_at_once(
         [build(door=door, connector_token=slow_crm_token)], link(flow="connect", connector="gwt"), 30

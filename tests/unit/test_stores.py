@@ -275,6 +275,30 @@ async def test_a_wrong_user_on_one_instance_does_not_use_the_link_up_for_the_oth
     assert as_ann.status_code == 303
 
 
+async def test_a_failing_audit_hook_on_one_instance_leaves_the_link_usable_on_another(redis_url: str) -> None:
+    prefix = fresh_prefix()
+    clock = Clock()
+
+    def audit_down(request: Any, user: Any, record: Any) -> None:
+        raise OSError("audit database unavailable")
+
+    clients = [redis_asyncio.Redis.from_url(redis_url), redis_asyncio.Redis.from_url(redis_url)]
+    try:
+        stores = [RedisTicketStore(client, key_prefix=prefix, clock=clock) for client in clients]
+        broken = launch_app(store=stores[0], clock=clock, on_mint=audit_down)
+        healthy = launch_app(store=stores[1], clock=clock, on_mint=lambda request, user, record: None)
+        url = link()
+        failed = await open_link(broken, url)
+        retried = await open_link(healthy, url)
+        again = await open_link(broken, url)
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert (failed.status_code, reason_of(failed)) == (500, "server-error")
+    assert retried.status_code == 303
+    assert (again.status_code, reason_of(again)) == (410, "link-used")
+
+
 async def test_without_redis_py_from_url_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     real_import = builtins.__import__
 

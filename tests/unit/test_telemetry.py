@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,13 +14,16 @@ import pytest
 from opentelemetry import metrics, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from pandium_embed import launch_url
 from pandium_embed.telemetry import RouteSpan, Telemetry, default_telemetry
 from tests.support.asgi import quiet_asgi_client
+from tests.support.front_doors import FrontDoor, client
+from tests.support.launch import claims_of, launch_app, open_link, reason_of
+from tests.support.launch import link as launch_link
 from tests.support.log_guard import leaks_in, span_texts
 from tests.unit.test_middleware import CONFIG, build
 
@@ -294,3 +298,71 @@ async def test_telemetry_false_records_nothing(recorded: Recorded) -> None:
     app = build(telemetry=False)
     await call(app, "GET", "/pandium/marketplace")
     assert recorded.finished() == () and app._routes._telemetry is None
+
+
+# --- telemetry that raises never changes an answer -----------------------------------------------------------
+
+
+class BrokenProcessor(SpanProcessor):
+    """A span processor (a vendor's exporter, say) that raises in ``on_start`` or ``on_end``."""
+
+    def __init__(self, when: str) -> None:
+        self.when = when
+
+    def on_start(self, span: Any, parent_context: Any = None) -> None:
+        if self.when == "on_start":
+            raise RuntimeError("exporter down")
+
+    def on_end(self, span: Any) -> None:
+        if self.when == "on_end":
+            raise RuntimeError("exporter down")
+
+
+@pytest.fixture(params=["on_start", "on_end"])
+def broken(request: pytest.FixtureRequest) -> Iterator[Telemetry]:
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(BrokenProcessor(request.param))
+    yield Telemetry(tracer_provider=tracer_provider, meter_provider=metrics.NoOpMeterProvider())
+    tracer_provider.shutdown()
+
+
+class Audit:
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+
+    def __call__(self, request: Any, user: Any, record: Any) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.anyio
+async def test_a_span_processor_that_raises_never_changes_a_mint(
+    broken: Telemetry, door: FrontDoor, caplog: pytest.LogCaptureFixture
+) -> None:
+    audit = Audit()
+    app = build(door=door, telemetry=broken, on_mint=audit)
+    with caplog.at_level(logging.WARNING, logger="pandium_embed"):
+        async with client(app) as http:
+            minted = await http.get("/pandium/install/42")
+            again = await http.get("/pandium/install/42")
+            refused = await http.get("/pandium/marketplace", headers={"sec-fetch-site": "cross-site"})
+    assert (minted.status_code, again.status_code, refused.status_code) == (303, 303, 403)
+    assert minted.headers["location"].startswith("https://imp.sandbox.pandium.com/acme/tenants/create/42?tenant=")
+    assert [record.outcome for record in audit.records] == ["minted", "minted", "refused"]
+    # Logged once, by class name only, however often it fails.
+    failures = [record for record in caplog.records if "telemetry" in record.getMessage()]
+    assert len(failures) == 1 and "RuntimeError" in failures[0].getMessage()
+    assert "exporter down" not in caplog.text
+
+
+@pytest.mark.anyio
+async def test_a_span_processor_that_raises_never_spends_a_launch_link(broken: Telemetry, door: FrontDoor) -> None:
+    audit = Audit()
+    app = launch_app(door=door, telemetry=broken, on_mint=audit)
+    url = launch_link()
+    first = await open_link(app, url)
+    second = await open_link(app, url)
+    assert first.status_code == 303
+    assert (second.status_code, reason_of(second)) == (410, "link-used")
+    # One MintRecord, for the token that was delivered.
+    minted = [record for record in audit.records if record.outcome == "minted"]
+    assert [record.jti for record in minted] == [claims_of(first)["jti"]]

@@ -88,7 +88,7 @@ def test_a_partner_event_exposes_the_partner() -> None:
     ],
 )
 def test_a_field_in_another_shape_is_none_and_the_delivery_still_goes_through(field: str, value: Any) -> None:
-    # Pandium does not retry a notification: refusing it over a per-event field would lose it.
+    # Pandium documents no retries: refusing a notification over a per-event field could lose it.
     event = parse_webhook({**RUN_FAILED, field: value})
     assert getattr(event, field) is None
     assert event.data[field] == value

@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, RedisTicketStore
 from pandium_embed import middleware as middleware_module
+from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
 from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
 from tests.unit.test_middleware import CONFIG, build
@@ -176,6 +177,49 @@ async def test_size_type_and_shape_limits_apply(body: bytes, headers: dict[str, 
         response = await http.post(PATH, content=body, headers={"content-type": "application/json", **headers})
     assert (response.status_code, response.json()["error"]) == (status, reason)
     assert hook.events == []
+
+
+def nested(depth: int) -> bytes:
+    """BODY with a field nested ``depth`` arrays deep (the body object itself is one level)."""
+    return json.dumps(BODY)[:-1].encode() + b', "x": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def with_raw_field(raw: str) -> bytes:
+    return json.dumps(BODY)[:-1].encode() + b', "x": ' + raw.encode() + b"}"
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (with_raw_field('"\\ud800"'), "lone surrogate"),
+        (with_raw_field('{"\\udfff": 1}'), "lone surrogate"),
+        (with_raw_field('["ok", "\\ud83d"]'), "lone surrogate"),
+        (nested(973), "nests"),  # json.loads or our bound refuses it, depending on the stack
+        (nested(webhooks_module.MAX_WEBHOOK_DEPTH), "nests deeper than"),
+        (with_raw_field("1" * 5000), "not valid JSON"),
+    ],
+)
+async def test_hostile_but_valid_json_is_400_never_500(body: bytes, names: str) -> None:
+    hook = Recorder()
+    async with quiet_asgi_client(receiver(hook)) as http:
+        response = await http.post(PATH, content=body, headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["error"]) == (400, "bad-request")
+    assert names in response.json()["message"]
+    assert hook.events == []
+
+
+async def test_nesting_up_to_the_bound_and_huge_numbers_within_json_are_delivered() -> None:
+    hook = Recorder()
+    async with quiet_asgi_client(receiver(hook)) as http:
+        deep = await http.post(
+            PATH, content=nested(webhooks_module.MAX_WEBHOOK_DEPTH - 1), headers={"content-type": "application/json"}
+        )
+        huge = await http.post(PATH, content=with_raw_field("1e999"), headers={"content-type": "application/json"})
+        paired = await http.post(
+            PATH, content=with_raw_field('"\\ud83d\\ude00"'), headers={"content-type": "application/json"}
+        )
+    assert (deep.status_code, huge.status_code, paired.status_code) == (200, 200, 200)
+    assert hook.events[2].data["x"] == "\U0001f600"
 
 
 async def test_a_bad_field_is_named_in_the_answer() -> None:
