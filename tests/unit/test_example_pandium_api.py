@@ -50,7 +50,9 @@ def example(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         yourapp = ModuleType("yourapp")
         yourapp.users = users  # type: ignore[attr-defined]
         yourapp.send_message = lambda user, text: users.messages.append((user.sub, text))  # type: ignore[attr-defined]
-        module = run_file(EXAMPLES / "pandium_api.py", monkeypatch, env=mock_environment(mock, SECRET), modules={"yourapp": yourapp})
+        module = run_file(
+            EXAMPLES / "pandium_api.py", monkeypatch, env=mock_environment(mock, SECRET), modules={"yourapp": yourapp}
+        )
         yield {"module": module, "mock": mock, "users": users}
 
 

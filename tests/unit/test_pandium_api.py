@@ -359,4 +359,3 @@ def test_a_sync_answer_without_a_trigger_id_is_an_error() -> None:
 def test_a_client_of_the_wrong_kind_is_refused() -> None:
     with httpx.Client() as http, pytest.raises(ValueError, match="httpx.AsyncClient"):
         AsyncPandiumAPI("k", client=http)  # type: ignore[arg-type]
-
