@@ -85,6 +85,14 @@ def _group(value: str) -> tuple[str, list[str]]:
     return name, members
 
 
+def _groups(pairs: Sequence[tuple[str, list[str]]]) -> dict[str, list[str]]:
+    # A group given twice sees the integrations of both flags.
+    groups: dict[str, list[str]] = {}
+    for name, members in pairs:
+        groups.setdefault(name, []).extend(members)
+    return groups
+
+
 def _external(value: str) -> ExternalIntegration:
     identifier, sep, rest = value.partition("=")
     name, sep2, url = rest.partition("=")
@@ -236,7 +244,7 @@ def _run_mock(
             parent_origins=args.parent_origins,
             integrations=args.integrations or CLI_INTEGRATIONS,
             connectors=args.connectors or CLI_CONNECTORS,
-            groups=dict(args.groups or ()),
+            groups=_groups(args.groups or ()),
             external_integrations=args.external_integrations or (),
             notifications_url=args.notifications_url or environ.get("PANDIUM_MOCK_NOTIFICATIONS_URL") or None,
         )
