@@ -68,11 +68,11 @@ def measure(*, rounds: int = 15, log: Callable[[str], None] = print) -> FirstEve
     from starlette.routing import Route, Router
 
     from pandium_embed import PandiumMiddleware, PandiumUser
+    from pandium_embed.background_server import BackgroundServer
+    from pandium_embed.mock.mock_server import MockPandiumServer
 
     # The browser tests' launch settings (tests/browser/conftest.py takes them from here too).
-    from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
-    from pandium_embed.mock.harness import MockPandiumServer
-    from pandium_embed.mock.server import BackgroundServer
+    from pandium_embed.testing.chromium import CHROMIUM_ARGS, chromium_path
 
     try:
         executable = chromium_path()

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import uvicorn
 
 from pandium_embed import PandiumConfig
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.server import BackgroundServer
 
 from .app import create_app
 from .serve import CONNECTORS, ORG, mock_config

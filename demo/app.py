@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed.csp import csp_header
 
 from .users import USERS, authenticate
 
@@ -30,23 +31,25 @@ MAX_LOGIN_BODY = 4096
 
 
 def content_security_policy(config: PandiumConfig) -> str:
-    """The CSP we recommend to hosts: frames only from ourselves (the minting route) and Pandium."""
-    pandium = " ".join(config.origins)
-    return "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            f"frame-src 'self' {pandium}",
-            # 'self', not 'none': the minting route's error page (401 after sign-out) is framed by our
-            # own page, and the loader reads it to emit pandium:error. 'none' would blank the frame.
-            "frame-ancestors 'self'",
-            "form-action 'self'",
-            "base-uri 'none'",
-            "object-src 'none'",
-        ]
+    """The CSP we recommend to hosts: a strict policy, plus what the embed needs (``csp_header``): frames
+    from ourselves (the minting route) and Pandium, the loader and its reports from ourselves."""
+    return csp_header(
+        config,
+        base={
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            # csp_header adds the Pandium origins here, and 'self' to frame-ancestors: the minting
+            # route's error page (401 after sign-out) is framed by our own page, and the loader reads it
+            # to emit pandium:error. 'none' would blank the frame.
+            "frame-src": ["'self'"],
+            "frame-ancestors": ["'self'"],
+            "form-action": ["'self'"],
+            "base-uri": ["'none'"],
+            "object-src": ["'none'"],
+        },
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import ViewportSize, expect, sync_playwright
 
-from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
+from pandium_embed.testing.chromium import CHROMIUM_ARGS, chromium_path
 
 from .serve import running_demo, sign_in
 

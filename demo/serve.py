@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pandium_embed import PandiumConfig
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.server import BackgroundServer
 
 from .app import create_app
 from .users import DEMO_PASSWORD
@@ -27,6 +27,8 @@ class RunningDemo:
     url: str
     mock: MockPandium
     pandium_origin: str
+    # What the app runs with (the shared secret included), e.g. for pandium-embed doctor's environment.
+    config: PandiumConfig
 
 
 def mock_config(secret: str, mock_url: str) -> PandiumConfig:
@@ -47,11 +49,12 @@ def running_demo(*, port: int = 0, mock_port: int = 0) -> Iterator[RunningDemo]:
     secret = secrets.token_urlsafe(32)  # a fresh shared secret per run: nothing to leak
     mock = MockPandium(secret=secret, org=ORG)
     with BackgroundServer(mock, url_host="localhost", port=mock_port) as mock_server:
-        app = create_app(mock_config(secret, mock_server.url), session_secret=secrets.token_urlsafe(32))
+        config = mock_config(secret, mock_server.url)
+        app = create_app(config, session_secret=secrets.token_urlsafe(32))
         host = BackgroundServer(app, port=port)
         mock.add_parent_origin(host.origin)  # the port is bound (and known) before the server starts
         with host:
-            yield RunningDemo(host.url, mock, mock_server.origin)
+            yield RunningDemo(host.url, mock, mock_server.origin, config)
 
 
 def sign_in(page: Page, url: str, username: str) -> None:

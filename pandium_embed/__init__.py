@@ -1,10 +1,11 @@
-"""Embed Pandium's hosted integration pages in any ASGI app, secure by default."""
+"""Embed Pandium's hosted integration pages in any ASGI or WSGI app, secure by default."""
 
+from .asgi import PandiumMiddleware
 from .audit import AuditRecord, MintRecord, RefusalRecord
 from .config import ENVIRONMENTS, PandiumConfig
-from .events import ConnectedTenant
+from .csp import csp_directives, csp_header
 from .launch import launch_url
-from .middleware import PandiumMiddleware
+from .reports import ConnectedTenant
 from .stores import DeliveryStore, MemoryTicketStore, RedisTicketStore, TicketStore
 from .tokens import MarketplaceView, PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
@@ -28,6 +29,8 @@ __all__ = [
     "TicketStore",
     "WebhookEvent",
     "connect_url",
+    "csp_directives",
+    "csp_header",
     "install_url",
     "launch_url",
     "marketplace_url",

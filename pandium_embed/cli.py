@@ -1,6 +1,8 @@
-"""``pandium-embed``: command-line tools. One subcommand per tool; ``mock`` serves MockPandium.
+"""``pandium-embed``: command-line tools. One subcommand per tool; ``mock`` serves MockPandium, ``doctor``
+checks a deployment.
 
 pandium-embed mock --org acme --parent-origin http://127.0.0.1:8000   # secret from $PANDIUM_SHARED_SECRET
+pandium-embed doctor --url http://127.0.0.1:8000 --page http://127.0.0.1:8000/integrations --cookie session=...
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ CANNOT_LISTEN = "pandium-embed mock: cannot listen on {host}:{port}: {error}"
 PUBLIC_HOST = (
     "warning: {host} is not a loopback address: anyone who can reach it can read the claims of "
     "accepted tokens at {prefix}/records."
+)
+DOCTOR_BAD_URL = "--url and --page take an http:// or https:// URL; got {value!r}."
+DOCTOR_BAD_HEADER = "--header takes 'Name: value' (e.g. --header 'Authorization: Bearer ...')."
+DOCTOR_NEEDS_HTTPX = (
+    "doctor asks servers over HTTP with httpx: pip install 'pandium-embed[doctor]' (or pass --offline)."
 )
 BAD_PAIR = "expected {form}, got {value!r}"
 CONNECTOR_FORM = "NAME=INTEGRATION_NAME[,INTEGRATION_ID] (e.g. gwt=GWT,5)"
@@ -188,7 +195,70 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # Each subcommand carries its own parser, so its errors print its own usage line.
     mock.set_defaults(run=_run_mock, parser=mock)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check a deployment: the configuration, the running app, the page that embeds, Pandium",
+        description=(
+            "Check what makes embedded pages fail silently. Reads the configuration from the environment "
+            "as PandiumConfig.from_env() does (run it in the app's environment); with --url, asks the running "
+            "app; with --page, reads the page that embeds. Exits 1 if anything is an error. Never prints a "
+            "secret, a token, or the cookies and headers given."
+        ),
+    )
+    doctor.add_argument("--url", help="the running app's base URL, e.g. http://127.0.0.1:8000 (under it: <prefix>)")
+    doctor.add_argument("--page", help="the URL of a page that embeds, e.g. http://127.0.0.1:8000/integrations")
+    doctor.add_argument(
+        "--cookie",
+        dest="cookies",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a cookie of a signed-in session, sent to --url and --page (repeatable)",
+    )
+    doctor.add_argument(
+        "--header",
+        dest="headers",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a header sent to --url and --page, e.g. for a signed-in session (repeatable)",
+    )
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON (for CI)")
+    doctor.add_argument(
+        "--offline",
+        action="store_true",
+        help="contact no Pandium host (the app and the page are still asked)",
+    )
+    doctor.set_defaults(run=_run_doctor, parser=doctor)
     return parser
+
+
+def _run_doctor(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    environ: Mapping[str, str],
+    serve: Serve,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    from . import doctor
+
+    for value in (args.url, args.page):
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            parser.error(DOCTOR_BAD_URL.format(value=value))
+    if any(":" not in header for header in args.headers):
+        parser.error(DOCTOR_BAD_HEADER)
+    if args.url or args.page or not args.offline:
+        try:
+            import httpx  # noqa: F401 - the [doctor] extra
+        except ImportError:
+            parser.error(DOCTOR_NEEDS_HTTPX)
+    findings = doctor.diagnose(
+        environ, url=args.url, page=args.page, cookies=args.cookies, headers=args.headers, offline=args.offline
+    )
+    print(doctor.format_json(findings) if args.json else doctor.format_text(findings), file=out, flush=True)
+    return 1 if any(finding.severity == "error" for finding in findings) else 0
 
 
 def _flow_line(flow: Flow, base: str, org: str, target: str = "") -> str:

@@ -22,7 +22,6 @@ from starlette.responses import Response
 
 from .audit import MintRecord, RefusalRecord
 from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
-from .events import MAX_EVENT_BODY_SIZE, parse_event
 from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
 from .guards import (
     allow,
@@ -34,8 +33,9 @@ from .guards import (
 from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
+from .reports import MAX_EVENT_BODY_SIZE, parse_event
 from .responses import MINT_HEADERS, Headers, Refused, error_response, json_response, redirect_response, wants_html
-from .stores import DeliveryStore, MemoryTicketStore, TicketStore
+from .stores import DeliveryStore, MemoryTicketStore, TicketStore, takes_owners
 from .telemetry import RouteSpan, Telemetry, default_telemetry
 from .tokens import PandiumUser, mint_token
 from .validate import is_positive_int
@@ -70,6 +70,11 @@ BAD_ON_WEBHOOK = "PandiumMiddleware on_webhook must be a callable taking (reques
 BAD_DELIVERY_STORE = (
     "PandiumMiddleware ticket_store must also have begin_delivery, finish_delivery and abandon_delivery "
     "(a DeliveryStore, as MemoryTicketStore and RedisTicketStore are) when webhooks are on."
+)
+DELIVERY_STORE_WITHOUT_OWNERS = (
+    "PandiumMiddleware ticket_store's begin_delivery, finish_delivery and abandon_delivery must take "
+    "owner=, the token of the attempt that claimed a delivery: only that owner may abandon its claim "
+    "(see DeliveryStore)."
 )
 BAD_ON_MINT = "PandiumMiddleware on_mint must be a callable taking (request, user, record) or None."
 BAD_TELEMETRY = "PandiumMiddleware telemetry must be True (OpenTelemetry if installed), False, or a Telemetry."
@@ -265,6 +270,8 @@ class Routes:
             raise ValueError(BAD_ON_WEBHOOK)
         if on_webhook is not None and ticket_store is not None and not isinstance(ticket_store, DeliveryStore):
             raise ValueError(BAD_DELIVERY_STORE)
+        if on_webhook is not None and ticket_store is not None and not takes_owners(ticket_store):
+            raise ValueError(DELIVERY_STORE_WITHOUT_OWNERS)
         if launch_secret is None and (user_for_sub is not None or (ticket_store is not None and on_webhook is None)):
             raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
         if on_mint is not None and not callable(on_mint):

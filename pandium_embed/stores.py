@@ -66,6 +66,9 @@ class TicketStore(Protocol):
 # claim alone still decides; a store without it is asked only through ``claim``.
 
 
+# The value a claim holds in a store: its owner's token, after a marker "done" can never equal.
+_CLAIM = "in-progress:"
+
 # "claimed": this caller runs the hook now. "in-progress": another caller is running it. "done": handled.
 DeliveryState = Literal["claimed", "in-progress", "done"]
 
@@ -75,16 +78,33 @@ class DeliveryStore(Protocol):
     """Remembers webhook deliveries, so that each is handled once even when it arrives several times.
 
     ``begin_delivery`` must be atomic across every instance sharing the store: of concurrent calls for
-    one ``delivery_id`` exactly one returns ``"claimed"``. The claim lasts until ``lease_until`` (then a
-    crashed instance's delivery may be claimed again); ``finish_delivery`` turns it into "done" until
-    ``remember_until``; ``abandon_delivery`` forgets it, so the next attempt is claimed afresh.
+    one ``delivery_id`` exactly one returns ``"claimed"``, and the claim belongs to its ``owner`` (a
+    random token per attempt). The claim lasts until ``lease_until`` (then a crashed instance's delivery
+    may be claimed again, by a new owner). ``finish_delivery`` records "done" until ``remember_until``:
+    the hook ran to its end, which stays true whoever holds the claim now, so it is recorded even after
+    the lease passed to another owner. ``abandon_delivery`` forgets the claim only if ``owner`` still
+    holds it (atomically), so the next attempt is claimed afresh; it never drops another owner's claim
+    or a "done".
     """
 
-    async def begin_delivery(self, delivery_id: str, lease_until: float) -> DeliveryState: ...
+    async def begin_delivery(self, delivery_id: str, lease_until: float, owner: str) -> DeliveryState: ...
 
-    async def finish_delivery(self, delivery_id: str, remember_until: float) -> None: ...
+    async def finish_delivery(self, delivery_id: str, remember_until: float, owner: str) -> None: ...
 
-    async def abandon_delivery(self, delivery_id: str) -> None: ...
+    async def abandon_delivery(self, delivery_id: str, owner: str) -> None: ...
+
+
+def takes_owners(store: object) -> bool:
+    """Whether a ``DeliveryStore``'s methods take the ``owner`` of a claim (stores written before claims
+    had owners do not, and would fail on the first webhook instead of at start-up)."""
+    for name in ("begin_delivery", "finish_delivery", "abandon_delivery"):
+        try:
+            parameters = inspect.signature(getattr(store, name)).parameters
+        except (TypeError, ValueError):  # no signature to read (a C method): assume it does
+            continue
+        if "owner" not in parameters and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            return False
+    return True
 
 
 class TicketStoreFull(RuntimeError):
@@ -161,7 +181,7 @@ class MemoryTicketStore:
             self._used.prune(self._clock())
             return self._used.get(ticket_id) is not None
 
-    async def begin_delivery(self, delivery_id: str, lease_until: float) -> DeliveryState:
+    async def begin_delivery(self, delivery_id: str, lease_until: float, owner: str) -> DeliveryState:
         with self._lock:
             self._deliveries.prune(self._clock())
             state = self._deliveries.get(delivery_id)
@@ -170,16 +190,19 @@ class MemoryTicketStore:
             if state is not None:
                 return "in-progress"
             self._make_room(DELIVERIES_FULL)
-            self._deliveries.set(delivery_id, "in-progress", lease_until)
+            self._deliveries.set(delivery_id, _CLAIM + owner, lease_until)
             return "claimed"
 
-    async def finish_delivery(self, delivery_id: str, remember_until: float) -> None:
+    async def finish_delivery(self, delivery_id: str, remember_until: float, owner: str) -> None:
         with self._lock:
             self._deliveries.set(delivery_id, "done", remember_until)
 
-    async def abandon_delivery(self, delivery_id: str) -> None:
+    async def abandon_delivery(self, delivery_id: str, owner: str) -> None:
         with self._lock:
-            self._deliveries.pop(delivery_id)
+            # A lease that ran out is still held until pruned: only a live claim of this owner goes.
+            self._deliveries.prune(self._clock())
+            if self._deliveries.get(delivery_id) == _CLAIM + owner:
+                self._deliveries.pop(delivery_id)
 
 
 class _Redis(Protocol):
@@ -192,6 +215,12 @@ class _Redis(Protocol):
     def exists(self, *names: str) -> Awaitable[Any] | Any: ...
 
     def delete(self, *names: str) -> Awaitable[Any] | Any: ...
+
+    def eval(self, script: str, numkeys: int, *keys_and_args: str) -> Awaitable[Any] | Any: ...
+
+
+# Compare-and-delete in one step: between a GET and a DEL the lease could pass to another owner.
+_ABANDON_IF_OWNED = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 async def _settled(result: Any) -> Any:
@@ -255,21 +284,22 @@ class RedisTicketStore:
     async def is_claimed(self, ticket_id: str) -> bool:
         return bool(await _settled(self._client.exists(self._key_prefix + ticket_id)))
 
-    async def begin_delivery(self, delivery_id: str, lease_until: float) -> DeliveryState:
+    async def begin_delivery(self, delivery_id: str, lease_until: float, owner: str) -> DeliveryState:
         key = self._delivery_key_prefix + delivery_id
         # The lease gets no skew margin: it only bounds how long a crashed instance blocks a retry.
         lease = max(1, math.ceil(lease_until - self._clock()))
         # Twice at most: the key can expire between a refused SET and the GET that reads it.
         for _ in range(2):
-            if await _settled(self._client.set(key, "in-progress", ex=lease, nx=True)):
+            if await _settled(self._client.set(key, _CLAIM + owner, ex=lease, nx=True)):
                 return "claimed"
             state = await _settled(self._client.get(key))
             if state is not None:
                 return "done" if state in (b"done", "done") else "in-progress"
         return "in-progress"
 
-    async def finish_delivery(self, delivery_id: str, remember_until: float) -> None:
+    async def finish_delivery(self, delivery_id: str, remember_until: float, owner: str) -> None:
         await _settled(self._client.set(self._delivery_key_prefix + delivery_id, "done", ex=self._ttl(remember_until)))
 
-    async def abandon_delivery(self, delivery_id: str) -> None:
-        await _settled(self._client.delete(self._delivery_key_prefix + delivery_id))
+    async def abandon_delivery(self, delivery_id: str, owner: str) -> None:
+        key = self._delivery_key_prefix + delivery_id
+        await _settled(self._client.eval(_ABANDON_IF_OWNED, 1, key, _CLAIM + owner))

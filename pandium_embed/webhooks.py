@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -331,7 +332,10 @@ async def deliver(
     the hook raises (or the request is cancelled) the claim is dropped and the exception propagates,
     so the answer is an error and the sender's retry is handled afresh: nothing lost, nothing twice.
     """
-    state = await store.begin_delivery(event.delivery_id, now() + DELIVERY_LEASE_SECONDS)
+    # This attempt's own claim: if the hook outlives its lease and another instance claims the delivery,
+    # this one's failure must not drop that claim (nor a "done" it recorded).
+    owner = secrets.token_hex(16)
+    state = await store.begin_delivery(event.delivery_id, now() + DELIVERY_LEASE_SECONDS, owner=owner)
     if state == "done":
         return "duplicate"
     if state == "in-progress":
@@ -339,7 +343,7 @@ async def deliver(
     try:
         await run_hook(event)
     except BaseException:
-        await store.abandon_delivery(event.delivery_id)
+        await store.abandon_delivery(event.delivery_id, owner=owner)
         raise
-    await store.finish_delivery(event.delivery_id, now() + DELIVERY_MEMORY_SECONDS)
+    await store.finish_delivery(event.delivery_id, now() + DELIVERY_MEMORY_SECONDS, owner=owner)
     return "delivered"

@@ -23,9 +23,9 @@ from werkzeug.wsgi import get_input_stream
 
 from .audit import AuditRecord
 from .config import PandiumConfig
-from .events import ConnectedTenant
 from .guards import too_large
 from .hooks import Hook
+from .reports import ConnectedTenant
 from .routes import DEFAULT_MAX_BODY_SIZE, Routes, run_without_loop
 from .stores import TicketStore
 from .telemetry import Telemetry

@@ -4,7 +4,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
+from pandium_embed.testing.chromium import CHROMIUM_ARGS, chromium_path
 from pandium_embed.testing.server import BackgroundServer
 
 from myapp import create_app

@@ -6,7 +6,7 @@ from django.core.asgi import get_asgi_application
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.integrations import django_user
+from pandium_embed.sessions import django_user
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
 django_application = get_asgi_application()  # first: sets Django up before any model is touched

@@ -7,7 +7,7 @@ from django.core.wsgi import get_wsgi_application
 from werkzeug.wrappers import Request
 
 from pandium_embed import PandiumConfig, PandiumUser
-from pandium_embed.integrations import django_user
+from pandium_embed.sessions import django_user
 from pandium_embed.wsgi import PandiumWSGIMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")

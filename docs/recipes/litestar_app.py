@@ -9,7 +9,7 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.integrations import litestar_session
+from pandium_embed.sessions import litestar_session
 
 session_config = CookieBackendConfig(secret=bytes.fromhex(os.environ["SESSION_SECRET_KEY"]))
 

@@ -7,7 +7,7 @@ from quart import Quart, session
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.integrations import quart_session
+from pandium_embed.sessions import quart_session
 
 app = Quart(__name__)
 app.secret_key = os.environ["SESSION_SECRET_KEY"]

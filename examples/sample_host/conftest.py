@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from examples.sample_host.app import create_app
-from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
+from pandium_embed.testing.chromium import CHROMIUM_ARGS, chromium_path
 from pandium_embed.testing.server import BackgroundServer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.testing import PandiumFrame
 
 

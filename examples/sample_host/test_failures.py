@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.testing import NoPandiumEvent, PandiumFrame
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from playwright.sync_api import sync_playwright
 
 from examples.sample_host.app import create_app
-from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.testing import PandiumFrame
+from pandium_embed.testing.chromium import CHROMIUM_ARGS, chromium_path
 from pandium_embed.testing.server import BackgroundServer
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .harness import MockPandiumServer
+from .mock_server import MockPandiumServer
 
 __all__ = ["pandium_mock", "pandium_mock_options"]
 

@@ -15,23 +15,32 @@ import copy
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-__all__ = ["FIELDS", "MAX_DELAY", "Scenario", "ScenarioError", "Scenarios", "current_scenario"]
+__all__ = [
+    "FIELDS",
+    "MAX_DELAY",
+    "SCENARIO_UNAVAILABLE",
+    "Scenario",
+    "ScenarioError",
+    "Scenarios",
+    "current_scenario",
+    "parse_scenario",
+]
 
 # A slow page, not a hung test run.
 MAX_DELAY = 60.0
-FIELDS = ("reject", "status", "delay", "silent", "tenant", "deny_consent", "times")
 
 NOT_AN_OBJECT = 'A scenario is a JSON object like {"reject": "expired", "times": 1}.'
-UNKNOWN_FIELD = "Unknown scenario field {name!r}: the fields are " + ", ".join(FIELDS) + "."
 BAD_REJECT = "reject must be one of the mock's reason codes ({codes}); got {value!r}."
 BAD_STATUS = "status must be an HTTP server-error status, 500-599 (got {value!r})."
 BAD_DELAY = f"delay must be a number of seconds from 0 to {MAX_DELAY:g} (got {{value!r}})."
 BAD_FLAG = "{name} must be true or false (got {value!r})."
 BAD_TENANT = 'tenant must be a JSON object of tenant fields to replace, like {{"id": 99}} (got {value!r}).'
 BAD_TIMES = "times must be a positive integer, or null for every page until reset (got {value!r})."
+# What a page or the REST API answers under a scenario's status.
+SCENARIO_UNAVAILABLE = "Pandium answered {status}: the test set a scenario that makes the stand-in fail."
 
 
 class ScenarioError(ValueError):
@@ -64,6 +73,12 @@ class Scenario:
         values = asdict(self)
         values["tenant"] = copy.deepcopy(dict(self.tenant))
         return values
+
+
+# The field names, in order, from the dataclass: the one list that parse_scenario, the error messages
+# and the TypeScript Scenario interface (js/testing, checked by a test) follow.
+FIELDS: tuple[str, ...] = tuple(item.name for item in fields(Scenario))
+UNKNOWN_FIELD = "Unknown scenario field {name!r}: the fields are " + ", ".join(FIELDS) + "."
 
 
 def parse_scenario(value: Any, *, reasons: Mapping[str, str]) -> Scenario:

@@ -4,7 +4,7 @@
 ``pandium-save-sync``, ``pandium-install-cancel`` and ``pandium-success``. Each field's ``x-pandium``
 says whether Pandium documents it (``documented``), shows it only in its example payload
 (``example``), or whether it is this package's assumption (``assumed``). The stand-in's messages, the
-loader's TypeScript types and ``pandium_embed.events`` are tested against it.
+loader's TypeScript types and ``pandium_embed.reports`` are tested against it.
 
 ``validate_message`` needs ``jsonschema`` (``pip install "pandium-embed[testing]"``).
 """

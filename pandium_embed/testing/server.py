@@ -14,6 +14,6 @@ browser origin on one machine, which is how the ``pandium_mock`` fixture serves 
 
 from __future__ import annotations
 
-from ..mock.server import START_TIMEOUT, BackgroundServer
+from ..background_server import START_TIMEOUT, BackgroundServer
 
 __all__ = ["START_TIMEOUT", "BackgroundServer"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from pandium_embed.mock.browser import CHROMIUM_ARGS, chromium_path
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
+from pandium_embed.testing.chromium import CHROMIUM_ARGS, chromium_path
 from tests.support.loader_bed import LoaderEnv, running_env
 from tests.support.mock_host import MockHost, flask_mock_host, mock_host
 

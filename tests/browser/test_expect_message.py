@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.mock_host import MockHost, mock_host
 from tests.support.page import events, wait_for_events
 

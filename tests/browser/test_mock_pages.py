@@ -23,8 +23,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, Router
 
 from pandium_embed import PandiumMiddleware
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.background_server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.mock import USER, load_success_example, shape
 
 HOST_API_CREDENTIAL = "host-api-credential-for-user-1"

@@ -19,11 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import pandium_embed.testing
 from examples.sample_host.app import create_app
 from pandium_embed import PandiumConfig
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.browser import CHROMIUM_ARGS
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.testing import NO_EVENT, NOT_THIS_INTEGRATION, WRONG_PAGE, NoPandiumEvent, PandiumFrame
+from pandium_embed.testing.chromium import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample_host"

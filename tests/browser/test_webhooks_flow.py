@@ -16,8 +16,8 @@ from starlette.requests import Request
 
 from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
 from pandium_embed.api import verify_tenant
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.background_server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.webhooks import WebhookEvent, webhook_url
 from tests.support.loader_bed import HostPages, connector_token
 from tests.support.mock import USER

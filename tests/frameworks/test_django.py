@@ -22,7 +22,7 @@ from django.test import Client  # type: ignore[import-untyped]
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.integrations import django_user
+from pandium_embed.sessions import django_user
 from tests.support.asgi import quiet_httpx
 from tests.support.django_session import django_login
 from tests.support.docs import RECIPES

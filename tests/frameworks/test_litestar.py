@@ -17,7 +17,7 @@ from litestar.middleware.session.server_side import ServerSideSessionConfig
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.integrations import LITESTAR_APP_NEEDED, NOT_A_LITESTAR_SESSION, litestar_session
+from pandium_embed.sessions import LITESTAR_APP_NEEDED, NOT_A_LITESTAR_SESSION, litestar_session
 from tests.support.recipes import MARKETPLACE, SECRET, assert_signed_out, client, litestar_login, minted_claims
 
 pytestmark = pytest.mark.anyio

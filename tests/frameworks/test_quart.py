@@ -15,7 +15,7 @@ from quart import Quart
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.integrations import quart_session
+from pandium_embed.sessions import quart_session
 from tests.support.recipes import MARKETPLACE, QUART_USER, SECRET, assert_signed_out, client, minted_claims
 
 pytestmark = pytest.mark.anyio

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

@@ -26,8 +26,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.loader import render_loader
-from pandium_embed.mock.server import BackgroundServer
 
 ORG = "acme"
 CONNECTOR = "gwt"

@@ -15,8 +15,8 @@ from flask import Response as FlaskResponse
 from playwright.sync_api import Page
 
 from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.background_server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.wsgi import PandiumWSGIMiddleware
 from tests.support.loader_bed import RECORDER_JS, HostPages, connector_token
 from tests.support.mock import USER

@@ -92,7 +92,7 @@ def sync_wsgi_client(app: WSGIApplication, *, base_url: str = APP_URL, root_path
 class BackgroundWSGIServer:
     """``with BackgroundWSGIServer(app) as server: server.url``: Werkzeug's threaded server (what
     ``flask run`` uses) in a background thread, on a free 127.0.0.1 port; the same attributes as
-    ``pandium_embed.mock.server.BackgroundServer``, so browser tests take either."""
+    ``pandium_embed.background_server.BackgroundServer``, so browser tests take either."""
 
     def __init__(self, app: WSGIApplication, *, url_host: str = "127.0.0.1") -> None:
         self._server = make_server("127.0.0.1", 0, app, threaded=True)

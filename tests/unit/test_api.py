@@ -14,9 +14,9 @@ from starlette.requests import Request
 from pandium_embed import ConnectedTenant, PandiumMiddleware, PandiumUser, connect_url, marketplace_url, mint_token
 from pandium_embed import api as api_module
 from pandium_embed.api import PandiumAPIError, verify_tenant
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.harness import MockPandiumServer
-from pandium_embed.mock.server import BackgroundServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import quiet_httpx
 from tests.support.mock import USER as ANN
 from tests.support.mock import load_success_example, page_data, shape

@@ -218,8 +218,8 @@ def test_records_are_frozen() -> None:
 
 
 def test_bad_on_mint_says_what_to_pass() -> None:
-    from pandium_embed import middleware as middleware_module
+    from pandium_embed import routes as routes_module
 
     with pytest.raises(ValueError) as raised:
         build(on_mint="not callable")
-    assert str(raised.value) == middleware_module.BAD_ON_MINT
+    assert str(raised.value) == routes_module.BAD_ON_MINT

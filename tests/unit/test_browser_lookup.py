@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from pandium_embed.mock import browser
+from pandium_embed.testing import chromium
 
 
 def test_the_environment_variable_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     mine = tmp_path / "my-chrome"
     mine.write_text("#!/bin/sh\n")
     monkeypatch.setenv("PANDIUM_EMBED_CHROMIUM", str(mine))
-    assert browser.chromium_path() == str(mine)
+    assert chromium.chromium_path() == str(mine)
 
 
 def test_without_the_variable_debians_chromium_is_next(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -23,7 +23,7 @@ def test_without_the_variable_debians_chromium_is_next(monkeypatch: pytest.Monke
         return str(path) == "/usr/bin/chromium"
 
     monkeypatch.setattr(Path, "is_file", is_file)
-    assert browser.chromium_path() == "/usr/bin/chromium"
+    assert chromium.chromium_path() == "/usr/bin/chromium"
     assert checked[0] == "/usr/bin/chromium"
 
 
@@ -31,6 +31,6 @@ def test_no_chromium_anywhere_says_how_to_get_one(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PANDIUM_EMBED_CHROMIUM", "/nonexistent/chrome")
     monkeypatch.setattr(Path, "is_file", lambda path: False)
     with pytest.raises(RuntimeError) as caught:
-        browser.chromium_path()
-    assert str(caught.value) == browser.NO_CHROMIUM
+        chromium.chromium_path()
+    assert str(caught.value) == chromium.NO_CHROMIUM
     assert "PANDIUM_EMBED_CHROMIUM" in str(caught.value)

@@ -104,7 +104,7 @@ def test_the_site_shows_the_included_code_and_the_api(site: Path) -> None:
         "pandium_embed.PandiumMiddleware",
         "pandium_embed.PandiumConfig.from_env",
         "pandium_embed.api.verify_tenant",
-        "pandium_embed.mock.harness.MockPandiumServer",
+        "pandium_embed.mock.mock_server.MockPandiumServer",
         "pandium_embed.mock.pytest_plugin.pandium_mock",
         "pandium_embed.testing.server.BackgroundServer",
     ):
@@ -125,6 +125,8 @@ def test_the_errors_table_matches_the_middlewares_answers() -> None:
 def test_each_troubleshooting_entry_says_what_why_fix_and_how_to_confirm() -> None:
     text = (DOCS / "troubleshooting.md").read_text(encoding="utf-8")
     entries = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL))
+    # The first section is the command that confirms them, not a symptom.
+    entries.pop("Check a deployment: `pandium-embed doctor`")
     # The symptoms a newcomer met, each keyed by what they see.
     for symptom in (
         "A browser error page in the frame",

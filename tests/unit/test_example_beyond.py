@@ -1,4 +1,4 @@
-"""docs/examples/beyond_the_glue.py, run as written against MockPandium and a real redis-server."""
+"""docs/examples/reports_and_launch_links.py, run as written against MockPandium and a real redis-server."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from starlette.requests import Request
 
 from pandium_embed import PandiumUser, marketplace_url, mint_token
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import asgi_client, bare_app, quiet_httpx
 from tests.support.docs import EXAMPLES, mock_environment, run_file
 from tests.support.mock import page_data
@@ -38,7 +38,9 @@ async def test_the_beyond_the_glue_example_runs_as_written(monkeypatch: pytest.M
         yourapp.identify = identify  # type: ignore[attr-defined]
         yourapp.save_connection = save_connection  # type: ignore[attr-defined]
         yourapp.load_user = lambda sub: PandiumUser(sub, display_name="Loaded")  # type: ignore[attr-defined]
-        example = run_file(EXAMPLES / "beyond_the_glue.py", monkeypatch, env=environment, modules={"yourapp": yourapp})
+        example = run_file(
+            EXAMPLES / "reports_and_launch_links.py", monkeypatch, env=environment, modules={"yourapp": yourapp}
+        )
         app = example.app
         try:
             # The emailed link: absolute, works once without a session.

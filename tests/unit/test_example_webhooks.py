@@ -1,4 +1,4 @@
-"""docs/examples/server_side_truth.py, run as written against MockPandium (its pages, its REST API
+"""docs/examples/webhooks_audit_tracing.py, run as written against MockPandium (its pages, its REST API
 and its notifications) and a real redis-server: one connection record per tenant in either order."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from starlette.requests import Request
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import bare_app, quiet_asgi_client, quiet_httpx
 from tests.support.docs import EXAMPLES, mock_environment, run_file
 from tests.support.mock import page_data
@@ -43,7 +43,9 @@ def example(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[dict[st
         yourapp = ModuleType("yourapp")  # what the example imports from the reader's own app
         yourapp.app = bare_app  # type: ignore[attr-defined]
         yourapp.identify = identify  # type: ignore[attr-defined]
-        module = run_file(EXAMPLES / "server_side_truth.py", monkeypatch, env=environment, modules={"yourapp": yourapp})
+        module = run_file(
+            EXAMPLES / "webhooks_audit_tracing.py", monkeypatch, env=environment, modules={"yourapp": yourapp}
+        )
         namespace: dict[str, Any] = dict(vars(module))
         # Each test run gets keys of its own in the shared redis-server.
         namespace["app"]._routes.ticket_store._delivery_key_prefix = f"test:{uuid.uuid4().hex}:"

@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, launch_url
 from pandium_embed import launch as launch_module
-from pandium_embed import middleware as middleware_module
+from pandium_embed import routes as routes_module
 from tests.support.front_doors import FrontDoor, client
 from tests.support.launch import (
     ANN,
@@ -371,7 +371,7 @@ async def test_an_alone_link_without_user_for_sub_falls_back_to_the_session(
     with caplog.at_level(logging.WARNING, logger="pandium_embed"):
         anonymous = await open_link(build(door=door, user=None, store=store), url)
     assert anonymous.status_code == 401
-    assert middleware_module.ALONE_WITHOUT_USER_FOR_SUB in caplog.text
+    assert routes_module.ALONE_WITHOUT_USER_FOR_SUB in caplog.text
     assert (await open_link(build(door=door, user=ANN, store=store), url)).status_code == 303
 
 
@@ -442,10 +442,10 @@ async def test_a_raw_ticket_with_encoded_characters_never_500s(door: FrontDoor, 
         ({"launch_secret": SECRET}, launch_module.SAME_AS_PANDIUM_SECRET),
         ({"launch_secret": ""}, launch_module.MISSING_LAUNCH_SECRET),
         ({"launch_secret": 12}, launch_module.MISSING_LAUNCH_SECRET),
-        ({"ticket_store": MemoryTicketStore()}, middleware_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
-        ({"user_for_sub": sub_lookup_sync}, middleware_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
-        ({"launch_secret": LAUNCH_SECRET, "user_for_sub": "no"}, middleware_module.BAD_USER_FOR_SUB),
-        ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, middleware_module.BAD_TICKET_STORE),
+        ({"ticket_store": MemoryTicketStore()}, routes_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
+        ({"user_for_sub": sub_lookup_sync}, routes_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
+        ({"launch_secret": LAUNCH_SECRET, "user_for_sub": "no"}, routes_module.BAD_USER_FOR_SUB),
+        ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, routes_module.BAD_TICKET_STORE),
     ],
 )
 def test_bad_launch_options_are_refused_at_construction(door: FrontDoor, options: dict[str, Any], message: str) -> None:

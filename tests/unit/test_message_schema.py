@@ -16,8 +16,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from pandium_embed import PandiumConfig, PandiumUser, connect_url, install_url, marketplace_url, mint_token
-from pandium_embed.events import EventRejected, parse_event
 from pandium_embed.mock import Integration, MockPandium
+from pandium_embed.reports import EventRejected, parse_event
 from pandium_embed.schema import (
     INVALID,
     SCHEMA_FILE,
@@ -44,7 +44,7 @@ EVENTS = {
     "pandium-install-cancel": "pandium:install-cancel",
     "pandium-success": "pandium:success",
 }
-# The messages the loader reports to the backend, which pandium_embed.events parses.
+# The messages the loader reports to the backend, which pandium_embed.reports parses.
 REPORTED = ("pandium-success", "pandium-save-sync")
 SECRET = "schema-tests-shared-secret-0123456789abcd"
 BASE = "http://localhost:9999"

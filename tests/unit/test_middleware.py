@@ -23,7 +23,7 @@ from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumUser
-from pandium_embed import middleware as middleware_module
+from pandium_embed import routes as routes_module
 from tests.support.asgi import crm_token
 from tests.support.front_doors import FRONT_DOORS, FrontDoor, client, path_of
 
@@ -605,10 +605,10 @@ async def test_starlette_and_fastapi_apps_keep_their_routes_and_lose_the_prefix(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"config": "acme"}, middleware_module.BAD_CONFIG),
-        ({"identify": None}, middleware_module.BAD_IDENTIFY),
-        ({"connector_token": None}, middleware_module.MISSING_CONNECTOR_TOKEN),
-        ({"max_body_size": 0}, middleware_module.BAD_BODY_LIMIT),
+        ({"config": "acme"}, routes_module.BAD_CONFIG),
+        ({"identify": None}, routes_module.BAD_IDENTIFY),
+        ({"connector_token": None}, routes_module.MISSING_CONNECTOR_TOKEN),
+        ({"max_body_size": 0}, routes_module.BAD_BODY_LIMIT),
     ],
 )
 def test_bad_construction_says_what_to_pass(door: FrontDoor, kwargs: dict[str, Any], message: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
 from pandium_embed.mock import Integration, MockPandium
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import quiet_httpx
 
 

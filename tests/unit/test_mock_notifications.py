@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumUser, marketplace_url, mint_token
+from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock import MockPandium
-from pandium_embed.mock.harness import MockPandiumServer
+from pandium_embed.mock.mock_server import MockPandiumServer
 from pandium_embed.mock.notifications import BAD_NOTIFICATIONS_URL
-from pandium_embed.mock.server import BackgroundServer
 from pandium_embed.webhooks import parse_webhook
 from tests.support.asgi import quiet_httpx, sync_client
 from tests.support.mock import page_data

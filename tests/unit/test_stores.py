@@ -16,6 +16,7 @@ from redis import asyncio as redis_asyncio
 
 from pandium_embed import MemoryTicketStore, PandiumUser, RedisTicketStore, TicketStore
 from pandium_embed import stores as stores_module
+from pandium_embed import webhooks as webhooks_module
 from pandium_embed.stores import DeliveryStore
 from tests.support.launch import (
     ANN,
@@ -91,14 +92,14 @@ def test_both_stores_satisfy_the_protocols() -> None:
 
 async def delivery_lifecycle(store: Any, clock: Clock) -> list[str]:
     """The states a second caller sees through one delivery's life."""
-    seen = [await store.begin_delivery("d-1", T0 + 300)]
-    seen.append(await store.begin_delivery("d-1", T0 + 300))  # while the hook runs
-    await store.abandon_delivery("d-1")  # the hook failed
-    seen.append(await store.begin_delivery("d-1", T0 + 300))  # the sender's retry
-    await store.finish_delivery("d-1", T0 + 7 * 24 * 3600)
-    seen.append(await store.begin_delivery("d-1", T0 + 300))  # a duplicate, later
+    seen = [await store.begin_delivery("d-1", T0 + 300, owner="a")]
+    seen.append(await store.begin_delivery("d-1", T0 + 300, owner="b"))  # while the hook runs
+    await store.abandon_delivery("d-1", owner="a")  # the hook failed
+    seen.append(await store.begin_delivery("d-1", T0 + 300, owner="c"))  # the sender's retry
+    await store.finish_delivery("d-1", T0 + 7 * 24 * 3600, owner="c")
+    seen.append(await store.begin_delivery("d-1", T0 + 300, owner="d"))  # a duplicate, later
     clock.now = T0 + 400  # past the lease: done outlives it
-    seen.append(await store.begin_delivery("d-1", T0 + 700))
+    seen.append(await store.begin_delivery("d-1", T0 + 700, owner="e"))
     return seen
 
 
@@ -116,25 +117,25 @@ async def test_memory_delivery_is_claimed_once_forgotten_on_failure_and_remember
 async def test_memory_a_crashed_claim_expires_with_its_lease() -> None:
     clock = Clock()
     store = MemoryTicketStore(clock=clock)
-    assert await store.begin_delivery("d", T0 + 300) == "claimed"
+    assert await store.begin_delivery("d", T0 + 300, owner="a") == "claimed"
     clock.now = T0 + 301
-    assert await store.begin_delivery("d", T0 + 601) == "claimed"
+    assert await store.begin_delivery("d", T0 + 601, owner="b") == "claimed"
 
 
 async def test_memory_deliveries_and_tickets_share_the_bound() -> None:
     clock = Clock()
     store = MemoryTicketStore(max_entries=2, clock=clock)
     await store.claim("ticket", T0 + 100)
-    await store.begin_delivery("d", T0 + 100)
+    await store.begin_delivery("d", T0 + 100, owner="a")
     with pytest.raises(stores_module.TicketStoreFull, match="webhook deliveries"):
-        await store.begin_delivery("e", T0 + 100)
-    await store.abandon_delivery("d")
-    assert await store.begin_delivery("e", T0 + 100) == "claimed"
+        await store.begin_delivery("e", T0 + 100, owner="b")
+    await store.abandon_delivery("d", owner="a")
+    assert await store.begin_delivery("e", T0 + 100, owner="b") == "claimed"
 
 
 async def test_memory_concurrent_deliveries_have_one_claimant() -> None:
     store = MemoryTicketStore(clock=Clock())
-    results = await asyncio.gather(*(store.begin_delivery("same", T0 + 60) for _ in range(50)))
+    results = await asyncio.gather(*(store.begin_delivery("same", T0 + 60, owner=str(i)) for i in range(50)))
     assert (results.count("claimed"), results.count("in-progress")) == (1, 49)
 
 
@@ -186,7 +187,7 @@ async def test_redis_delivery_lifecycle_matches_memory(redis_client: redis_async
     assert states == ["claimed", "in-progress", "claimed", "done", "done"]
     # The lease bounds a crash (no skew margin); "done" is kept a minute past its memory.
     assert await redis_client.get(prefix + "d-1") == b"done"
-    assert await store.begin_delivery("lease", T0 + 700) == "claimed"
+    assert await store.begin_delivery("lease", T0 + 700, owner="a") == "claimed"
     assert 0 < await redis_client.ttl(prefix + "lease") <= 300
 
 
@@ -196,7 +197,7 @@ async def test_redis_concurrent_deliveries_from_two_clients_have_one_claimant(re
     try:
         stores = [RedisTicketStore(client, delivery_key_prefix=prefix) for client in (first, second)]
         lease = Clock()() + 300
-        results = await asyncio.gather(*(stores[i % 2].begin_delivery("same", lease) for i in range(40)))
+        results = await asyncio.gather(*(stores[i % 2].begin_delivery("same", lease, owner=str(i)) for i in range(40)))
     finally:
         await first.aclose()
         await second.aclose()
@@ -325,3 +326,130 @@ def test_the_core_package_imports_without_redis_or_httpx() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+# --- a delivery claim has an owner: only it finishes or abandons, and "done" is never erased ---------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def owned_store(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Any, Clock, Callable[[], Any]]]:
+    """A delivery store on an injected clock, and how to make a claim's lease run out: the clock moves
+    past it (memory), or the key goes as Redis drops it when its TTL ends (redis)."""
+    clock = Clock()
+    if request.param == "memory":
+        store: Any = MemoryTicketStore(clock=clock)
+
+        async def lease_runs_out() -> None:
+            clock.now += webhooks_module.DELIVERY_LEASE_SECONDS + 1
+
+        yield store, clock, lease_runs_out
+        return
+    prefix = fresh_prefix()
+    client = redis_asyncio.Redis.from_url(request.getfixturevalue("redis_url"))
+    store = RedisTicketStore(client, delivery_key_prefix=prefix, clock=clock)
+
+    async def key_expires() -> None:
+        clock.now += webhooks_module.DELIVERY_LEASE_SECONDS + 1
+        await client.delete(*[key async for key in client.scan_iter(prefix + "*")])
+
+    try:
+        yield store, clock, key_expires
+    finally:
+        await client.aclose()
+
+
+class Instance:
+    """One instance's delivery of a notification, its hook held until the test lets it end."""
+
+    def __init__(self, store: Any, clock: Clock, runs: list[str], name: str) -> None:
+        self.name, self.runs = name, runs
+        self.started, self.release = asyncio.Event(), asyncio.Event()
+        self.fails = False
+        event = webhooks_module.parse_webhook(WEBHOOK)
+        self.task = asyncio.ensure_future(webhooks_module.deliver(event, self.hook, store=store, now=clock))
+
+    async def hook(self, event: Any) -> None:
+        self.runs.append(self.name)
+        self.started.set()
+        await self.release.wait()
+        if self.fails:
+            raise ConnectionError(f"{self.name} lost its database")
+
+    async def ends(self, *, fails: bool) -> str | None:
+        self.fails = fails
+        self.release.set()
+        try:
+            return await self.task
+        except ConnectionError:
+            return None
+
+
+WEBHOOK = {
+    "event_type": "tenant_created",
+    "environment": "acme",
+    "account_id": 12,
+    "account_name": "Acme",
+    "timestamp": "2026-11-29T10:00:00Z",
+}
+
+
+async def delivered(store: Any, clock: Clock, runs: list[str], name: str) -> str:
+    """A retry that does not wait on its hook: its outcome."""
+    instance = Instance(store, clock, runs, name)
+    instance.release.set()
+    return await instance.task
+
+
+async def test_a_claim_outlived_by_its_hook_is_not_abandoned_by_its_old_owner(owned_store: Any) -> None:
+    store, clock, lease_runs_out = owned_store
+    runs: list[str] = []
+    a = Instance(store, clock, runs, "A")
+    await a.started.wait()
+    await lease_runs_out()
+    b = Instance(store, clock, runs, "B")
+    await b.started.wait()
+    assert await a.ends(fails=True) is None  # A's failure must not drop B's claim
+    assert await delivered(store, clock, runs, "C") == "in-progress"
+    assert await b.ends(fails=False) == "delivered"
+    assert await delivered(store, clock, runs, "D") == "duplicate"
+    assert runs == ["A", "B"]
+
+
+async def test_done_is_never_erased_by_a_late_failure(owned_store: Any) -> None:
+    store, clock, lease_runs_out = owned_store
+    runs: list[str] = []
+    a = Instance(store, clock, runs, "A")
+    await a.started.wait()
+    await lease_runs_out()
+    b = Instance(store, clock, runs, "B")
+    await b.started.wait()
+    assert await b.ends(fails=False) == "delivered"
+    assert await a.ends(fails=True) is None  # A no longer owns anything: "done" stays
+    assert await delivered(store, clock, runs, "C") == "duplicate"
+    assert runs == ["A", "B"]
+
+
+async def test_a_late_success_is_remembered_even_when_the_new_owner_then_fails(owned_store: Any) -> None:
+    store, clock, lease_runs_out = owned_store
+    runs: list[str] = []
+    a = Instance(store, clock, runs, "A")
+    await a.started.wait()
+    await lease_runs_out()
+    b = Instance(store, clock, runs, "B")
+    await b.started.wait()
+    assert await a.ends(fails=False) == "delivered"  # the hook did run to its end: done
+    assert await b.ends(fails=True) is None  # B's failure cannot erase that
+    assert await delivered(store, clock, runs, "C") == "duplicate"
+    assert runs == ["A", "B"]
+
+
+async def test_only_the_owner_abandons_a_claim(owned_store: Any) -> None:
+    store, _, _ = owned_store
+    assert await store.begin_delivery("d", T0 + 300, owner="a") == "claimed"
+    await store.abandon_delivery("d", owner="b")
+    assert await store.begin_delivery("d", T0 + 300, owner="c") == "in-progress"
+    await store.abandon_delivery("d", owner="a")
+    assert await store.begin_delivery("d", T0 + 300, owner="c") == "claimed"
+    await store.finish_delivery("d", T0 + 3600, owner="c")
+    await store.abandon_delivery("d", owner="c")
+    assert await store.begin_delivery("d", T0 + 300, owner="e") == "done"

@@ -15,7 +15,7 @@ from redis import asyncio as redis_asyncio
 from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, RedisTicketStore
-from pandium_embed import middleware as middleware_module
+from pandium_embed import routes as routes_module
 from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
 from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
@@ -136,13 +136,13 @@ async def test_rotation_accepts_the_old_and_the_new_secret() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"webhook_secret": SECRET}, middleware_module.WEBHOOK_OPTIONS_TOGETHER),
-        ({"on_webhook": Recorder()}, middleware_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"webhook_secret": SECRET}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"on_webhook": Recorder()}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
         ({"webhook_secret": "short", "on_webhook": Recorder()}, "webhook_secret must be a random string"),
-        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, middleware_module.BAD_ON_WEBHOOK),
+        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, routes_module.BAD_ON_WEBHOOK),
         (
             {"webhook_secret": SECRET, "on_webhook": Recorder(), "ticket_store": object()},
-            middleware_module.BAD_TICKET_STORE,
+            routes_module.BAD_TICKET_STORE,
         ),
     ],
 )
@@ -150,6 +150,28 @@ def test_bad_webhook_options_say_what_to_pass(options: dict[str, Any], message: 
     with pytest.raises(ValueError) as raised:
         build(**options)
     assert str(raised.value).startswith(message)
+
+
+class StoreWithoutOwners:
+    """A DeliveryStore written before claims had owners."""
+
+    async def claim(self, ticket_id: str, expires_at: float) -> bool:
+        return True
+
+    async def begin_delivery(self, delivery_id: str, lease_until: float) -> str:
+        return "claimed"
+
+    async def finish_delivery(self, delivery_id: str, remember_until: float) -> None:
+        return None
+
+    async def abandon_delivery(self, delivery_id: str) -> None:
+        return None
+
+
+def test_a_delivery_store_without_claim_owners_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError) as raised:
+        build(webhook_secret=SECRET, on_webhook=Recorder(), ticket_store=StoreWithoutOwners())
+    assert str(raised.value) == routes_module.DELIVERY_STORE_WITHOUT_OWNERS
 
 
 # --- limits still apply; cross-site rules do not ----------------------------------------------------------

@@ -261,4 +261,4 @@ async def test_a_cancelled_delivery_is_not_remembered() -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert await store.begin_delivery(event.delivery_id, clock() + 60) == "claimed"
+    assert await store.begin_delivery(event.delivery_id, clock() + 60, owner="next") == "claimed"

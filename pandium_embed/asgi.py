@@ -19,9 +19,9 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .audit import AuditRecord
 from .config import PandiumConfig
-from .events import ConnectedTenant
 from .guards import too_large
 from .hooks import Hook
+from .reports import ConnectedTenant
 from .responses import Refused
 from .routes import (
     ALONE_WITHOUT_USER_FOR_SUB,
