@@ -13,6 +13,7 @@ from starlette.routing import Route, Router
 
 from .api_routes import json_object
 from .state import MockState
+from .view_rules import install_limit_message
 
 __all__ = ["NotificationRoutes"]
 
@@ -44,6 +45,10 @@ class NotificationRoutes:
         first = self._state.mark_created(tenant_id)
         if first is None:
             return JSONResponse({"detail": "No page offered this tenant."}, status_code=404, headers=_NO_STORE)
+        if not isinstance(first, bool):
+            # The user's token limits their installs (xti.allowed_installs) and they have that many.
+            detail = install_limit_message(first)
+            return JSONResponse({"reason": "install-limit", "detail": detail}, status_code=409, headers=_NO_STORE)
         notification = await self._state.notify("tenant_created", tenant_id=_id_value(tenant_id)) if first else None
         return JSONResponse(
             {"created": first, "notified": None if notification is None else notification.status}, headers=_NO_STORE

@@ -10,12 +10,18 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["cancelled_tenant", "success_message", "tenant_payload"]
+__all__ = ["cancelled_tenant", "keycloak_username", "pandium_id", "success_message", "tenant_payload"]
 
 # The constant parts of a tenant, as in Pandium's example.
 USER_SCHEDULE = "*/30 * * * *"
 SCHEDULE = "8-59/30 * * * *"
 KEYCLOAK_URI = "authz.mock.pandium.invalid"
+
+
+def keycloak_username(sub: str) -> str:
+    """The username Pandium's Keycloak records for a token's ``sub``: lower-cased, as Keycloak stores
+    usernames. The tenants' ``connected_users.pandium.username`` and the API's ``user_name`` filter."""
+    return sub.lower()
 
 
 def _slug(value: str) -> str:
@@ -26,7 +32,7 @@ def _status_key(value: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", value.upper()).strip("_") or "CONNECTOR"
 
 
-def _id(value: str) -> int | str:
+def pandium_id(value: str) -> int | str:
     # Pandium's ids are integers; ours are configured as strings and kept as strings if not numeric.
     return int(value) if value.isdigit() else value
 
@@ -71,7 +77,7 @@ def tenant_payload(
         "modified_date": created.isoformat(timespec="microseconds"),
         "user_schedule": USER_SCHEDULE,
         "schedule": SCHEDULE,
-        "integration": {"id": _id(integration_id), "name": integration_name},
+        "integration": {"id": pandium_id(integration_id), "name": integration_name},
         "integration_release": None,
         "integration_release_channel": "Default",
         "connected_users": {
@@ -81,7 +87,7 @@ def tenant_payload(
                 "email": email,
                 # Pandium records the token's sub here (its Keycloak stores usernames lower-cased):
                 # this is what verify_tenant checks a tenant's owner against.
-                "username": sub.lower(),
+                "username": keycloak_username(sub),
                 "first_name": None,
                 "last_name": None,
                 "email_verified": True,
@@ -115,7 +121,7 @@ def tenant_payload(
 
 def cancelled_tenant(*, integration_id: str, integration_name: str) -> dict[str, Any]:
     """What ``pandium-install-cancel`` carries: no tenant was created, so only the integration."""
-    return {"id": None, "integration": {"id": _id(integration_id), "name": integration_name}}
+    return {"id": None, "integration": {"id": pandium_id(integration_id), "name": integration_name}}
 
 
 def success_message(*, webhook_url: str, tenant: Mapping[str, Any]) -> dict[str, Any]:

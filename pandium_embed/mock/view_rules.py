@@ -29,7 +29,15 @@ from urllib.parse import urlsplit
 from ..validate import segment_id
 from .catalog import ExternalIntegration, Integration
 
-__all__ = ["MarketplaceView", "check_external_integrations", "check_groups", "view_of"]
+__all__ = [
+    "INSTALL_LIMIT",
+    "NOT_IN_VIEW",
+    "MarketplaceView",
+    "check_external_integrations",
+    "check_groups",
+    "install_limit_message",
+    "view_of",
+]
 
 BAD_GROUPS = (
     "MockPandium groups must map each group name (a non-empty string, as the token's xti.user_group or "
@@ -40,6 +48,23 @@ BAD_EXTERNAL = (
     "digits, '-' or '_', a name and an http(s) URL (problem with {item!r})."
 )
 GROUP_KEYS = ("user_group", "user_tier")
+# The refusals these rules cause (page reason codes, and the sentence the page shows).
+NOT_IN_VIEW = (
+    "This integration is not available to this user: the token's hidden_integrations, user_group or "
+    "user_tier leaves it out."
+)
+INSTALL_LIMIT = (
+    "This user has as many integrations installed as the token's allowed_installs allows: archive one, "
+    "or raise the limit."
+)
+INSTALL_LIMIT_OF = (
+    "This user may install at most {limit} integration(s) (the token's allowed_installs) and has as many "
+    "already: archive one, or raise the limit."
+)
+
+
+def install_limit_message(limit: int) -> str:
+    return INSTALL_LIMIT_OF.format(limit=limit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumMiddleware, PandiumUser, webhook_url
 from pandium_embed.api import PandiumAPI
@@ -66,11 +69,21 @@ def test_run_failed_tells_the_user_whose_tenant_failed(example: dict[str, Any]) 
     app = PandiumMiddleware(
         bare_app, config=mock.config(), identify=identify, webhook_secret=WEBHOOK_SECRET, on_webhook=module.on_webhook
     )
-    with BackgroundServer(app) as host:
+
+    async def host_app(scope: Scope, receive: Receive, send: Send) -> None:
+        # The example's client lives in the host's event loop: close it there before the loop ends.
+        if scope["type"] == "http" and scope["path"] == "/close-pandium-client":
+            await module.pandium.aclose()
+            await Response(status_code=204)(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    with BackgroundServer(host_app) as host:
         mock.set_notifications_url(webhook_url(host.url, mock.config(), WEBHOOK_SECRET))
         for tenant_id in (anns["id"], bobs["id"], 987654):
             sent = mock.notify("run_failed", tenant_id=tenant_id)
             assert sent is not None and sent.status == 200
+        assert httpx.post(f"{host.url}/close-pandium-client").status_code == 204
     assert users.messages == [
         (ANN.sub, "Salesforce stopped syncing. We are looking into it."),
         (BOB.sub, "HubSpot stopped syncing. We are looking into it."),

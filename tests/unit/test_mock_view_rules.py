@@ -20,7 +20,7 @@ from tests.support.mock import page_data
 pytestmark = pytest.mark.anyio
 
 SECRET = "view-rules-shared-secret-0123456789abcdefgh"
-BASE = "http://mock.test"
+BASE = "http://localhost"
 CRM = ExternalIntegration("legacy-crm", "Legacy CRM", url="https://crm.example.test/?a=1&b=2")
 GROUPS = {"gold": ["1", "2", "3"], "free": [1, "legacy-crm"], "partners": ["2", "3", "4"]}
 
@@ -165,7 +165,7 @@ def test_bad_configuration_is_a_clear_value_error(options: dict[str, Any], messa
     assert str(raised.value).startswith(message.split("{")[0][:60])
 
 
-async def test_the_cli_configures_groups_and_external_integrations() -> None:
+async def test_the_cli_configures_groups_and_external_integrations(capsys: pytest.CaptureFixture[str]) -> None:
     served: list[Any] = []
 
     def serve(app: Any, sock: Any) -> None:
@@ -192,7 +192,6 @@ async def test_the_cli_configures_groups_and_external_integrations() -> None:
     [app] = served
     assert await tiles(app, PandiumUser("g", view=MarketplaceView(user_tier="gold"))) == ["1", "2", "3"]
     assert await tiles(app, PandiumUser("f", view=MarketplaceView(user_group="free"))) == ["legacy-crm"]
-    err = io.StringIO()
     with pytest.raises(SystemExit):
-        main([*args[:5], "--group", "gold"], environ={"PANDIUM_SHARED_SECRET": SECRET}, serve=serve, err=err)
-    assert "expected GROUP=ID[,ID...]" in err.getvalue()
+        main([*args[:5], "--group", "gold"], environ={"PANDIUM_SHARED_SECRET": SECRET}, serve=serve)
+    assert "--group: expected GROUP=ID[,ID...]" in capsys.readouterr().err

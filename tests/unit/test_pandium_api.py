@@ -255,13 +255,14 @@ def test_an_unreachable_pandium_is_unavailable_with_no_status(kind: str) -> None
 
 def test_bad_arguments_are_value_errors_before_any_request(kind: str) -> None:
     api = make_api(kind, "k", "http://127.0.0.1:9")
-    for method, args, kwargs, message in [
+    cases: list[tuple[str, tuple[Any, ...], dict[str, Any], str]] = [
         ("tenant", ("../admin",), {"sub": "a"}, api_module.BAD_TENANT_ID),
         ("tenant", (1,), {"sub": ""}, api_module.MISSING_SUB),
         ("tenants", (), {"sub": None}, api_module.MISSING_SUB),
         ("run_status", (1, "../x"), {"sub": "a"}, api_module.BAD_TRIGGER_ID),
         ("sync", (1,), {"sub": "a", "mode": "full"}, "sync mode must be one of"),
-    ]:
+    ]
+    for method, args, kwargs, message in cases:
         with pytest.raises(ValueError) as raised:
             api(method, *args, **kwargs)
         assert message in str(raised.value)
