@@ -82,7 +82,7 @@ class MockPandium:
     It also serves the part of Pandium's REST API that ``PandiumAPI`` calls (``api_routes``): the tenants
     its pages created (listed, read, archived), syncs and their run status, and the integrations, each
     checked against ``api_key`` in the ``X-API-KEY`` header (401 otherwise; with ``api_key=None`` every
-    request is 401). Each tenant carries the minting token's ``sub``, lower-cased, as
+    request is 401). Each tenant carries the minting token's ``sub``, ASCII letters lower-cased, as
     ``connected_users.pandium.username``, which is what ``verify_tenant`` checks ownership against.
 
     With ``notifications_url`` it sends Pandium's notifications there (``pandium_embed.mock.notifications``):

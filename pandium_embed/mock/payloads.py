@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from ..validate import ascii_lower
+
 __all__ = ["cancelled_tenant", "keycloak_username", "pandium_id", "success_message", "tenant_payload"]
 
 # The constant parts of a tenant, as in Pandium's example.
@@ -19,9 +21,10 @@ KEYCLOAK_URI = "authz.mock.pandium.invalid"
 
 
 def keycloak_username(sub: str) -> str:
-    """The username Pandium's Keycloak records for a token's ``sub``: lower-cased, as Keycloak stores
-    usernames. The tenants' ``connected_users.pandium.username`` and the API's ``user_name`` filter."""
-    return sub.lower()
+    """The username Pandium's Keycloak records for a token's ``sub`` (lower-cased, as Keycloak stores
+    usernames; only ASCII case is known to change). The tenants' ``connected_users.pandium.username``
+    and what the API's ``user_name`` filter compares."""
+    return ascii_lower(sub)
 
 
 def _slug(value: str) -> str:
@@ -85,8 +88,8 @@ def tenant_payload(
                 # Stable per user, like a real Keycloak account id.
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pandium-mock:{org}:{sub}")),
                 "email": email,
-                # Pandium records the token's sub here (its Keycloak stores usernames lower-cased):
-                # this is what verify_tenant checks a tenant's owner against.
+                # Pandium records the token's sub here (its Keycloak stores usernames lower-cased; only
+                # ASCII case is known to change): this is what verify_tenant checks a tenant's owner against.
                 "username": keycloak_username(sub),
                 "first_name": None,
                 "last_name": None,

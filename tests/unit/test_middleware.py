@@ -607,7 +607,6 @@ async def test_starlette_and_fastapi_apps_keep_their_routes_and_lose_the_prefix(
     [
         ({"config": "acme"}, routes_module.BAD_CONFIG),
         ({"identify": None}, routes_module.BAD_IDENTIFY),
-        ({"connector_token": None}, routes_module.MISSING_CONNECTOR_TOKEN),
         ({"max_body_size": 0}, routes_module.BAD_BODY_LIMIT),
     ],
 )
