@@ -31,24 +31,12 @@ from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock.api_routes import RATE_LIMIT_RETRY_AFTER
 from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import quiet_httpx
-from tests.support.mock import page_data
+from tests.support.mock import install
 
 ANN = PandiumUser("ann-1", email="ann@example.test")
 BOB = PandiumUser("bob-2")
 
 Call = Callable[..., Any]
-
-
-def install(mock: MockPandiumServer, user: PandiumUser, integration_id: str = "1") -> dict[str, Any]:
-    """Open the install-only page for ``user`` and report its Save, as the page's script does."""
-    config = mock.config()
-    with quiet_httpx():
-        page = httpx.get(install_url(config, integration_id, mint_token(config, user)))
-        assert page.status_code == 200, page.text
-        tenant: dict[str, Any] = page_data(page.text)["integrations"][0]["tenant"]
-        created = httpx.post(f"{mock.url}/__mock__/tenants/{tenant['id']}/created", json={})
-    assert created.status_code == 200, created.text
-    return tenant
 
 
 def make_api(kind: str, api_key: str, base_url: str, **options: Any) -> Call:

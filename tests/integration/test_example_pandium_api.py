@@ -22,7 +22,7 @@ from pandium_embed.background_server import BackgroundServer
 from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.asgi import bare_app
 from tests.support.docs import EXAMPLES, mock_environment, run_file
-from tests.unit.test_pandium_api import install
+from tests.support.mock import install
 
 SECRET = "recipes-shared-secret-0123456789abcdefghijk"
 WEBHOOK_SECRET = "recipes-webhook-path-secret-0123456789abcdef"
