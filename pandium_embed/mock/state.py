@@ -222,6 +222,9 @@ class MockState:
             tenant = self.tenant(str(tenant_id))
             if tenant is not None:
                 fields = {**_tenant_fields(tenant), **fields}
+        if event_type == "run_failed":
+            # One of the fields Pandium documents for run_failed (pandium_embed.webhooks.EVENT_FIELDS).
+            fields = {"run_status": "failed", **fields}
         return await self.notifier.send(self.notifier.payload(event_type, fields))
 
 

@@ -83,6 +83,7 @@ def test_run_failed_tells_the_user_whose_tenant_failed(example: dict[str, Any]) 
         for tenant_id in (anns["id"], bobs["id"], 987654):
             sent = mock.notify("run_failed", tenant_id=tenant_id)
             assert sent is not None and sent.status == 200
+            assert sent.payload["run_status"] == "failed"
         assert httpx.post(f"{host.url}/close-pandium-client").status_code == 204
     assert users.messages == [
         (ANN.sub, "Salesforce stopped syncing. We are looking into it."),
