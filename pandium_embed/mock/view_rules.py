@@ -8,8 +8,9 @@ is configured with Pandium per organisation. What this stand-in does is its assu
   install-only page of a hidden integration is refused (``not-in-view``).
 - ``user_group`` / ``user_tier``: each names a group configured on the stand-in
   (``MockPandium(groups={"gold": ["1", "2"]})``, ``pandium-embed mock --group gold=1,2``); the user sees
-  only the integrations of the group(s) named (with both, the ones in both). A name not configured
-  selects nothing, so a typo shows an empty marketplace rather than everything.
+  only the integrations of the group(s) named (with both, the ones in both). A group the stand-in has
+  no configuration for is ignored (logged at INFO), as before groups could be configured: a host that
+  sends a tier it has not set up on the stand-in still sees its whole catalog.
 - ``allowed_installs``: how many tenants (installed, not archived) the user may have; an install past it
   is refused (``install-limit``): the install-only page outright, the marketplace when Save is clicked.
 - ``ti.ili``: ids of external integrations configured on the stand-in (``ExternalIntegration``) show
@@ -21,6 +22,7 @@ ignored, as if absent: the library refuses such tokens when minting them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +50,7 @@ BAD_EXTERNAL = (
     "digits, '-' or '_', a name and an http(s) URL (problem with {item!r})."
 )
 GROUP_KEYS = ("user_group", "user_tier")
+logger = logging.getLogger("pandium_embed.mock")
 # The refusals these rules cause (page reason codes, and the sentence the page shows).
 NOT_IN_VIEW = (
     "This integration is not available to this user: the token's hidden_integrations, user_group or "
@@ -149,9 +152,13 @@ def view_of(
     selected: frozenset[str] | None = None
     for key in GROUP_KEYS:
         name = xti.get(key)
-        if isinstance(name, str):
-            members = groups.get(name, frozenset())
-            selected = members if selected is None else selected & members
+        if not isinstance(name, str):
+            continue
+        members = groups.get(name)
+        if members is None:
+            logger.info("MockPandium has no group %r (xti.%s): configure it with groups= or --group", name, key)
+            continue
+        selected = members if selected is None else selected & members
 
     def visible(item_id: str) -> bool:
         return item_id not in hidden and (selected is None or item_id in selected)

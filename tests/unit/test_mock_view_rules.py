@@ -69,7 +69,9 @@ async def test_hidden_integrations_are_absent_strings_or_integers() -> None:
         (MarketplaceView(user_group="free"), ["1", "legacy-crm"]),
         (MarketplaceView(user_group="partners", user_tier="gold"), ["2", "3"]),
         (MarketplaceView(user_tier="gold", hidden_integrations=["3"]), ["1", "2"]),
-        (MarketplaceView(user_tier="platinum"), []),
+        # A group the stand-in was not told about is ignored, as before groups could be configured.
+        (MarketplaceView(user_tier="platinum"), ["1", "2", "3", "4", "legacy-crm"]),
+        (MarketplaceView(user_tier="platinum", user_group="free"), ["1", "legacy-crm"]),
     ],
 )
 async def test_a_group_sees_the_integrations_configured_for_it(view: MarketplaceView, expected: list[str]) -> None:
