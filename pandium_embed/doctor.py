@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from .config import ENVIRONMENTS, SHORT_SECRET, PandiumConfig
 from .csp import parse_policies, policy_allows
 from .flows import flow_url
-from .mock.app import PAGE_REASONS, RESERVED_PREFIX
+from .mock.page_routes import PAGE_REASONS
+from .mock.state import RESERVED_PREFIX
 from .mock.verify import DEFAULT_MAX_AGE, DEFAULT_SKEW, TokenRejected, verify_token
 from .net import is_loopback_host, origin_of
 from .responses import ERRORS
@@ -417,12 +418,13 @@ class _Probe:
 # --- configuration -------------------------------------------------------------------------------------
 
 
-def check_config(environ: Mapping[str, str], report: _Report) -> PandiumConfig | None:
-    """The config ``from_env`` builds (its error otherwise), and the warnings it does not raise."""
+def check_config(environ: Mapping[str, str], report: _Report, *, prefix: str | None = None) -> PandiumConfig | None:
+    """The config ``from_env`` builds (its error otherwise), and the warnings it does not raise. ``prefix``:
+    the app's, which the environment does not hold (``PandiumConfig(prefix=...)``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            config = PandiumConfig.from_env(environ)
+            config = PandiumConfig.from_env(environ, **({} if prefix is None else {"prefix": prefix}))
         except ValueError as error:
             # The messages name the setting and never its value (tests/unit/test_config.py).
             report.problem("config-invalid", str(error))
@@ -510,7 +512,7 @@ def _ours(response: httpx.Response) -> str | None:
         body = response.json()
     except ValueError:
         return None
-    if not isinstance(body, dict) or set(body) != {"error", "status", "message"}:
+    if not isinstance(body, dict) or not {"error", "status"} <= set(body):
         return None
     reason = body["error"]
     if reason not in ERRORS or ERRORS[reason][0] != response.status_code:
@@ -688,7 +690,7 @@ def check_app(
         report.problem(
             "middleware-missing",
             f"GET {mint} answered {_describe(response)}, not PandiumMiddleware's 401 'not-signed-in': no "
-            f"PandiumMiddleware answers at the prefix {config.prefix!r}.",
+            f"PandiumMiddleware answers at the prefix {config.prefix!r} (another prefix? pass --prefix).",
         )
         return
     elif reason == "server-error":
@@ -961,6 +963,7 @@ def diagnose(
     *,
     url: str | None = None,
     page: str | None = None,
+    prefix: str | None = None,
     cookies: Sequence[str] = (),
     headers: Sequence[str] = (),
     offline: bool = False,
@@ -968,9 +971,10 @@ def diagnose(
     client: Callable[[], Any] = _client,
 ) -> list[Finding]:
     """Every finding for the configuration in ``environ`` and, if given, the app at ``url`` and the page
-    at ``page``. ``offline``: contact no Pandium host (the app and the page are still asked)."""
+    at ``page``; ``prefix`` is the middleware's, if not the default. ``offline``: contact no Pandium host
+    (the app and the page are still asked)."""
     report = _Report()
-    config = check_config(environ, report)
+    config = check_config(environ, report, prefix=prefix)
     if config is None:
         return report.findings
     now = clock()
@@ -996,8 +1000,12 @@ def diagnose(
             "register-origin",
             f"register {parent} as the parent domain of org {config.org!r} (the origin of the page that embeds).",
         )
+    findings = report.findings
+    if any(finding.code == "app-mints" and "/connect/" in finding.what for finding in findings):
+        # The app minted an Auth-Only token signed in: its connector_token hook is there and works.
+        findings = [finding for finding in findings if finding.code != "connectors-need-hook"]
     # The page's loader is often the app's own <prefix>/embed.js: say each thing once.
-    return list(dict.fromkeys(report.findings))
+    return list(dict.fromkeys(findings))
 
 
 def _visit_with_app_token(

@@ -62,7 +62,12 @@
   // unless the token limits the user's installs (xti.allowed_installs): then the server's answer decides.
   function created(tenant) {
     if (!tenant || tenant.id === null || tenant.id === undefined) return Promise.resolve(null);
-    return fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", { method: "POST" }).catch(function () {
+    // JSON, as every state-changing /__mock__ route requires: a cross-site page cannot send it without a preflight.
+    return fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    }).catch(function () {
       return null;
     });
   }
