@@ -14,14 +14,14 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
 
 from starlette.responses import Response
 
 from .audit import MintRecord, RefusalRecord
-from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
+from .config import TOKEN_LIFETIME_SECONDS
 from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
 from .guards import (
     allow,
@@ -33,51 +33,18 @@ from .guards import (
 from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
+from .options import PandiumOptions, hook_names
 from .reports import MAX_EVENT_BODY_SIZE, parse_event
 from .responses import MINT_HEADERS, Headers, Refused, error_response, json_response, redirect_response, wants_html
-from .stores import DeliveryStore, MemoryTicketStore, TicketStore, takes_owners
+from .stores import DeliveryStore, MemoryTicketStore, TicketStore
 from .telemetry import RouteSpan, Telemetry, default_telemetry
 from .tokens import PandiumUser, mint_token
-from .validate import is_positive_int
 from .webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent, check_webhook_secrets, deliver, parse_webhook, secret_matches
 
 logger = logging.getLogger("pandium_embed")
 
 T = TypeVar("T")
 
-MISSING_CONNECTOR_TOKEN = (
-    "PandiumMiddleware: config.connectors is set but connector_token is not. Pass "
-    "connector_token=(request, user, connector) -> str returning a credential for your own API, "
-    "which Pandium's Auth-Only page uses to connect the user."
-)
-BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
-BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
-BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
-BAD_ON_CONNECTED = "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
-BAD_USER_FOR_SUB = "PandiumMiddleware user_for_sub must be a callable taking a sub and returning a PandiumUser or None."
-BAD_TICKET_STORE = (
-    "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
-)
-LAUNCH_OPTIONS_WITHOUT_SECRET = (
-    "PandiumMiddleware user_for_sub is for launch links, and ticket_store for launch links and webhooks: "
-    "pass launch_secret (or webhook_secret and on_webhook) too."
-)
-WEBHOOK_OPTIONS_TOGETHER = (
-    "PandiumMiddleware webhook_secret and on_webhook go together: the secret in the URL you give Pandium, "
-    "and on_webhook=(request, event) -> None to receive its notifications."
-)
-BAD_ON_WEBHOOK = "PandiumMiddleware on_webhook must be a callable taking (request, event) or None."
-BAD_DELIVERY_STORE = (
-    "PandiumMiddleware ticket_store must also have begin_delivery, finish_delivery and abandon_delivery "
-    "(a DeliveryStore, as MemoryTicketStore and RedisTicketStore are) when webhooks are on."
-)
-DELIVERY_STORE_WITHOUT_OWNERS = (
-    "PandiumMiddleware ticket_store's begin_delivery, finish_delivery and abandon_delivery must take "
-    "owner=, the token of the attempt that claimed a delivery: only that owner may abandon its claim "
-    "(see DeliveryStore)."
-)
-BAD_ON_MINT = "PandiumMiddleware on_mint must be a callable taking (request, user, record) or None."
-BAD_TELEMETRY = "PandiumMiddleware telemetry must be True (OpenTelemetry if installed), False, or a Telemetry."
 AUDIT_HOOK_FAILED = "pandium_embed: on_mint failed on a %s refusal of %s; the refusal was answered"
 # Logged instead of Starlette's "SessionMiddleware must be installed to access request.session", which
 # misleads when the middleware *is* installed, only inside this one.
@@ -98,7 +65,6 @@ ALONE_WITHOUT_USER_FOR_SUB = (
     "user_for_sub hook; it was treated as a link for the signed-in user only."
 )
 
-DEFAULT_MAX_BODY_SIZE = 16 * 1024
 # Answered while the same delivery runs elsewhere: long enough for most hooks, short of the lease.
 IN_PROGRESS_RETRY_AFTER = "30"
 
@@ -142,6 +108,10 @@ class Exchange(Protocol):
     async def call_alone(self, hook: Hook, *args: Any) -> Any:
         """``hook(*args)``: the hooks that take no request (``user_for_sub``, the store's ``claim``)."""
         ...
+
+
+def _hook(func: Callable[..., Any] | None) -> Hook | None:
+    return None if func is None else Hook(func)
 
 
 def run_without_loop(awaitable: Awaitable[T], what: str) -> T:
@@ -232,76 +202,34 @@ class _Route:
 
 
 class Routes:
-    """What a middleware answers under its prefix (see ``PandiumMiddleware`` for the options)."""
+    """What a front door answers under its prefix, for one ``PandiumOptions`` that the door has checked."""
 
-    def __init__(
-        self,
-        *,
-        config: PandiumConfig,
-        identify: Callable[..., Any],
-        connector_token: Callable[..., Any] | None,
-        on_connected: Callable[..., Any] | None,
-        launch_secret: str | bytes | None,
-        ticket_store: TicketStore | None,
-        user_for_sub: Callable[..., Any] | None,
-        webhook_secret: str | Sequence[str] | None,
-        on_webhook: Callable[..., Any] | None,
-        on_mint: Callable[..., Any] | None,
-        telemetry: Telemetry | bool,
-        max_body_size: int,
-        clock: Callable[[], float],
-        new_jti: Callable[[], str],
-    ) -> None:
-        if not isinstance(config, PandiumConfig):
-            raise ValueError(BAD_CONFIG)
-        if not callable(identify):
-            raise ValueError(BAD_IDENTIFY)
-        if config.connectors and connector_token is None:
-            raise ValueError(MISSING_CONNECTOR_TOKEN)
-        if on_connected is not None and not callable(on_connected):
-            raise ValueError(BAD_ON_CONNECTED)
-        if user_for_sub is not None and not callable(user_for_sub):
-            raise ValueError(BAD_USER_FOR_SUB)
-        if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
-            raise ValueError(BAD_TICKET_STORE)
-        if (webhook_secret is None) != (on_webhook is None):
-            raise ValueError(WEBHOOK_OPTIONS_TOGETHER)
-        if on_webhook is not None and not callable(on_webhook):
-            raise ValueError(BAD_ON_WEBHOOK)
-        if on_webhook is not None and ticket_store is not None and not isinstance(ticket_store, DeliveryStore):
-            raise ValueError(BAD_DELIVERY_STORE)
-        if on_webhook is not None and ticket_store is not None and not takes_owners(ticket_store):
-            raise ValueError(DELIVERY_STORE_WITHOUT_OWNERS)
-        if launch_secret is None and (user_for_sub is not None or (ticket_store is not None and on_webhook is None)):
-            raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
-        if on_mint is not None and not callable(on_mint):
-            raise ValueError(BAD_ON_MINT)
-        if not isinstance(telemetry, (bool, Telemetry)):
-            raise ValueError(BAD_TELEMETRY)
-        launch_secret_bytes = None if launch_secret is None else check_launch_secret(launch_secret, config)
+    def __init__(self, options: PandiumOptions[Any]) -> None:
+        config = options.config
+        launch_secret = None if options.launch_secret is None else check_launch_secret(options.launch_secret, config)
         webhook_secrets = (
             None
-            if webhook_secret is None
-            else check_webhook_secrets(webhook_secret, config, launch_secret=launch_secret_bytes)
+            if options.webhook_secret is None
+            else check_webhook_secrets(options.webhook_secret, config, launch_secret=launch_secret)
         )
-        if not is_positive_int(max_body_size):
-            raise ValueError(BAD_BODY_LIMIT)
+        self.options = options
         self.config = config
-        self._identify = Hook(identify)
-        self._connector_token = None if connector_token is None else Hook(connector_token)
-        self._on_connected = None if on_connected is None else Hook(on_connected)
-        self.ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
+        self._identify = Hook(options.identify)
+        self._connector_token = _hook(options.connector_token)
+        self._user_for_sub = _hook(options.user_for_sub)
+        self._on_mint = _hook(options.on_mint)
+        self.ticket_store: TicketStore = (
+            options.ticket_store if options.ticket_store is not None else MemoryTicketStore(clock=options.clock)
+        )
         # Called through the exchange like a hook, so the WSGI door can run it without a loop.
         self._claim = Hook(self.ticket_store.claim)
         is_claimed = getattr(self.ticket_store, "is_claimed", None)
         self._is_claimed_hook = Hook(is_claimed) if callable(is_claimed) else None
-        self._user_for_sub = None if user_for_sub is None else Hook(user_for_sub)
-        self._on_mint = None if on_mint is None else Hook(on_mint)
-        self._on_webhook = None if on_webhook is None else Hook(on_webhook)
+        telemetry = options.telemetry
         self._telemetry = default_telemetry() if telemetry is True else (telemetry or None)
-        self._max_body_size = max_body_size
-        self._clock = clock
-        self._new_jti = new_jti
+        self._max_body_size = options.max_body_size
+        self._clock = options.clock
+        self._new_jti = options.new_jti
         # The loader as served under each root path (the prefix it bakes in includes it). An app has one
         # or a few mounts; the cache bounds what a server that sets many could cost.
         self._loader = functools.lru_cache(maxsize=16)(functools.partial(render_loader, config))
@@ -320,17 +248,17 @@ class Routes:
             ("/connect/", self._mint_route("connect")),
         ]
         # Optional features: without their setting the route does not exist (a plain 404).
-        if self._on_connected is not None:
-            report = functools.partial(self._report_event, self._on_connected)
+        if options.on_connected is not None:
+            report = functools.partial(self._report_event, Hook(options.on_connected))
             self._exact["/events"] = _Route(("POST",), report, json_only=True, name="/events")
-        if launch_secret_bytes is not None:
-            launch = functools.partial(self._launch, launch_secret_bytes)
+        if launch_secret is not None:
+            launch = functools.partial(self._launch, launch_secret)
             launch_route = _Route(("GET",), launch, redact_as="<ticket>", name="/launch/{ticket}", audited=True)
             self._prefixed.append(("/launch/", launch_route))
-        if self._on_webhook is not None and webhook_secrets is not None:
-            # A DeliveryStore: checked above for a given store, and true of the default one.
+        if options.on_webhook is not None and webhook_secrets is not None:
+            # A DeliveryStore: checked by PandiumOptions.check for a given store, and true of the default one.
             deliveries = cast(DeliveryStore, self.ticket_store)
-            receive_webhook = functools.partial(self._webhook, self._on_webhook, deliveries)
+            receive_webhook = functools.partial(self._webhook, Hook(options.on_webhook), deliveries)
             webhook_route = _Route(
                 ("POST",),
                 receive_webhook,
@@ -342,16 +270,9 @@ class Routes:
             self._prefixed.append(("/webhooks/", webhook_route))
 
     def hooks(self) -> dict[str, Hook]:
-        """The host app's hooks, by the name of their keyword argument."""
-        named = {
-            "identify": self._identify,
-            "connector_token": self._connector_token,
-            "on_connected": self._on_connected,
-            "user_for_sub": self._user_for_sub,
-            "on_webhook": self._on_webhook,
-            "on_mint": self._on_mint,
-        }
-        return {name: hook for name, hook in named.items() if hook is not None}
+        """The host app's hooks that are set, by option name."""
+        hooks = {name: getattr(self.options, name) for name in hook_names()}
+        return {name: Hook(hook) for name, hook in hooks.items() if hook is not None}
 
     # --- the table -----------------------------------------------------------------------------
 
