@@ -79,8 +79,9 @@ class PandiumMiddleware:
         # The mount point as the browser sees it: what the stripping above took off (nothing, if the
         # path did not start with root_path).
         mount = scope["path"][: len(scope["path"]) - len(path)]
-        response = await self._routes.answer(_AsgiExchange(scope, receive, mount), path[self._prefix_length :])
-        await response(scope, receive, send)
+        answer = await self._routes.answer(_AsgiExchange(scope, receive, mount), path[self._prefix_length :])
+        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+        await send({"type": "http.response.body", "body": answer.body})
 
 
 class _AsgiExchange:

@@ -18,8 +18,6 @@ from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
 
-from starlette.responses import Response
-
 from .audit import MintRecord, RefusalRecord
 from .config import TOKEN_LIFETIME_SECONDS
 from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
@@ -35,7 +33,17 @@ from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
 from .options import PandiumOptions, hook_names
 from .reports import MAX_EVENT_BODY_SIZE, parse_event
-from .responses import MINT_HEADERS, Headers, Refused, error_response, json_response, redirect_response, wants_html
+from .responses import (
+    MINT_HEADERS,
+    Answer,
+    Headers,
+    Refused,
+    answer,
+    error_response,
+    json_response,
+    redirect_response,
+    wants_html,
+)
 from .stores import DeliveryStore, MemoryTicketStore, TicketStore
 from .telemetry import RouteSpan, Telemetry, default_telemetry
 from .tokens import PandiumUser, mint_token
@@ -192,7 +200,7 @@ class _Route:
     """
 
     methods: tuple[str, ...]
-    handler: Callable[[_Call], Awaitable[Response]] = field(repr=False)
+    handler: Callable[[_Call], Awaitable[Answer]] = field(repr=False)
     json_only: bool = False
     flow: Flow | None = None
     redact_as: str | None = None
@@ -289,7 +297,7 @@ class Routes:
                 return prefixed, rest
         return None
 
-    async def answer(self, exchange: Exchange, path: str) -> Response:
+    async def answer(self, exchange: Exchange, path: str) -> Answer:
         """The answer to a request for ``path``, the path below the prefix."""
         headers = exchange.headers
         matched = self._match(path)
@@ -327,7 +335,7 @@ class Routes:
             response = error_response(
                 refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers
             )
-            await self._refused(route, call, refused.reason, response.status_code)
+            await self._refused(route, call, refused.reason, response.status)
         except Exception as error:
             # A hook (or our own code) failed: say so in the log, never in the body. A credential in
             # the path (a launch ticket, a webhook secret) is logged by its name only.
@@ -343,9 +351,9 @@ class Routes:
             else:
                 logger.exception("pandium_embed: %s %s failed; answered 500", exchange.method, logged)
             response = error_response("server-error", as_html=as_html)
-            await self._refused(route, call, "server-error", response.status_code)
+            await self._refused(route, call, "server-error", response.status)
         if call.span is not None:
-            call.span.set(flow=call.flow, outcome=call.outcome, event_type=call.event_type, status=response.status_code)
+            call.span.set(flow=call.flow, outcome=call.outcome, event_type=call.event_type, status=response.status)
             call.span.__exit__(None, None, None)
         return response
 
@@ -397,7 +405,7 @@ class Routes:
     def _mint_route(self, flow: Flow) -> _Route:
         """``GET``: mint a token for the signed-in user and redirect to ``flow``'s page."""
 
-        async def redirect(call: _Call) -> Response:
+        async def redirect(call: _Call) -> Answer:
             refuse_cross_site(call.headers)
             user = await self._require_user(call)
             url, _ = await self._mint(call, user, flow, call.target)
@@ -407,7 +415,7 @@ class Routes:
         name = f"/{flow}" if target is None else f"/{flow}/{{{target}}}"
         return _Route(("GET",), redirect, flow=flow, name=name, audited=True)
 
-    async def _token(self, call: _Call) -> Response:
+    async def _token(self, call: _Call) -> Answer:
         refuse_cross_site(call.headers)
         # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
         # CORS responses is same-site, so only this app's own pages may ask.
@@ -432,7 +440,7 @@ class Routes:
             self._log_unknown_connector(refused, target)
             raise Refused(*_TOKEN_REFUSALS[refused.reason]) from None
 
-    async def _report_event(self, on_connected: Hook, call: _Call) -> Response:
+    async def _report_event(self, on_connected: Hook, call: _Call) -> Answer:
         refuse_cross_site(call.headers)
         require_same_origin(call.exchange.scheme, call.headers)
         body = await read_json_body(call.exchange.body, call.headers, limit=MAX_EVENT_BODY_SIZE)
@@ -440,9 +448,9 @@ class Routes:
         event = parse_event(body, connectors=self.config.connectors)
         await call.exchange.call(on_connected, user, event)
         call.outcome = "reported"
-        return Response(status_code=204, headers=dict(MINT_HEADERS))
+        return answer(204, MINT_HEADERS)
 
-    async def _webhook(self, on_webhook: Hook, store: DeliveryStore, call: _Call) -> Response:
+    async def _webhook(self, on_webhook: Hook, store: DeliveryStore, call: _Call) -> Answer:
         # The secret in the path was checked by the route table. Pandium's server-to-server POST is not
         # a browser's: no cross-site or same-origin rule here; the body's type and size limits hold.
         body = await read_json_body(call.exchange.body, call.headers, limit=MAX_WEBHOOK_BODY_SIZE)
@@ -457,7 +465,7 @@ class Routes:
             raise Refused("delivery-in-progress", headers={"Retry-After": IN_PROGRESS_RETRY_AFTER})
         return json_response({"delivery": call.outcome}, headers=MINT_HEADERS)
 
-    async def _launch(self, launch_secret: bytes, call: _Call) -> Response:
+    async def _launch(self, launch_secret: bytes, call: _Call) -> Answer:
         refuse_cross_site_unless_a_navigation(call.headers)
         launch = read_ticket(call.rest, launch_secret=launch_secret, now=self._clock)
         call.flow = launch.flow
@@ -486,7 +494,7 @@ class Routes:
             return False
         return bool(await call.exchange.call_alone(self._is_claimed_hook, ticket_id))
 
-    async def _serve_loader(self, call: _Call) -> Response:
+    async def _serve_loader(self, call: _Call) -> Answer:
         # Baked with the prefix as the browser sees it: under the mount point the app is served at.
         body, etag = self._loader(root_path=call.exchange.root_path)
         cache_headers = {
@@ -496,12 +504,8 @@ class Routes:
         }
         if_none_match = call.headers.get("if-none-match", "")
         if etag in {tag.strip() for tag in if_none_match.split(",")}:
-            return Response(status_code=304, headers=cache_headers)
-        return Response(
-            body,
-            headers=cache_headers,
-            media_type="text/javascript; charset=utf-8",
-        )
+            return answer(304, cache_headers)
+        return answer(200, cache_headers, body, "text/javascript; charset=utf-8")
 
     # --- what the handlers share ------------------------------------------------------------------
 

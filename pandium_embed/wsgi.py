@@ -84,12 +84,11 @@ class PandiumWSGIMiddleware:
         if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             return self.app(environ, start_response)
         answer = self._routes.answer(_WsgiExchange(environ), path[self._prefix_length :])
-        response = run_without_loop(answer, "PandiumWSGIMiddleware")
-        status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
-        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
-        start_response(status, headers)
+        status, lines, body = run_without_loop(answer, DOOR)
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in lines]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         # An answer to HEAD has no body (RFC 9110); gunicorn drops it anyway, not every server does.
-        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else bytes(response.body)]
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
 
 
 class _WsgiExchange:

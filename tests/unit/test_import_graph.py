@@ -77,6 +77,23 @@ def test_no_module_imports_the_face_of_its_own_package() -> None:
     assert faces_imported_from_inside(graph()) == []
 
 
+def starlette_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith("starlette"):
+            found.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("starlette"))
+    return found
+
+
+@pytest.mark.parametrize("module", ["routes", "responses", "wsgi"])
+def test_the_shared_routes_answer_with_a_value_no_door_has_to_unpack(module: str) -> None:
+    # The answer is responses.Answer (status, header lines, body), which each door writes its own way;
+    # no Starlette Response for the WSGI door to take apart.
+    assert not {name for name in starlette_imports(PACKAGE / f"{module}.py") if name.startswith("starlette.responses")}
+
+
 def test_no_modules_import_each_other_in_a_circle() -> None:
     assert circles(graph()) == []
 
