@@ -38,7 +38,7 @@ redis:
 	@scripts/ensure-redis.sh
 
 # The docs site (mkdocs.yml, docs/) into site/. --strict makes a broken link, anchor or snippet an error;
-# make test builds it too (tests/unit/test_docs_site.py). The variable silences Material's end-of-life banner.
+# make test builds it too (tests/integration/test_docs_site.py). The variable silences Material's end-of-life banner.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 

@@ -17,7 +17,7 @@ MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
 UNUSED_HOOKS_BUDGET = 0.02
 # The served loader: never above 3,072 B gz as features are added (2,800 without expect-message and
-# hints, the features added after its TypeScript rewrite: tests/unit/test_loader_build.py); React on
+# hints, the features added after its TypeScript rewrite: tests/integration/test_loader_build.py); React on
 # top ≤ 1 KB.
 LOADER_BUDGET_BYTES = 3 * 1024
 REACT_BUDGET_BYTES = 1024

@@ -1,5 +1,5 @@
 // Builds js/dist/ from js/src/: `npm run build` (or `make js`). `node js/build.mjs <dir>` writes the same
-// files to <dir> instead; tests/unit/test_loader_build.py uses that to prove js/dist/ is a fresh build.
+// files to <dir> instead; tests/integration/test_loader_build.py uses that to prove js/dist/ is a fresh build.
 // `node js/build.mjs <dir> --without popup,report` writes only the classic script, built without the
 // source lines marked `// @feature <name>` (one line) or between `// @feature <name>` and `// @end <name>`
 // lines: `make bench` prices each feature in bytes that way.

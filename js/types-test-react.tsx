@@ -1,4 +1,4 @@
-// Compiled with js/types-test.ts (tests/unit/test_loader_types.py) against the generated declarations:
+// Compiled with js/types-test.ts (tests/integration/test_loader_types.py) against the generated declarations:
 // the React component's props and callbacks are typed; every @ts-expect-error line must be an error.
 import { useRef } from "react";
 import type { PandiumEmbedElement } from "./dist/types/index";

@@ -1,4 +1,4 @@
-// Compiled by tests/unit/test_loader_types.py (`tsc -p js/tsconfig.types-test.json`) against the declarations
+// Compiled by tests/integration/test_loader_types.py (`tsc -p js/tsconfig.types-test.json`) against the declarations
 // the build generates from js/src/ (js/dist/types/): every line must type-check,
 // and every @ts-expect-error line must really be an error.
 import type { PandiumEmbedElement, PandiumErrorDetail, PandiumOpenOptions, PandiumSuccessDetail } from "./dist/types/index";

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .net import normalise_base_url
-from .validate import segment_id
+from .validate import ascii_lower, segment_id
 
 if TYPE_CHECKING:
     import httpx
@@ -81,11 +81,12 @@ def _tenant_path(tenant_id: int | str) -> str:
 def _belongs_to(tenant: dict[str, Any], sub: str) -> bool:
     # Pandium links a tenant to the user through the token's sub, recorded as the username of the
     # tenant's Pandium (Keycloak) user. Keycloak stores usernames lower-cased, and whether Pandium
-    # normalises sub any further is not documented: compare lower-cased, nothing more.
+    # normalises sub any further is not documented: ASCII case is ignored, everything else compared
+    # exactly (str.lower() would make the Kelvin sign "k", so one user's sub could match another's).
     users = tenant.get("connected_users")
     pandium = users.get("pandium") if isinstance(users, dict) else None
     username = pandium.get("username") if isinstance(pandium, dict) else None
-    return isinstance(username, str) and username.lower() == sub.lower()
+    return isinstance(username, str) and ascii_lower(username) == ascii_lower(sub)
 
 
 async def verify_tenant(
@@ -102,11 +103,13 @@ async def verify_tenant(
     belongs to the user ``sub``; ``None`` when Pandium has no such tenant (404) **or** it is another
     user's. The two look the same on purpose: a caller cannot probe other users' tenants.
 
-    Ownership: the tenant's ``connected_users["pandium"]["username"]`` must equal ``sub``, both
-    lower-cased with ``str.lower()``. Pandium documents ``sub`` as what links a tenant to your user,
-    and its example tenant carries the token's ``sub`` there; it does not document any normalisation
-    beyond that (its Keycloak lower-cases usernames, hence the case-insensitive compare). A tenant
-    without that field is never yours. Pass the ``sub`` your tokens carry (``user.sub``).
+    Ownership: the tenant's ``connected_users["pandium"]["username"]`` must equal ``sub`` with ASCII
+    letters compared case-insensitively (A-Z equals a-z) and every other character compared exactly,
+    code point by code point: no Unicode case mapping or normalisation, so the Kelvin sign is not "k"
+    and Σ is not σ. Pandium documents ``sub`` as what links a tenant to your user, and its example
+    tenant carries the token's ``sub`` there; it does not document any normalisation beyond that (its
+    Keycloak lower-cases usernames, hence ASCII case is ignored). A tenant without that field is never
+    yours. Pass the ``sub`` your tokens carry (``user.sub``).
 
     ``environment`` picks the API host (``production``: https://api.pandium.io, ``sandbox``:
     https://api.sandbox.pandium.com); ``base_url`` overrides it (e.g. a ``MockPandium``'s URL).

@@ -60,7 +60,7 @@ class PandiumMiddleware:
         self.app = app
         self.config = checked.config
         self.options = checked
-        self._routes = Routes(checked)
+        self._routes = Routes(checked, "PandiumMiddleware")
         self._prefix = checked.config.prefix
         self._prefix_length = len(self._prefix)
 

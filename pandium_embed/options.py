@@ -159,8 +159,10 @@ class PandiumOptions(Generic[RequestT]):
             value = getattr(self, item.name)
             if takes is not None and not callable(value) and (value is not None or item.name == "identify"):
                 raise ValueError(BAD_HOOK.format(door=door, name=item.name, takes=takes))
-        if self.config.connectors and self.connector_token is None:
-            raise ValueError(MISSING_CONNECTOR_TOKEN.format(door=door))
+        # config.connectors without connector_token is no exception: it comes from the environment
+        # (PANDIUM_CONNECTORS), and an exception under Starlette's lazily built middleware stack makes every
+        # route of the app a 500. routes.Routes logs MISSING_CONNECTOR_TOKEN when it is built and answers
+        # 500 on its own routes only.
         store = self.ticket_store
         if store is not None and not callable(getattr(store, "claim", None)):
             raise ValueError(BAD_TICKET_STORE.format(door=door))

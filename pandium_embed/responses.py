@@ -102,6 +102,15 @@ ERRORS: Mapping[str, tuple[int, str, str]] = {
 }
 
 
+# What a 404 says, by what was not found (the route, or a mint route's target as ``check_target``
+# names it): a mistyped URL and a mistyped connector point at different fixes.
+NOT_FOUND: Mapping[str, str] = {
+    "route": "There is no such page under this app's integration routes. Check the link.",
+    "connector": "There is no such connector. Check the connector name the page asks for.",
+    "integration_id": "There is no such integration. Check the integration id the page asks for.",
+}
+
+
 class Refused(Exception):
     """Ends a request under the prefix with ``ERRORS[reason]``; ``detail`` replaces the generic
     sentence when it says more (it never holds a value from the request)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
@@ -31,10 +32,11 @@ from .guards import (
 from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
-from .options import PandiumOptions, hook_names
+from .options import MISSING_CONNECTOR_TOKEN, PandiumOptions, hook_names
 from .reports import MAX_EVENT_BODY_SIZE, parse_event
 from .responses import (
     MINT_HEADERS,
+    NOT_FOUND,
     Answer,
     Headers,
     Refused,
@@ -53,23 +55,30 @@ logger = logging.getLogger("pandium_embed")
 
 T = TypeVar("T")
 
-AUDIT_HOOK_FAILED = "pandium_embed: on_mint failed on a %s refusal of %s; the refusal was answered"
+AUDIT_HOOK_FAILED = "PandiumMiddleware: on_mint failed on a %s refusal of %s; the refusal was answered"
 # Logged instead of Starlette's "SessionMiddleware must be installed to access request.session", which
 # misleads when the middleware *is* installed, only inside this one.
 MIDDLEWARE_ORDER = (
-    "pandium_embed: {method} {route}: request.{attribute} is missing because {middleware} does not wrap "
+    "PandiumMiddleware: {method} {route}: request.{attribute} is missing because {middleware} does not wrap "
     "PandiumMiddleware. {middleware} must be outside PandiumMiddleware: list it before PandiumMiddleware "
     "in middleware=[...], or with add_middleware() add PandiumMiddleware first and {middleware} after it; "
     "answered 500"
 )
 UNKNOWN_CONNECTOR = (
-    "pandium_embed: no connector %r in PandiumConfig.connectors (configured: %s); answered 404. Add it to "
-    "connectors (PANDIUM_CONNECTORS=name=Integration Name) or fix the connector the page asks for."
+    "PandiumMiddleware: no connector %r in PandiumConfig.connectors (configured: %s); answered 404. Add it to "
+    "connectors (PANDIUM_CONNECTORS=name=Integration Name) or fix the connector the page asks for.%s"
 )
+UNKNOWN_ROUTE = (
+    "PandiumMiddleware: no route %r under %s (its routes: %s); answered 404. Fix the URL the page asks for: "
+    "a mistyped view or a link to a route whose option is not set.%s"
+)
+# Appended to a throttled line when lines like it were left out since the last one.
+LEFT_OUT = " (%d more like it in the last %d s were not logged)"
+MISCONFIGURED = "%s Until then every route under %s answers 500; the rest of the app is served as usual."
 # Starlette's assertion when a hook reads request.session / .user / .auth that no middleware outside ours set.
 _MISSING_MIDDLEWARE = re.compile(r"(\w+Middleware) must be installed to access request\.(\w+)")
 ALONE_WITHOUT_USER_FOR_SUB = (
-    "pandium_embed: a launch link made with alone=True was opened, but the middleware has no "
+    "PandiumMiddleware: a launch link made with alone=True was opened, but the middleware has no "
     "user_for_sub hook; it was treated as a link for the signed-in user only."
 )
 
@@ -89,6 +98,39 @@ NEEDS_AN_EVENT_LOOP = (
     "PandiumWSGIMiddleware use plain (def) hooks and a ticket store that answers without one "
     "(MemoryTicketStore, or RedisTicketStore given a sync redis.Redis client)."
 )
+
+
+# How often a line that any visitor can cause (an unknown connector or route) may be logged.
+LOG_INTERVAL_SECONDS = 60
+
+
+class LogThrottle:
+    """At most one line per ``interval`` seconds for each kind of line: a flood of typos or probes
+    costs the log one line a minute, and the next line says how many were left out.
+
+    ``throttle(kind)`` is the number left out since the last line of that kind (log now), or ``None``
+    (leave this one out). Thread-safe: the WSGI door calls it from the server's threads."""
+
+    def __init__(self, clock: Callable[[], float], interval: float = LOG_INTERVAL_SECONDS) -> None:
+        self._clock = clock
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+        self._left_out: dict[str, int] = {}
+
+    def __call__(self, kind: str) -> int | None:
+        now = self._clock()
+        with self._lock:
+            last = self._last.get(kind)
+            if last is not None and now - last < self._interval:
+                self._left_out[kind] = self._left_out.get(kind, 0) + 1
+                return None
+            self._last[kind] = now
+            return self._left_out.pop(kind, 0)
+
+
+def _left_out(count: int) -> str:
+    return LEFT_OUT % (count, LOG_INTERVAL_SECONDS) if count else ""
 
 
 class Exchange(Protocol):
@@ -212,8 +254,18 @@ class _Route:
 class Routes:
     """What a front door answers under its prefix, for one ``PandiumOptions`` that the door has checked."""
 
-    def __init__(self, options: PandiumOptions[Any]) -> None:
+    def __init__(self, options: PandiumOptions[Any], door: str) -> None:
         config = options.config
+        # A setting that comes from the environment (PANDIUM_CONNECTORS) without the code it needs: not
+        # an exception, which under Starlette's lazily built middleware stack would only surface as a 500
+        # on every route of the app (and as "lifespan unsupported" at start-up). Said at construction,
+        # which Starlette does at start-up, at ERROR, which uvicorn's and gunicorn's defaults print; the
+        # routes under the prefix fail closed until it is fixed.
+        self._misconfigured = (
+            MISSING_CONNECTOR_TOKEN.format(door=door) if config.connectors and options.connector_token is None else None
+        )
+        if self._misconfigured is not None:
+            logger.error(MISCONFIGURED, self._misconfigured, config.prefix)
         launch_secret = None if options.launch_secret is None else check_launch_secret(options.launch_secret, config)
         webhook_secrets = (
             None
@@ -237,6 +289,7 @@ class Routes:
         self._telemetry = default_telemetry() if telemetry is True else (telemetry or None)
         self._max_body_size = options.max_body_size
         self._clock = options.clock
+        self._throttle = LogThrottle(options.clock)
         self._new_jti = options.new_jti
         # The loader as served under each root path (the prefix it bakes in includes it). An app has one
         # or a few mounts; the cache bounds what a server that sets many could cost.
@@ -302,8 +355,14 @@ class Routes:
         headers = exchange.headers
         matched = self._match(path)
         as_html = wants_html(headers) and not (matched is not None and matched[0].json_only)
+        if self._misconfigured is not None:
+            left_out = self._throttle("misconfigured")
+            if left_out is not None:
+                logger.error(MISCONFIGURED + "%s", self._misconfigured, self.config.prefix, _left_out(left_out))
+            return error_response("server-error", as_html=as_html)
         if matched is None:
-            return error_response("not-found", as_html=as_html)
+            self._log_unknown_route(path)
+            return error_response("not-found", as_html=as_html, detail=NOT_FOUND["route"])
         route, rest = matched
         call = _Call(exchange, headers, rest, route.name, route.flow)
         if route.name is not None and self._telemetry is not None and self._telemetry.active():
@@ -349,7 +408,7 @@ class Routes:
                     )
                 )
             else:
-                logger.exception("pandium_embed: %s %s failed; answered 500", exchange.method, logged)
+                logger.exception("PandiumMiddleware: %s %s failed; answered 500", exchange.method, logged)
             response = error_response("server-error", as_html=as_html)
             await self._refused(route, call, "server-error", response.status)
         if call.span is not None:
@@ -391,14 +450,32 @@ class Routes:
             return check_target(self.config, flow, rest if FLOWS[flow].target else None)[1]
         except TargetRefused as refused:
             self._log_unknown_connector(refused, rest)
-            raise Refused("not-found") from None
+            raise Refused("not-found", NOT_FOUND.get(refused.reason)) from None
 
     def _log_unknown_connector(self, refused: TargetRefused, connector: object) -> None:
-        # A typo'd connector is the commonest 404: name the configured ones. INFO, not WARNING, since
-        # anyone can ask for any path; the name is cut short, and connector names are no secret.
+        # A typo'd connector is the commonest 404: name the configured ones, at WARNING so that the
+        # servers' default logging shows it. Anyone can ask for any path, so the line is throttled and
+        # the name cut short; connector names are no secret.
         if refused.reason == "connector" and isinstance(connector, str) and connector:
-            configured = ", ".join(sorted(self.config.connectors)) or "none"
-            logger.info(UNKNOWN_CONNECTOR, connector[:64], configured)
+            left_out = self._throttle("unknown-connector")
+            if left_out is not None:
+                configured = ", ".join(sorted(self.config.connectors)) or "none"
+                logger.warning(UNKNOWN_CONNECTOR, connector[:64], configured, _left_out(left_out))
+
+    def _log_unknown_route(self, path: str) -> None:
+        # Only the first segment: the rest of a path can be a credential (a launch ticket when launch
+        # links are off). A credential route refusing its credential is a plain 404 with no line: no
+        # oracle, and nothing for the log to keep.
+        first = path.split("/")[1] if path.startswith("/") else path
+        if any(start == f"/{first}/" for start, _ in self._prefixed):
+            return
+        left_out = self._throttle("unknown-route")
+        if left_out is not None:
+            routes = ", ".join([*(name[1:] for name in self._exact), *(self._prefixed_names())])
+            logger.warning(UNKNOWN_ROUTE, first[:64], self.config.prefix, routes, _left_out(left_out))
+
+    def _prefixed_names(self) -> list[str]:
+        return [(route.name or start)[1:] for start, route in self._prefixed]
 
     # --- the handlers ---------------------------------------------------------------------------
 
@@ -545,7 +622,7 @@ class Routes:
             url = flow_url(self.config, flow, target, token)
         except ValueError as error:
             # The message names the field or the size, never a value: safe to log.
-            logger.error("pandium_embed: could not mint a %s token: %s", flow, error)
+            logger.error("PandiumMiddleware: could not mint a %s token: %s", flow, error)
             raise Refused("server-error") from None
         if self._on_mint is not None:
             call.minted = MintRecord(

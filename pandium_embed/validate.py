@@ -4,13 +4,24 @@ path segment (the ids and names that end up in Pandium's URLs, our routes and AP
 from __future__ import annotations
 
 import re
+import string
 from typing import Any, TypeGuard
 
-__all__ = ["SEGMENT_PATTERN", "is_positive_int", "is_segment", "secret_bytes", "segment_id"]
+__all__ = ["SEGMENT_PATTERN", "ascii_lower", "is_positive_int", "is_segment", "secret_bytes", "segment_id"]
 
 # Names that end up as one path segment of a Pandium URL and of our own routes: no '/', '..', '%',
 # backslash or non-ASCII can reach a redirect or an API path through them.
 SEGMENT_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def ascii_lower(value: str) -> str:
+    """``value`` with A-Z lower-cased and every other character as it is. Not ``str.lower()``, which
+    also maps the Kelvin sign to "k", Σ to σ and ǅ to ǆ: a user choosing such characters in a ``sub``
+    would then compare equal to another user."""
+    return value.translate(_ASCII_LOWER)
 
 
 def is_positive_int(value: Any) -> TypeGuard[int]:

@@ -67,7 +67,7 @@ class PandiumWSGIMiddleware:
         self, app: WSGIApplication, options: PandiumOptions[Request] | None = None, /, **keywords: Any
     ) -> None:
         checked = PandiumOptions.of(DOOR, options, keywords)
-        self._routes = Routes(checked)
+        self._routes = Routes(checked, DOOR)
         for name, hook in self._routes.hooks().items():
             if hook.is_async:
                 raise ValueError(ASYNC_HOOK.format(name=name))

@@ -77,7 +77,7 @@ class MockPandium:
     ones a page posts in ``pandium-success`` / ``pandium-save-sync``), and ``PATCH /v2/tenants/<id>``
     (``{"archived": true}`` archives one), checked against ``api_key`` in the ``X-API-KEY`` header
     (401 otherwise; with ``api_key=None`` every request is 401). Each tenant carries the minting
-    token's ``sub``, lower-cased, as ``connected_users.pandium.username``, which is what
+    token's ``sub``, ASCII letters lower-cased, as ``connected_users.pandium.username``, which is what
     ``verify_tenant`` checks ownership against.
 
     With ``notifications_url`` it sends Pandium's notifications there (``pandium_embed.mock.notifications``):

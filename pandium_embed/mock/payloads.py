@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from ..validate import ascii_lower
+
 __all__ = ["cancelled_tenant", "success_message", "tenant_payload"]
 
 # The constant parts of a tenant, as in Pandium's example.
@@ -79,9 +81,9 @@ def tenant_payload(
                 # Stable per user, like a real Keycloak account id.
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pandium-mock:{org}:{sub}")),
                 "email": email,
-                # Pandium records the token's sub here (its Keycloak stores usernames lower-cased):
-                # this is what verify_tenant checks a tenant's owner against.
-                "username": sub.lower(),
+                # Pandium records the token's sub here (its Keycloak stores usernames lower-cased; only
+                # ASCII case is known to change): this is what verify_tenant checks a tenant's owner against.
+                "username": ascii_lower(sub),
                 "first_name": None,
                 "last_name": None,
                 "email_verified": True,

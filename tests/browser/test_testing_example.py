@@ -28,3 +28,13 @@ def test_the_example_fails_when_the_marketplace_is_not_shown(pytester: pytest.Py
     pytester.makepyfile(myapp=broken, test_myapp=(EXAMPLES / "test_myapp.py").read_text(encoding="utf-8"))
     result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider", "-k", "sees_the_marketplace")
     result.assert_outcomes(failed=1)
+
+
+def test_the_quick_start_app_runs_under_the_pandium_mock_fixture(pytester: pytest.Pytester) -> None:
+    # The quick start saved as app.py, and the Getting started page's test beside it, as a user runs them.
+    pytester.makepyfile(
+        app=(EXAMPLES / "quickstart_fastapi.py").read_text(encoding="utf-8"),
+        test_app=(EXAMPLES / "test_quickstart_app.py").read_text(encoding="utf-8"),
+    )
+    result = pytester.runpytest_subprocess("-W", "error", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -2,8 +2,8 @@
 quick start saved as app.py, the shell steps run as written (pip install, secrets, ``pandium-embed mock``,
 the export line, uvicorn), and the marketplace checked in Chromium inside the user's own FastAPI page.
 
-Only the ports change (8000 and 8001 may be taken on a shared machine), the package name becomes the
-built wheel, and the app gets a login route of its own (the quick start leaves login to the reader's app).
+Only the ports change (8000 and 8001 may be taken on a shared machine), and the package name becomes the
+built wheel. The user signs in through the quick start's development sign-in (DEV_SIGN_IN=1 in the script).
 """
 
 from __future__ import annotations
@@ -23,17 +23,6 @@ from playwright.sync_api import Page, expect
 from tests.support.docs import EXAMPLES, ROOT
 
 ROOT_PYTHON = sys.executable
-# What the reader's own login view does; the quick start's identify reads exactly this.
-LOGIN_ROUTE = """
-
-from fastapi import Request
-
-
-@app.get("/login-for-test")
-def login_for_test(request: Request):
-    request.session["user"] = {"id": "user-7", "email": "ann@example.test"}
-    return {"signed_in": True}
-"""
 START_TIMEOUT = 300  # pip install into a fresh venv on a busy machine
 TIMEOUT_MS = 20_000
 
@@ -77,7 +66,7 @@ def quick_start(tmp_path: Path, wheel: Path) -> Iterator[tuple[int, str, Path]]:
     work = tmp_path / "work"
     work.mkdir()
     app_source = (EXAMPLES / "quickstart_fastapi.py").read_text(encoding="utf-8")
-    (work / "app.py").write_text(app_source + LOGIN_ROUTE, encoding="utf-8")
+    (work / "app.py").write_text(app_source, encoding="utf-8")
 
     app_port, mock_port = free_port(), free_port()
     written = (EXAMPLES / "quickstart.sh").read_text(encoding="utf-8")
@@ -117,10 +106,10 @@ def test_from_pip_install_to_the_marketplace_in_your_own_fastapi_page(
 
     signed_out = page.goto(f"{app}/pandium/marketplace")
     assert signed_out is not None and signed_out.status == 401
-    page.goto(f"{app}/login-for-test")
-    page.goto(f"{app}/integrations")
+    page.goto(f"{app}/dev/sign-in")  # the development sign-in, which opens /integrations
+    assert page.url == f"{app}/integrations"
     frame = page.frame_locator("pandium-embed > iframe")
-    expect(frame.locator("#viewer")).to_have_text("user-7", timeout=TIMEOUT_MS)
+    expect(frame.locator("#viewer")).to_have_text("dev-user", timeout=TIMEOUT_MS)
     expect(frame.get_by_role("button", name="Install HubSpot")).to_be_visible(timeout=TIMEOUT_MS)
 
     # The export line in the README is the one the installed `pandium-embed mock` printed.

@@ -43,7 +43,7 @@ def pandium_app(
     config: PandiumConfig,
     user: PandiumUser | None,
     identify: Callable[[Request], Any] | None = None,
-    connector_token: Callable[..., Any] = crm_token,
+    connector_token: Callable[..., Any] | None = crm_token,
     **options: Any,
 ) -> PandiumMiddleware:
     """``PandiumMiddleware`` in front of ``app``, with ``user`` signed in (``None``: nobody)."""

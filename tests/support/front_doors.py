@@ -129,7 +129,7 @@ class FrontDoor:
         config: PandiumConfig,
         user: PandiumUser | None,
         identify: Callable[..., Any] | None = None,
-        connector_token: Callable[..., Any] = crm_token,
+        connector_token: Callable[..., Any] | None = crm_token,
         **options: Any,
     ) -> Any:
         """``pandium_app(...)`` through this door, in front of ``app`` (default: the bare app)."""

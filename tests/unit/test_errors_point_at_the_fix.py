@@ -119,7 +119,7 @@ async def test_other_hook_failures_keep_the_traceback(failure: Exception, caplog
     app = SessionMiddleware(build(identify=fails), secret_key=SESSION_KEY)
     assert (await request(app, "GET", "/pandium/marketplace")).status_code == 500
     [record] = error_lines(caplog)
-    assert record.getMessage() == "pandium_embed: GET /marketplace failed; answered 500"
+    assert record.getMessage() == "PandiumMiddleware: GET /marketplace failed; answered 500"
     assert record.exc_info is not None
 
 
@@ -135,7 +135,7 @@ def unknown_connector_lines(caplog: pytest.LogCaptureFixture) -> list[logging.Lo
     [("GET", "/pandium/connect/gtw", None), ("POST", "/pandium/token", {"flow": "connect", "connector": "gtw"})],
     ids=["route", "token"],
 )
-async def test_an_unknown_connector_is_logged_at_info_with_the_configured_names(
+async def test_an_unknown_connector_is_logged_at_warning_with_the_configured_names(
     method: str, path: str, body: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="pandium_embed")
@@ -145,9 +145,9 @@ async def test_an_unknown_connector_is_logged_at_info_with_the_configured_names(
 
     assert response.status_code == 404
     [record] = unknown_connector_lines(caplog)
-    assert record.levelno == logging.INFO
+    assert record.levelno == logging.WARNING
     assert record.getMessage().startswith(
-        "pandium_embed: no connector 'gtw' in PandiumConfig.connectors (configured: gwt, hubspot); answered 404."
+        "PandiumMiddleware: no connector 'gtw' in PandiumConfig.connectors (configured: gwt, hubspot); answered 404."
     )
     assert "PANDIUM_CONNECTORS=" in record.getMessage()
 

@@ -608,7 +608,6 @@ async def test_starlette_and_fastapi_apps_keep_their_routes_and_lose_the_prefix(
     [
         ({"config": "acme"}, options_module.BAD_CONFIG),
         ({"identify": None}, "identify"),
-        ({"connector_token": None}, options_module.MISSING_CONNECTOR_TOKEN),
         ({"max_body_size": 0}, options_module.BAD_BODY_LIMIT),
     ],
 )

@@ -87,6 +87,26 @@ async def test_ownership_is_compared_case_insensitively(pandium_mock: MockPandiu
 
 
 @pytest.mark.parametrize(
+    ("owner", "other"),
+    [
+        ("kate", "\u212aate"),  # KELVIN SIGN lower-cases to "k"
+        ("\u212aate", "kate"),
+        ("\u03c3", "\u03a3"),  # σ and Σ
+        ("\u01c6", "\u01c5"),  # ǆ and ǅ
+        ("stra\u00dfe", "strasse"),  # ß case-folds to "ss"
+    ],
+)
+async def test_subs_that_differ_beyond_ascii_case_are_different_users(
+    pandium_mock: MockPandiumServer, owner: str, other: str
+) -> None:
+    tenant = (await offered_tenant(pandium_mock, PandiumUser(owner)))["tenant"]
+    mine = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=owner, base_url=pandium_mock.url)
+    theirs = await verify_tenant(tenant["id"], api_key=pandium_mock.api_key, sub=other, base_url=pandium_mock.url)
+    assert mine == tenant
+    assert theirs is None
+
+
+@pytest.mark.parametrize(
     "tenant",
     [
         {"id": 7},

