@@ -331,7 +331,8 @@ def test_the_core_package_imports_without_redis_or_httpx() -> None:
 # --- a delivery claim has an owner: only it finishes or abandons, and "done" is never erased ---------------
 
 
-@pytest.fixture(params=["memory", "redis"])
+# The redis case needs a redis-server: an integration test (tests/conftest.py), left out by make check.
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.integration)])
 async def owned_store(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Any, Clock, Callable[[], Any]]]:
     """A delivery store on an injected clock, and how to make a claim's lease run out: the clock moves
     past it (memory), or the key goes as Redis drops it when its TTL ends (redis)."""
