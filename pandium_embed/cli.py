@@ -175,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="'NAME: VALUE'",
         help="a header sent to --url and --page, e.g. for a signed-in session (repeatable)",
     )
+    doctor.add_argument(
+        "--prefix",
+        help="the middleware's prefix if the app passes PandiumConfig(prefix=...) (default: /pandium)",
+    )
     doctor.add_argument("--json", action="store_true", help="print the findings as JSON (for CI)")
     doctor.add_argument(
         "--offline",
@@ -206,7 +210,13 @@ def _run_doctor(
         except ImportError:
             parser.error(DOCTOR_NEEDS_HTTPX)
     findings = doctor.diagnose(
-        environ, url=args.url, page=args.page, cookies=args.cookies, headers=args.headers, offline=args.offline
+        environ,
+        url=args.url,
+        page=args.page,
+        prefix=args.prefix,
+        cookies=args.cookies,
+        headers=args.headers,
+        offline=args.offline,
     )
     print(doctor.format_json(findings) if args.json else doctor.format_text(findings), file=out, flush=True)
     return 1 if any(finding.severity == "error" for finding in findings) else 0

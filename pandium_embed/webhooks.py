@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -77,6 +78,10 @@ _SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
 NOT_AN_OBJECT = 'A Pandium notification must be a JSON object like {"event_type": "tenant_created", ...}.'
 TOO_DEEP = f"A Pandium notification nests deeper than {MAX_WEBHOOK_DEPTH} levels of objects and arrays."
+NOT_FINITE = (
+    "A Pandium notification holds a number too large for a float (like 1e999) or NaN/Infinity, "
+    "which JSON does not have: every number must be finite."
+)
 NOT_TEXT = (
     "A Pandium notification holds a lone surrogate (a \\ud800-\\udfff escape without its pair): "
     "its strings must be Unicode text."
@@ -167,14 +172,19 @@ def delivery_id(value: Any) -> str:
 
 
 def _check_json(value: Any) -> None:
-    """Refuse what valid JSON can hold but a notification cannot: nesting deeper than
-    ``MAX_WEBHOOK_DEPTH`` and lone surrogates (in keys or values). Iterative, so it never recurses."""
+    """Refuse what valid JSON can hold (or Python's parser lets through) but a notification cannot:
+    nesting deeper than ``MAX_WEBHOOK_DEPTH``, lone surrogates (in keys or values), and numbers that are
+    not finite (``1e999`` parses as infinity; ``NaN`` and ``Infinity`` are not JSON at all). Iterative,
+    so it never recurses."""
     pending: list[tuple[Any, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         if isinstance(item, str):
             if not item.isascii() and _LONE_SURROGATE.search(item):
                 raise WebhookRejected(NOT_TEXT)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise WebhookRejected(NOT_FINITE)
         elif isinstance(item, (dict, list)):
             if depth > MAX_WEBHOOK_DEPTH:
                 raise WebhookRejected(TOO_DEEP)

@@ -30,7 +30,7 @@ def text(name: str) -> str:
 
 
 def test_both_packages_have_the_one_version() -> None:
-    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "pandium_embed/__init__.py"
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "pandium_embed/version.py"
     assert "version" in PYPROJECT["project"]["dynamic"]
     assert NPM_MANIFEST["version"] == pandium_embed.__version__, (
         "js/package.json's version must equal pandium_embed.__version__ (the one place it is written)"
