@@ -55,7 +55,7 @@ const shared = {
 const elementModule = {
   name: "element-module",
   setup(build) {
-    build.onResolve({ filter: /^\.\/index$/ }, () => ({ path: "./pandium-embed.mjs", external: true }));
+    build.onResolve({ filter: /^\.\/index(\.js)?$/ }, () => ({ path: "./pandium-embed.mjs", external: true }));
   },
 };
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
@@ -78,7 +79,14 @@ LOOPBACK_IN_PRODUCTION = (
     "{setting} points at this machine (localhost or a loopback address) while environment is "
     "'production': an override left over from local testing? Unset it, or use environment 'sandbox'."
 )
-BAD_PREFIX = "PandiumConfig prefix must start with '/', not end with '/', and hold no '?' or '#'; got {prefix!r}."
+# Never echo the value: a stray "\r" would reach the log that shows the error.
+BAD_PREFIX = (
+    "PandiumConfig prefix must be a URL path like /pandium or /api/pandium: one leading '/', segments "
+    "of ASCII letters, digits, '-', '_', '.' and '~' separated by single slashes, no '.' or '..' "
+    "segment and no trailing '/' (no '//host', spaces, control or non-ASCII characters)."
+)
+# What the middleware, the loader and launch links put in front of a route: a same-origin path only.
+_PREFIX = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+)+")
 BAD_CONNECTOR = (
     "PandiumConfig connectors maps connector names to integration names; connector names must be "
     "1-128 letters, digits, '-' or '_' and integration names non-empty strings (problem with {name!r})."
@@ -152,14 +160,8 @@ class PandiumConfig:
                 raise ValueError(LOOPBACK_IN_PRODUCTION.format(setting=setting))
             urls[flow] = url
         hosts = PandiumHosts(**urls)
-        if (
-            not isinstance(self.prefix, str)
-            or not self.prefix.startswith("/")
-            or self.prefix.endswith("/")
-            or "?" in self.prefix
-            or "#" in self.prefix
-        ):
-            raise ValueError(BAD_PREFIX.format(prefix=self.prefix))
+        if not isinstance(self.prefix, str) or not _PREFIX.fullmatch(self.prefix):
+            raise ValueError(BAD_PREFIX)
         if not isinstance(self.connectors, Mapping):
             raise ValueError(BAD_CONNECTOR.format(name=type(self.connectors).__name__))
         for connector, integration in self.connectors.items():

@@ -151,7 +151,12 @@ def launch_url(
         raise ValueError(BAD_MAX_AGE.format(max=MAX_LAUNCH_AGE))
     prefix = config.prefix
     if base_url is not None:
-        if not isinstance(base_url, str) or not base_url.startswith(("https://", "http://")) or "?" in base_url:
+        if (
+            not isinstance(base_url, str)
+            or not base_url.startswith(("https://", "http://"))
+            or "?" in base_url
+            or "#" in base_url
+        ):
             raise ValueError(BAD_BASE_URL)
         prefix = base_url.rstrip("/") + prefix
     issued = time.time() if now is None else now

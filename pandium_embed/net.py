@@ -17,7 +17,8 @@ __all__ = [
 
 BAD_BASE_URL = (
     "{setting} must be an https:// URL of a host, like https://imp.pandium.io, with no query, fragment "
-    "or credentials (http:// is allowed only for 127.0.0.1, ::1 and localhost)."
+    "(not even an empty '?' or '#'), credentials or port 0 (http:// is allowed only for 127.0.0.1, ::1 "
+    "and localhost)."
 )
 # Never echo the value: a stray "\r" or NUL would reach the log that shows the error.
 BASE_URL_UNSAFE_CHARACTERS = (
@@ -63,9 +64,13 @@ def normalise_base_url(setting: str, url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+        port = parts.port  # raises ValueError on a port that is not a number in range
     except ValueError:
         raise ValueError(BAD_BASE_URL.format(setting=setting)) from None
+    # urlsplit reports an empty "?" or "#" as no query or fragment; the URL would still end in one and
+    # put the org and token after it. Port 0 (or an empty one) reaches no server.
+    if "?" in url or "#" in url or port == 0 or parts.netloc.endswith(":"):
+        raise ValueError(BAD_BASE_URL.format(setting=setting))
     secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
     if (
         not (_HOST_NAME.fullmatch(host) or _is_ip_literal(host))

@@ -3,7 +3,7 @@
  * turns the messages that page sends into `pandium:*` DOM events on the element.
  */
 
-import { configuredOrigins, route, setConfig, warn } from "./config";
+import { configuredOrigins, route, setConfig, warn } from "./config.js";
 import {
   copyMessage,
   isPlainObject,
@@ -14,8 +14,8 @@ import {
   rateBudget,
   REPORTED,
   Wire,
-} from "./messages";
-import type { PandiumOpenOptions } from "./types";
+} from "./messages.js";
+import type { PandiumOpenOptions } from "./types.js";
 
 const enum Default {
   FrameHeight = 600, // px, until Pandium's page says how tall it is

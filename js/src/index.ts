@@ -2,14 +2,16 @@
  * The ES module (dist/pandium-embed.mjs, the npm package's main entry) for bundlers: importing it defines
  * `<pandium-embed>` a microtask later (where there is a DOM: on the server it does nothing), and exports
  * the element's class, `configure()` and the types.
+ *
+ * @module pandium-embed
  */
 
-import { type PandiumEmbedConfig, setConfig } from "./config";
-import { defineElement, PandiumEmbed } from "./element";
+import { type PandiumEmbedConfig, setConfig } from "./config.js";
+import { defineElement, PandiumEmbed } from "./element.js";
 
 export { PandiumEmbed };
-export type * from "./types";
-export type { PandiumEmbedConfig } from "./config";
+export type * from "./types.js";
+export type { PandiumEmbedConfig } from "./config.js";
 
 let settings: PandiumEmbedConfig | undefined;
 

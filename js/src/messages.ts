@@ -3,7 +3,7 @@
  * The rules are applied in order by `PandiumEmbed`'s message listener (element.ts).
  */
 
-import type { PandiumJSON } from "./types";
+import type { PandiumJSON } from "./types.js";
 
 /** Wire names: `pandium-` and 1 to 64 lower-case letters, digits or dashes; nothing else is Pandium's. */
 export const MESSAGE_NAME = /^pandium-[a-z0-9-]{1,64}$/;

@@ -3,7 +3,7 @@
  * config baked in, and that the wheel ships.
  */
 
-import { defineElement } from "./element";
+import { defineElement } from "./element.js";
 
 /**
  * The middleware replaces this identifier in the built file with its config's JSON,

@@ -5,10 +5,12 @@
  * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
  * loads: the element does, once per element it connects, so StrictMode's double render and double
  * effects mint nothing twice, and each callback runs once per message.
+ *
+ * @module pandium-embed/react
  */
 
 import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef } from "react";
-import "./index";
+import "./index.js";
 import type {
   PandiumCloseDetail,
   PandiumEmbedElement,
@@ -19,7 +21,7 @@ import type {
   PandiumResizeDetail,
   PandiumSuccessDetail,
   PandiumTenantDetail,
-} from "./types";
+} from "./types.js";
 
 /** A callback gets the event's detail (a frozen copy) and the event itself. */
 export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;

@@ -3,7 +3,7 @@
  * loader defines. Every detail is a frozen copy: read it, don't write it.
  */
 
-import type { PandiumEmbed } from "./element";
+import type { PandiumEmbed } from "./element.js";
 
 /** A JSON-like value as copied from a Pandium message (other objects become null). */
 export type PandiumJSON = string | number | boolean | null | readonly PandiumJSON[] | { readonly [key: string]: PandiumJSON };

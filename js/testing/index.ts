@@ -13,6 +13,8 @@
  *
  * Only the stand-in's `data-testid` hooks are used, so a restyle of its pages breaks nothing. Every wait
  * is a positive condition with a timeout, never a sleep.
+ *
+ * @module pandium-embed/testing
  */
 import { test as base, type Locator, type Page } from "@playwright/test";
 
@@ -292,4 +294,9 @@ export const test = base.extend<{ pandiumMock: MockPandium }>({
   ],
 });
 
-export { expect } from "@playwright/test";
+/**
+ * @playwright/test's own `expect` (the very object), so a suite imports `test` and `expect` from one place.
+ * Declared here rather than re-exported so that the API reference, which leaves out what other packages
+ * declare, lists it.
+ */
+export const expect = base.expect;

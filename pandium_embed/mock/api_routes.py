@@ -85,6 +85,18 @@ def _naive_utc(now: float) -> str:
     return datetime.fromtimestamp(now, UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+# Every state-changing /__mock__ route takes JSON only: a cross-site form or no-cors fetch can send
+# text/plain without a CORS preflight, but not application/json.
+NEEDS_JSON = "Send a JSON body with Content-Type: application/json."
+
+
+def needs_json(request: Request, message: str = NEEDS_JSON) -> Response | None:
+    """``415`` with ``message`` unless the request says its body is JSON; ``None`` when it does."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
+        return None
+    return JSONResponse({"detail": message}, status_code=415, headers={"Cache-Control": "no-store"})
+
+
 async def json_object(request: Request) -> dict[str, Any] | None:
     """The request's JSON body if it is an object, else ``None``."""
     try:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
+from .api_routes import needs_json
 from .page_routes import PAGE_REASONS
 from .scenarios import Scenario, ScenarioError, parse_scenario
 from .state import MockState
@@ -67,8 +68,9 @@ class ControlRoutes:
             return Response(status_code=204, headers=_NO_STORE)
         if request.method == "POST":
             # JSON only: a cross-site page cannot send it without a CORS preflight, which is never answered.
-            if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-                return JSONResponse({"detail": SCENARIO_NEEDS_JSON}, status_code=415, headers=_NO_STORE)
+            refused = needs_json(request, SCENARIO_NEEDS_JSON)
+            if refused is not None:
+                return refused
             body = await request.body()
             if len(body) > MAX_SCENARIO_BODY:
                 return JSONResponse({"detail": SCENARIO_TOO_LARGE}, status_code=413, headers=_NO_STORE)

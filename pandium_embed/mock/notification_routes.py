@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
-from .api_routes import json_object
+from .api_routes import json_object, needs_json
 from .state import MockState
 
 __all__ = ["NotificationRoutes"]
@@ -36,6 +36,9 @@ class NotificationRoutes:
 
     async def _tenant_created(self, request: Request) -> Response:
         """The page script reports that its Save (or the Auth-Only connection) created the tenant."""
+        refused = needs_json(request)
+        if refused is not None:
+            return refused
         if request.headers.get("sec-fetch-site", "same-origin") != "same-origin":
             return JSONResponse(
                 {"detail": "Only the mock's own pages create tenants."}, status_code=403, headers=_NO_STORE
@@ -50,6 +53,9 @@ class NotificationRoutes:
         )
 
     async def _notify(self, request: Request) -> Response:
+        refused = needs_json(request)
+        if refused is not None:
+            return refused
         body = await json_object(request)
         event_type = None if body is None else body.pop("event_type", None)
         if body is None or not isinstance(event_type, str) or not _EVENT_TYPE.fullmatch(event_type):

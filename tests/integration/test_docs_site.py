@@ -111,6 +111,19 @@ def test_the_site_shows_the_included_code_and_the_api(site: Path) -> None:
         assert f'id="{name}"' in reference, name
     # The docstrings themselves, not only the headings.
     assert "returns the signed-in" in html.unescape(reference)
+    assert 'id="pandium_embed.loader.browser_settings"' in reference
+    # The JavaScript reference (TypeDoc's pages), with its anchors and the declarations' comments.
+    element = html.unescape((site / "js" / "pandium-embed" / "index.html").read_text(encoding="utf-8"))
+    assert 'id="configure"' in element and "Set the trusted Pandium origins" in element
+    react = (site / "js" / "pandium-embed" / "react" / "index.html").read_text(encoding="utf-8")
+    assert 'id="usepandiumpopup"' in react
+
+
+def test_the_site_reads_the_same_offline(site: Path) -> None:
+    # No web fonts from a CDN (theme.font: false): every page renders with the system's fonts offline.
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
 
 
 def test_the_errors_table_matches_the_middlewares_answers() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
@@ -77,8 +78,8 @@ def test_saving_on_a_page_sends_tenant_created_once(receiver: tuple[Receiver, st
     mock = build_mock(url)
     with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
-        first = client.post(f"/__mock__/tenants/{tenant['id']}/created")
-        again = client.post(f"/__mock__/tenants/{tenant['id']}/created")
+        first = client.post(f"/__mock__/tenants/{tenant['id']}/created", json={})
+        again = client.post(f"/__mock__/tenants/{tenant['id']}/created", json={})
     assert first.json() == {"created": True, "notified": 204}
     assert again.json() == {"created": False, "notified": None}
     assert received.bodies == [
@@ -106,8 +107,10 @@ def test_only_offered_tenants_are_created_and_only_by_the_mocks_own_pages(receiv
     mock = build_mock(url)
     with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
-        unknown = client.post("/__mock__/tenants/999/created")
-        cross_site = client.post(f"/__mock__/tenants/{tenant['id']}/created", headers={"sec-fetch-site": "cross-site"})
+        unknown = client.post("/__mock__/tenants/999/created", json={})
+        cross_site = client.post(
+            f"/__mock__/tenants/{tenant['id']}/created", json={}, headers={"sec-fetch-site": "cross-site"}
+        )
     assert (unknown.status_code, cross_site.status_code) == (404, 403)
     assert received.bodies == []
 
@@ -178,7 +181,7 @@ def test_without_a_notifications_url_nothing_is_sent() -> None:
     mock = build_mock(None)
     with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
         tenant = offered_tenant(mock, client)
-        created = client.post(f"/__mock__/tenants/{tenant['id']}/created")
+        created = client.post(f"/__mock__/tenants/{tenant['id']}/created", json={})
         on_demand = client.post("/__mock__/notifications", json={"event_type": "run_failed"})
     assert created.json() == {"created": True, "notified": None}
     assert on_demand.status_code == 409
@@ -217,3 +220,42 @@ def test_the_harness_sends_on_demand_and_redelivers_from_sync_code(receiver: tup
         assert [n.event_type for n in mock.notifications] == ["run_failed", "run_failed"]
     assert received.bodies[0] == received.bodies[1]
     assert (received.bodies[0]["tenant_id"], received.bodies[0]["message"]) == (3, "Timeout")
+
+
+def reserved_state_changing_routes(mock: MockPandium) -> list[tuple[str, str]]:
+    """(method, path template) of every route under /__mock__ that a form or a no-cors fetch could send:
+    POST (DELETE, PUT and PATCH are never sent cross-origin without a preflight)."""
+    found = []
+    for mount in mock._router.routes:
+        if isinstance(mount, Mount) and mount.path == "/__mock__":
+            for route in mount.routes:
+                if isinstance(route, Route) and "POST" in (route.methods or ()):
+                    found.append(("POST", "/__mock__" + route.path))
+    return found
+
+
+def test_every_state_changing_mock_route_refuses_a_no_cors_text_plain_post(receiver: tuple[Receiver, str]) -> None:
+    received, url = receiver
+    mock = build_mock(url)
+    forged = json.dumps({"event_type": "tenant_archived", "tenant_id": 1, "scenario": "expired"})
+    routes = reserved_state_changing_routes(mock)
+    assert {path for _, path in routes} == {
+        "/__mock__/scenario",
+        "/__mock__/notifications",
+        "/__mock__/tenants/{tenant_id}/created",
+    }
+    with quiet_httpx(), sync_client(mock, base_url=BASE) as client:
+        tenant = offered_tenant(mock, client)
+        for method, template in routes:
+            path = template.replace("{tenant_id}", str(tenant["id"]))
+            # What fetch(url, {mode: "no-cors", body}) sends from another site: no preflight, text/plain
+            # (and some browsers or a sibling subdomain say same-site, or nothing at all).
+            for headers in ({"content-type": "text/plain;charset=UTF-8"}, {}):
+                response = client.request(method, path, content=forged, headers=headers)
+                assert response.status_code == 415, (path, headers)
+                assert "application/json" in response.json()["detail"]
+        created = client.post(f"/__mock__/tenants/{tenant['id']}/created", json={})
+        scenario = client.get("/__mock__/scenario").json()
+    assert [body["event_type"] for body in received.bodies] == ["tenant_created"]
+    assert created.json() == {"created": True, "notified": 204}
+    assert scenario == {"scenario": None}

@@ -72,6 +72,14 @@ def test_plain_http_is_allowed_on_loopback(url: str) -> None:
         "https://user:pw@imp.example.test",
         "https://imp.example.test\\@evil.test",
         "http://localhost.evil.test",
+        # An empty query or fragment would put the token after it (https://imp.pandium.io#/acme?tenant=...).
+        "https://imp.example.test?",
+        "https://imp.example.test#",
+        "https://imp.example.test/?",
+        "https://imp.example.test/#",
+        "https://imp.example.test:0",
+        "http://localhost:0",
+        "https://imp.example.test:",
     ],
 )
 def test_base_urls_must_be_https_outside_loopback(url: str) -> None:
@@ -166,9 +174,9 @@ def test_a_secret_with_stray_whitespace_or_control_characters_is_refused_without
         ({"secret": ""}, config_module.MISSING_SECRET),
         ({"secret": b""}, config_module.MISSING_SECRET),
         ({"org": "acme/../x"}, config_module.BAD_ORG.format(length=9)),
-        ({"prefix": "pandium"}, config_module.BAD_PREFIX.format(prefix="pandium")),
-        ({"prefix": "/pandium/"}, config_module.BAD_PREFIX.format(prefix="/pandium/")),
-        ({"prefix": "/p?x"}, config_module.BAD_PREFIX.format(prefix="/p?x")),
+        ({"prefix": "pandium"}, config_module.BAD_PREFIX),
+        ({"prefix": "/pandium/"}, config_module.BAD_PREFIX),
+        ({"prefix": "/p?x"}, config_module.BAD_PREFIX),
         ({"connectors": {"a/b": "AB"}}, config_module.BAD_CONNECTOR.format(name="a/b")),
         ({"connectors": {"gwt": ""}}, config_module.BAD_CONNECTOR.format(name="gwt")),
         ({"max_url_length": 0}, config_module.BAD_MAX_URL_LENGTH.format(got=0)),
@@ -275,3 +283,36 @@ def test_from_env_explains_a_malformed_connector_list() -> None:
     with pytest.raises(ValueError) as caught:
         PandiumConfig.from_env(env)
     assert str(caught.value) == config_module.BAD_CONNECTORS_ENV.format(item="hubspot")
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "//evil.com",  # baked into the loader, a module copy would resolve it against another origin
+        "//evil.com/pandium",
+        "/pandium\r",
+        "/pandium\r\nX-Injected: 1",
+        "/pan dium",
+        "/pandium ",
+        "/p\u00e4ndium",
+        "/pandium\x00",
+        "/a//b",
+        "/./pandium",
+        "/../pandium",
+        "/pandium/..",
+        "/p%2fx",
+        "/p\\x",
+        "/",
+        "",
+        7,
+    ],
+)
+def test_a_prefix_is_a_plain_path_or_refused_without_echoing_it(prefix: Any) -> None:
+    with pytest.raises(ValueError) as caught:
+        make(prefix=prefix)
+    assert str(caught.value) == config_module.BAD_PREFIX
+
+
+@pytest.mark.parametrize("prefix", ["/pandium", "/api/v1/pandium", "/integrations", "/p.x", "/~team_a-1"])
+def test_plain_path_prefixes_are_accepted(prefix: str) -> None:
+    assert make(prefix=prefix).prefix == prefix

@@ -84,6 +84,8 @@ def test_the_ticket_is_signed_with_the_launch_secret_not_pandiums() -> None:
         ("u", {"launch_secret": SECRET.encode()}, launch_module.SAME_AS_PANDIUM_SECRET),
         ("u", {"launch_secret": ""}, launch_module.MISSING_LAUNCH_SECRET),
         ("u", {"base_url": "app.example.com"}, launch_module.BAD_BASE_URL),
+        ("u", {"base_url": "https://app.example.com#"}, launch_module.BAD_BASE_URL),
+        ("u", {"base_url": "https://app.example.com?"}, launch_module.BAD_BASE_URL),
     ],
 )
 def test_bad_launch_url_arguments_say_what_to_pass(sub: Any, options: dict[str, Any], message: str) -> None:

@@ -101,13 +101,6 @@ async def test_hooks_run_on_the_servers_thread_and_get_a_werkzeug_request_with_t
     assert thread is not threading.main_thread()
 
 
-async def test_a_non_ascii_prefix_is_matched_in_pep_3333s_latin_1_form() -> None:
-    config = PandiumConfig("acme", SECRET, prefix="/intégrations")
-    async with wsgi_client(build(config=config, connector_token=None)) as http:
-        assert (await http.get("/int%C3%A9grations/marketplace")).status_code == 303
-        assert (await http.get("/integrations/marketplace")).text == "app:/integrations/marketplace"
-
-
 def link(now: float) -> str:
     return launch_url(CONFIG, "user-1", flow="marketplace", max_age=3600, launch_secret=LAUNCH_SECRET, now=now)
 

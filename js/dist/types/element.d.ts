@@ -2,7 +2,7 @@
  * `<pandium-embed>`: frames (or pops out) a Pandium page through the host app's own mint route, and
  * turns the messages that page sends into `pandium:*` DOM events on the element.
  */
-import type { PandiumOpenOptions } from "./types";
+import type { PandiumOpenOptions } from "./types.js";
 /** Server rendering and Node have no `HTMLElement`: the class still defines there, and does nothing. */
 declare const Base: typeof HTMLElement;
 export declare class PandiumEmbed extends Base {

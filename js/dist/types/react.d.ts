@@ -5,10 +5,12 @@
  * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
  * loads: the element does, once per element it connects, so StrictMode's double render and double
  * effects mint nothing twice, and each callback runs once per message.
+ *
+ * @module pandium-embed/react
  */
 import { type ReactNode } from "react";
-import "./index";
-import type { PandiumCloseDetail, PandiumEmbedElement, PandiumErrorDetail, PandiumLoadDetail, PandiumMessageDetail, PandiumOpenOptions, PandiumResizeDetail, PandiumSuccessDetail, PandiumTenantDetail } from "./types";
+import "./index.js";
+import type { PandiumCloseDetail, PandiumEmbedElement, PandiumErrorDetail, PandiumLoadDetail, PandiumMessageDetail, PandiumOpenOptions, PandiumResizeDetail, PandiumSuccessDetail, PandiumTenantDetail } from "./types.js";
 /** A callback gets the event's detail (a frozen copy) and the event itself. */
 export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;
 export interface PandiumCallbacks {
@@ -49,7 +51,7 @@ export interface PandiumEmbedProps extends PandiumCallbacks {
     children?: ReactNode;
 }
 /** `<PandiumEmbed view="marketplace" onSaveSync={...} />`; the ref is the element (`reload()`, `open()`). */
-export declare const PandiumEmbed: import("react").ForwardRefExoticComponent<PandiumEmbedProps & import("react").RefAttributes<import("./element").PandiumEmbed>>;
+export declare const PandiumEmbed: import("react").ForwardRefExoticComponent<PandiumEmbedProps & import("react").RefAttributes<import("./element.js").PandiumEmbed>>;
 /**
  * For a button of your own: `const open = usePandiumPopup({connector: "gwt", onSuccess})`, then
  * `<button onClick={open}>`. Each call opens the popup (call it in the click handler, or the browser

@@ -61,7 +61,12 @@
   // org's notifications URL (if the mock has one). The message to the parent does not wait for it.
   function created(tenant) {
     if (!tenant || tenant.id === null || tenant.id === undefined) return;
-    fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", { method: "POST" }).catch(function () {});
+    // JSON, as every state-changing /__mock__ route requires: a cross-site page cannot send it without a preflight.
+    fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    }).catch(function () {});
   }
 
   // Integrations are an array, not an object keyed by id: an id like "__proto__" stays plain data.

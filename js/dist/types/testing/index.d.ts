@@ -13,6 +13,8 @@
  *
  * Only the stand-in's `data-testid` hooks are used, so a restyle of its pages breaks nothing. Every wait
  * is a positive condition with a timeout, never a sleep.
+ *
+ * @module pandium-embed/testing
  */
 import { type Locator, type Page } from "@playwright/test";
 export declare const DEFAULT_TIMEOUT_MS = 15000;
@@ -123,4 +125,10 @@ export declare class MockPandium {
 export declare const test: import("playwright/test").TestType<import("playwright/test").PlaywrightTestArgs & import("playwright/test").PlaywrightTestOptions & {
     pandiumMock: MockPandium;
 }, import("playwright/test").PlaywrightWorkerArgs & import("playwright/test").PlaywrightWorkerOptions>;
-export { expect } from "@playwright/test";
+/**
+ * @playwright/test's own `expect` (the very object), so a suite imports `test` and `expect` from one place.
+ * Declared here rather than re-exported so that the API reference, which leaves out what other packages
+ * declare, lists it.
+ */
+export declare const expect: import("playwright/test").Expect<{}>;
+export {};

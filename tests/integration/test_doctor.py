@@ -32,6 +32,7 @@ from demo.users import DEMO_PASSWORD, USERS
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser, csp_header
 from pandium_embed.background_server import BackgroundServer
 from pandium_embed.cli import main
+from pandium_embed.config import SECRET_WITH_WHITESPACE
 from pandium_embed.doctor import PROBLEMS, Finding, diagnose, format_json, format_text
 from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.docs import DOCS, EXAMPLES, mock_environment
@@ -269,13 +270,17 @@ def test_the_docs_command_line_runs_against_the_demo() -> None:
         code = main(argv[1:], environ=_environment_of(demo.config), out=out)
     assert argv[0] == "pandium-embed"
     assert code == 0, out.getvalue()
-    assert session not in out.getvalue() and "ok       app-mints" in out.getvalue()
+    assert "ok       app-mints" in out.getvalue()
+    assert not leaks_in([out.getvalue()], [session, str(demo.config.secret)]), out.getvalue()
 
 
 def test_a_healthy_set_up_has_no_problem() -> None:
     run = check(Setup())
     assert run.problems == set(), run.text
-    assert {"stand-in", "connectors-need-hook"} == run.codes("info")
+    # The signed-in Auth-Only mint worked, so the connector_token hook is known to be there.
+    assert {"stand-in"} == run.codes("info")
+    signed_out = check(Setup(), signed_in=False)
+    assert "connectors-need-hook" in signed_out.codes("info")
 
 
 # --- one broken set-up per troubleshooting symptom ----------------------------------------------------
@@ -418,7 +423,8 @@ def _config_only(environ: dict[str, str]) -> Run:
 def test_a_secret_with_a_stray_newline_is_an_error_that_does_not_print_it() -> None:
     run = _config_only({"PANDIUM_ORG": "acme-test", "PANDIUM_SHARED_SECRET": SECRET + "\n"})
     assert run.codes() == {"config-invalid"}
-    assert "whitespace or a control character" in run.text
+    # PandiumConfig's own message, which names the setting and never the value.
+    assert SECRET_WITH_WHITESPACE.split("(")[0] in run.text
 
 
 @pytest.mark.parametrize(
