@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandium_embed.loader import render_loader
+from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
 
 from . import apps
 
@@ -73,7 +73,9 @@ def feature_costs() -> dict[str, int] | str:
             if done.returncode != 0:
                 return f"not measured: the build without {feature} failed"
             without = (out / "pandium-embed.js").read_text(encoding="utf-8")
-            costs[feature] = full - gz_size(render_loader(apps.CONFIG, source=without)[0])
+            # Baked as render_loader bakes the shipped build: the config's settings in its placeholder.
+            baked = without.replace(CONFIG_PLACEHOLDER, browser_settings(apps.CONFIG), 1).encode("utf-8")
+            costs[feature] = full - gz_size(baked)
     return costs
 
 

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from pyinstrument import Profiler
     except ImportError:
-        print("pyinstrument is missing: .venv/bin/pip install -e '.[bench]'", file=sys.stderr)
+        print("pyinstrument is missing: run make bench (it installs the bench dependency group)", file=sys.stderr)
         return 2
     profiler = Profiler(interval=args.interval)
     if args.target == "sign":

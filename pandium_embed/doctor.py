@@ -418,12 +418,13 @@ class _Probe:
 # --- configuration -------------------------------------------------------------------------------------
 
 
-def check_config(environ: Mapping[str, str], report: _Report) -> PandiumConfig | None:
-    """The config ``from_env`` builds (its error otherwise), and the warnings it does not raise."""
+def check_config(environ: Mapping[str, str], report: _Report, *, prefix: str | None = None) -> PandiumConfig | None:
+    """The config ``from_env`` builds (its error otherwise), and the warnings it does not raise. ``prefix``:
+    the app's, which the environment does not hold (``PandiumConfig(prefix=...)``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            config = PandiumConfig.from_env(environ)
+            config = PandiumConfig.from_env(environ, **({} if prefix is None else {"prefix": prefix}))
         except ValueError as error:
             # The messages name the setting and never its value (tests/unit/test_config.py).
             report.problem("config-invalid", str(error))
@@ -689,7 +690,7 @@ def check_app(
         report.problem(
             "middleware-missing",
             f"GET {mint} answered {_describe(response)}, not PandiumMiddleware's 401 'not-signed-in': no "
-            f"PandiumMiddleware answers at the prefix {config.prefix!r}.",
+            f"PandiumMiddleware answers at the prefix {config.prefix!r} (another prefix? pass --prefix).",
         )
         return
     elif reason == "server-error":
@@ -962,6 +963,7 @@ def diagnose(
     *,
     url: str | None = None,
     page: str | None = None,
+    prefix: str | None = None,
     cookies: Sequence[str] = (),
     headers: Sequence[str] = (),
     offline: bool = False,
@@ -969,9 +971,10 @@ def diagnose(
     client: Callable[[], Any] = _client,
 ) -> list[Finding]:
     """Every finding for the configuration in ``environ`` and, if given, the app at ``url`` and the page
-    at ``page``. ``offline``: contact no Pandium host (the app and the page are still asked)."""
+    at ``page``; ``prefix`` is the middleware's, if not the default. ``offline``: contact no Pandium host
+    (the app and the page are still asked)."""
     report = _Report()
-    config = check_config(environ, report)
+    config = check_config(environ, report, prefix=prefix)
     if config is None:
         return report.findings
     now = clock()

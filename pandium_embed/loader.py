@@ -35,10 +35,9 @@ def browser_settings(config: PandiumConfig, root_path: str = "") -> str:
     return json.dumps({"origins": list(config.origins), "prefix": root_path + config.prefix}, separators=(",", ":"))
 
 
-def render_loader(config: PandiumConfig, *, root_path: str = "", source: str | None = None) -> tuple[bytes, str]:
-    """The loader for ``config`` served under ``root_path``, and its strong ETag; ``source`` is another
-    build of it (``make bench``)."""
-    source = loader_source() if source is None else source
+def render_loader(config: PandiumConfig, *, root_path: str = "") -> tuple[bytes, str]:
+    """The loader for ``config`` served under ``root_path``, and its strong ETag."""
+    source = loader_source()
     if source.count(CONFIG_PLACEHOLDER) != 1:
         raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
     body = source.replace(CONFIG_PLACEHOLDER, browser_settings(config, root_path), 1).encode("utf-8")

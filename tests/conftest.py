@@ -39,6 +39,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     _session_patches.undo()
 
 
+# Fixtures that start a server or a toolchain (redis-server, a served stand-in, a scratch npm project):
+# a test that uses one is an integration test wherever it lives (tests/integration holds the files that
+# are nothing else), and `make check` leaves it out.
+SERVER_FIXTURES = {"redis_url", "pandium_mock", "npm_project", "npm_project_react_18"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.parent.name == "integration" or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(autouse=True)
 def no_secrets_in_logs() -> Iterator[None]:
     handler = RecordEverything()

@@ -32,7 +32,7 @@ from demo.users import DEMO_PASSWORD, USERS
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser, csp_header
 from pandium_embed.background_server import BackgroundServer
 from pandium_embed.cli import main
-from pandium_embed.config import SECRET_WITH_WHITESPACE
+from pandium_embed.config import BAD_PREFIX, SECRET_WITH_WHITESPACE
 from pandium_embed.doctor import PROBLEMS, Finding, diagnose, format_json, format_text
 from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.docs import DOCS, EXAMPLES, mock_environment
@@ -131,6 +131,7 @@ class Setup:
     page_headers: dict[str, str] | None = None  # default: csp_header(config) and a popup-friendly COOP
     every_response: dict[str, str] = field(default_factory=dict)
     mount: str = ""
+    prefix: str = "/pandium"
 
 
 @dataclass
@@ -198,6 +199,7 @@ def running(setup: Setup = Setup()) -> Iterator[Running]:
             install_base_url=base,
             connect_base_url=base,
             connectors=setup.app_connectors if setup.app_connectors is not None else {"hubspot": "HubSpot"},
+            prefix=setup.prefix,
         )
         host = BackgroundServer(_host_app(setup, config))
         if setup.register_parent:
@@ -381,6 +383,25 @@ def test_a_mount_point_script_under_the_root_is_named_with_its_url() -> None:
     assert re.search(r"GET http://127\.0\.0\.1:\d+/pandium/embed\.js answered 404", finding.what), finding.what
     # Under the mount point, the app itself is fine.
     assert "middleware-missing" not in run.codes()
+
+
+def test_an_app_with_its_own_prefix_is_checked_under_it() -> None:
+    prefix = "/integrations/pandium"
+    setup = Setup(prefix=prefix, page=GOOD_PAGE.replace("/pandium/embed.js", f"{prefix}/embed.js"))
+    with running(setup) as app:
+        # The environment holds no prefix: without --prefix, doctor asks /pandium and says so.
+        without = doctor(app.env, url=app.url, watched=(app.cookie,))
+        out = io.StringIO()
+        argv = ["doctor", "--url", app.url, "--page", app.page, "--cookie", app.cookie, "--prefix", prefix]
+        code = main(argv, environ=app.env, out=out)
+        bad = io.StringIO()
+        bad_code = main(["doctor", "--url", app.url, "--prefix", "integrations/"], environ=app.env, out=bad)
+    assert "middleware-missing" in without.codes() and "pass --prefix" in without.text
+    assert code == 0, out.getvalue()
+    assert f"ok       middleware: PandiumMiddleware answers at {app.url}{prefix}" in out.getvalue()
+    # The prefix is validated as PandiumConfig validates it.
+    assert bad_code == 1 and "config-invalid" in bad.getvalue()
+    assert BAD_PREFIX.split("{")[0].split(":")[0] in bad.getvalue()
 
 
 def test_a_page_that_needs_a_session_says_so_without_one() -> None:

@@ -19,7 +19,8 @@ def test_each_way_in_is_an_example_the_tests_run(language: str, example: str) ->
     included = INCLUDE.findall((DOCS / "frontend.md").read_text(encoding="utf-8"))
     assert (language, example) in included
     # Found in the repository, not shadowed by a file of the same name under docs/.
-    assert (ROOT / "js" / "examples" / example).is_file() and not (DOCS / "js").exists()
+    assert (ROOT / "js" / "examples" / example).is_file()
+    assert not (DOCS / "js" / "examples" / example).exists()
     assert example in (ROOT / "tests" / "browser" / "test_npm_examples.py").read_text(encoding="utf-8") + (
         ROOT / "tests" / "browser" / "test_npm_react.py"
     ).read_text(encoding="utf-8")

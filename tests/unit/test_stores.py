@@ -331,7 +331,8 @@ def test_the_core_package_imports_without_redis_or_httpx() -> None:
 # --- a delivery claim has an owner: only it finishes or abandons, and "done" is never erased ---------------
 
 
-@pytest.fixture(params=["memory", "redis"])
+# The redis case needs a redis-server: an integration test (tests/conftest.py), left out by make check.
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.integration)])
 async def owned_store(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Any, Clock, Callable[[], Any]]]:
     """A delivery store on an injected clock, and how to make a claim's lease run out: the clock moves
     past it (memory), or the key goes as Redis drops it when its TTL ends (redis)."""
@@ -453,3 +454,15 @@ async def test_only_the_owner_abandons_a_claim(owned_store: Any) -> None:
     await store.finish_delivery("d", T0 + 3600, owner="c")
     await store.abandon_delivery("d", owner="c")
     assert await store.begin_delivery("d", T0 + 300, owner="e") == "done"
+
+
+async def test_is_claimed_says_whether_a_ticket_was_used_in_memory_and_in_redis(redis_url: str) -> None:
+    clock = Clock()
+    client = redis_asyncio.Redis.from_url(redis_url)
+    try:
+        for store in (MemoryTicketStore(clock=clock), RedisTicketStore(client, key_prefix=fresh_prefix(), clock=clock)):
+            assert await store.is_claimed("t-1") is False
+            assert await store.claim("t-1", T0 + 600) is True
+            assert (await store.is_claimed("t-1"), await store.is_claimed("t-2")) == (True, False)
+    finally:
+        await client.aclose()
