@@ -54,11 +54,11 @@ def run(command: list[str], cwd: Path, *, what: str, fix: str) -> str:
 
 
 def python_version() -> str:
-    """`__version__` in pandium_embed/__init__.py: the one place the version of both packages is written."""
-    text = (ROOT / "pandium_embed" / "__init__.py").read_text(encoding="utf-8")
+    """`__version__` in pandium_embed/version.py: the one place the version of both packages is written."""
+    text = (ROOT / "pandium_embed" / "version.py").read_text(encoding="utf-8")
     match = re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE)
     if not match:
-        raise Failed('pandium_embed/__init__.py has no `__version__ = "..."` line: hatch reads the version there')
+        raise Failed('pandium_embed/version.py has no `__version__ = "..."` line: hatch reads the version there')
     return match.group(1)
 
 
