@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
+from pandium_embed.loader import render_loader
 
 from . import apps
 
