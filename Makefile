@@ -77,10 +77,10 @@ node_modules/.installed: package-lock.json typedoc/package-lock.json
 js: node_modules
 	node js/build.mjs
 
-# Rewrite docs/js/ (committed), the JavaScript API reference, with TypeDoc from js/dist/types after `make js`
+# Rewrite docs/js-reference/ (committed), the JavaScript API reference, with TypeDoc from js/dist/types after `make js`
 # changed the declarations; make test fails until you do (tests/integration/test_api_reference.py).
 reference: node_modules
-	rm -rf docs/js
+	rm -rf docs/js-reference
 	npm run --silent reference
 
 browser:

@@ -8,7 +8,7 @@ from .launch import launch_url
 from .options import PandiumOptions
 from .reports import ConnectedTenant
 from .stores import DeliveryStore, MemoryTicketStore, RedisTicketStore, TicketStore
-from .tokens import PandiumUser, mint_token
+from .tokens import MarketplaceView, PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
 from .version import __version__ as __version__
 from .webhooks import WebhookEvent, webhook_url
@@ -18,6 +18,7 @@ __all__ = [
     "AuditRecord",
     "ConnectedTenant",
     "DeliveryStore",
+    "MarketplaceView",
     "MemoryTicketStore",
     "MintRecord",
     "PandiumConfig",

@@ -140,7 +140,7 @@ def test_the_npm_readme_is_for_users_and_its_code_is_tested_files() -> None:
     for needed in ("npm install pandium-embed", "configure(", "pandium-embed/react", "pandium-embed/testing"):
         assert needed in readme, needed
     assert all(link.startswith("https://") for link in ABSOLUTE.findall(readme))
-    assert f"]({DOCS_SITE}js/)" in readme
+    assert f"]({DOCS_SITE}js-reference/)" in readme
     # Contributor notes live in CONTRIBUTING.md, not on the package's page.
     assert "make js" not in readme and "make js" in text("CONTRIBUTING.md")
 
