@@ -30,6 +30,16 @@ USER = PandiumUser(
 # The example pandium-success payload from Pandium's Auth-Only documentation, kept with the tests.
 SUCCESS_EXAMPLE = Path(__file__).parents[1] / "fixtures" / "pandium-success.example.json"
 
+# A webhook notification as Pandium posts it (a tenant created), for the webhook route's tests in each door.
+TENANT_CREATED: dict[str, Any] = {
+    "event_type": "tenant_created",
+    "environment": "acme",
+    "account_id": 12,
+    "account_name": "Acme",
+    "timestamp": "2026-11-29T10:00:00Z",
+    "tenant_id": 11,
+}
+
 HS256_HEADER = b'{"alg":"HS256","typ":"JWT"}'
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="pandium-mock-data">(.*?)</script>', re.S)
 _STATUS_KEY = re.compile(r"[A-Z0-9_]+_(AUTH_STATUS|LAST_CHANGE)")

@@ -20,6 +20,7 @@ from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
 from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
 from tests.support.front_doors import bad_hook
+from tests.support.mock import TENANT_CREATED
 from tests.unit.test_middleware import CONFIG, build
 
 ASGI = "PandiumMiddleware"
@@ -29,14 +30,7 @@ pytestmark = pytest.mark.anyio
 SECRET = "webhook-route-secret-0123456789abcdefghijklmn"
 OLD_SECRET = "webhook-route-old-secret-0123456789abcdefghij"
 PATH = f"/pandium/webhooks/{SECRET}"
-BODY = {
-    "event_type": "tenant_created",
-    "environment": "acme",
-    "account_id": 12,
-    "account_name": "Acme",
-    "timestamp": "2026-11-29T10:00:00Z",
-    "tenant_id": 11,
-}
+BODY = TENANT_CREATED
 
 
 class Recorder:
