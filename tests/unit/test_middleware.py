@@ -68,7 +68,7 @@ async def request(app: Any, method: str, path: str, body: Any = None, **kwargs: 
 
 
 def token_of(url: str) -> dict[str, Any]:
-    base, _, token = url.partition("?tenant=")
+    _base, _, token = url.partition("?tenant=")
     claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})
     return claims
 
