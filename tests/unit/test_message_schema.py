@@ -91,7 +91,7 @@ def annotated_properties(schema: dict[str, Any], where: str) -> Iterator[tuple[s
 
 def test_the_schema_is_valid_versioned_and_shipped_as_package_data() -> None:
     Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA_FILE == f"pandium-messages.v{SCHEMA_VERSION}.json"
+    assert f"pandium-messages.v{SCHEMA_VERSION}.json" == SCHEMA_FILE
     assert SCHEMA["x-schema-version"] == SCHEMA_VERSION
     assert SCHEMA["$id"].endswith(f":{SCHEMA_VERSION}")
     assert (ROOT / "pandium_embed" / "schema" / SCHEMA_FILE).is_file()
@@ -184,7 +184,7 @@ def test_the_stand_in_page_script_posts_exactly_those_shapes() -> None:
     script = (ROOT / "pandium_embed" / "mock" / "static" / "mock.js").read_text(encoding="utf-8")
     assert re.findall(r"post\((.*?)\);", script) == [
         '{ message: "pandium-content-height-change", height: height }',
-        '{ message: "pandium-save-sync", tenant: current.tenant }',
+        '{ message: "pandium-save-sync", tenant: item.tenant }',
         '{ message: "pandium-install-cancel", tenant: current.cancelled }',
         "data.success",
     ]
