@@ -16,11 +16,11 @@ PASSTHROUGH_BUDGET = 0.03
 MINT_INPROCESS_BUDGET = 1.2
 MINT_HTTP_BUDGET = 1.0
 UNUSED_HOOKS_BUDGET = 0.02
-# The served loader: never above 3,072 B gz as features are added (2,800 without expect-message and
-# hints, the features added after its TypeScript rewrite: tests/integration/test_loader_build.py); React on
-# top ≤ 1 KB.
+# The served loader's production build: never above 3,072 B gz as features are added (its diagnostics
+# live in the development build only: tests/integration/test_loader_build.py); React on
+# top ≤ 1,152 B (1 KB until usePandiumToken, the bearer-token hook, added about 210 B: 1,101 B then).
 LOADER_BUDGET_BYTES = 3 * 1024
-REACT_BUDGET_BYTES = 1024
+REACT_BUDGET_BYTES = 1152
 
 
 @dataclass
@@ -232,13 +232,13 @@ def main(argv: list[str] | None = None) -> int:
             _verdict(react_met),
         )
     )
-    costs = loader_weight.feature_costs()
+    development = loader_weight.ours(development=True)
     rows.append(
         Row(
-            "Loader bytes per feature, gzip -9 (served loader built with and without it)",
-            costs if isinstance(costs, str) else "; ".join(f"{name} {size:,} B gz" for name, size in costs.items()),
-            "—",
-            "what making the feature an opt-in module would save",
+            "Loader weight, gzip -9 (served `embed.js`, development build: served unless the config is production)",
+            f"{development.gz_bytes:,} B gz ({development.raw_bytes:,} B raw; {development.source})",
+            f"production build {ours.gz_bytes:,} B gz",
+            f"+{development.gz_bytes - ours.gz_bytes:,} B gz of diagnostics the production build leaves out",
         )
     )
 

@@ -1,5 +1,5 @@
-"""Loader weight: the served loader gzipped (-9) against two published embed loaders, and what each
-optional feature of ours costs (the loader built with and without it, ``node js/build.mjs --without``).
+"""Loader weight: the served loader gzipped (-9), production and development builds, against two
+published embed loaders. Whole builds are measured (no per-feature markers in the source).
 
 The others are measured from their published npm tarballs (``npm pack``, their browser/unpkg build);
 if npm or the registry is not there, recorded reference figures are used and marked as such.
@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
+from pandium_embed.loader import render_loader
 
 from . import apps
 
@@ -25,8 +25,6 @@ from . import apps
 REFERENCES: dict[str, int] = {"@iframe-resizer/parent": 10_300, "@prismatic-io/embedded": 9_300}
 NPM_TIMEOUT = 90
 ROOT = Path(__file__).resolve().parents[1]
-# The parts marked `// @feature <name>` in js/src/: candidates for opt-in modules, priced in bytes.
-FEATURES = ("popup", "report", "expect-message", "hints")
 REACT_WRAPPER = ROOT / "js" / "dist" / "react.mjs"
 
 
@@ -43,40 +41,21 @@ class Weight:
     source: str  # what was measured, or why the stated figure is used
 
 
-def ours() -> Weight:
-    body = render_loader(apps.CONFIG)[0]
-    return Weight("pandium-embed loader (served)", gz_size(body), len(body), "render_loader(config)[0]")
+def ours(*, development: bool = False) -> Weight:
+    body = render_loader(apps.CONFIG, development=development)[0]
+    build = "development" if development else "production"
+    return Weight(
+        f"pandium-embed loader (served, {build} build)",
+        gz_size(body),
+        len(body),
+        f"render_loader(config, development={development})[0]",
+    )
 
 
 def react_wrapper() -> Weight:
     """`pandium-embed/react` as the npm package ships it (minified ES module), on top of the element."""
     data = REACT_WRAPPER.read_bytes()
     return Weight("pandium-embed/react (npm)", gz_size(data), len(data), "js/dist/react.mjs")
-
-
-def feature_costs() -> dict[str, int] | str:
-    """Gzipped bytes each feature adds to the served loader, or why they could not be measured."""
-    node = shutil.which("node")
-    if node is None or not (ROOT / "node_modules" / "esbuild").is_dir():
-        return "not measured: node or esbuild missing (run `make node_modules`)"
-    full = gz_size(render_loader(apps.CONFIG)[0])
-    costs: dict[str, int] = {}
-    with tempfile.TemporaryDirectory(prefix="pandium-bench-features-") as tmp:
-        for feature in FEATURES:
-            out = Path(tmp) / feature
-            done = subprocess.run(
-                [node, str(ROOT / "js" / "build.mjs"), str(out), "--without", feature],
-                capture_output=True,
-                text=True,
-                timeout=NPM_TIMEOUT,
-            )
-            if done.returncode != 0:
-                return f"not measured: the build without {feature} failed"
-            without = (out / "pandium-embed.js").read_text(encoding="utf-8")
-            # Baked as render_loader bakes the shipped build: the config's settings in its placeholder.
-            baked = without.replace(CONFIG_PLACEHOLDER, browser_settings(apps.CONFIG), 1).encode("utf-8")
-            costs[feature] = full - gz_size(baked)
-    return costs
 
 
 def _main_file(package_dir: Path) -> Path:

@@ -1,43 +1,18 @@
 // Builds js/dist/ from js/src/: `npm run build` (or `make js`). `node js/build.mjs <dir>` writes the same
 // files to <dir> instead; tests/integration/test_loader_build.py uses that to prove js/dist/ is a fresh build.
-// `node js/build.mjs <dir> --without popup,report` writes only the classic script, built without the
-// source lines marked `// @feature <name>` (one line) or between `// @feature <name>` and `// @end <name>`
-// lines: `make bench` prices each feature in bytes that way.
+// One source, two builds of each browser file: production (`__DEV__` false: esbuild drops every branch
+// it guards, so no diagnostic text ships) and development (`*.development.*`: says why, on the console
+// and as `pandium:diagnostic`).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const js = dirname(fileURLToPath(import.meta.url));
 const dist = join(js, "dist");
-const [target, flag, names] = process.argv.slice(2);
+const [target] = process.argv.slice(2);
 const out = resolve(target ?? dist);
-const without = flag == "--without" ? new Set(names.split(",")) : null;
-
-/** The source with the marked parts of the named features taken out. */
-function strip(source) {
-  let skipping = null;
-  return source
-    .split("\n")
-    .filter((line) => {
-      const marker = /^(.*?)\/\/ @(feature|end) ([a-z-]+)$/.exec(line);
-      if (skipping) {
-        if (marker?.[2] == "end" && marker[3] == skipping) skipping = null;
-        return false;
-      }
-      if (!marker || !without.has(marker[3])) return true;
-      if (marker[1].trim() == "") skipping = marker[3];
-      return false;
-    })
-    .join("\n");
-}
-const features = {
-  name: "features",
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async (args) => ({ contents: strip(readFileSync(args.path, "utf8")), loader: "ts" }));
-  },
-};
 
 const shared = {
   bundle: true,
@@ -52,44 +27,57 @@ const shared = {
   logLevel: "warning",
 };
 
-const elementModule = {
-  name: "element-module",
+/**
+ * The main entry and the React wrapper import the element from the package's own module of the same
+ * build (`./pure` is dist/pure.mjs, `./index` dist/pandium-embed.mjs): one copy of the class per page.
+ */
+const packageModules = (suffix) => ({
+  name: "package-modules",
   setup(build) {
-    build.onResolve({ filter: /^\.\/index(\.js)?$/ }, () => ({ path: "./pandium-embed.mjs", external: true }));
+    build.onResolve({ filter: /^\.\/(index|pure)(\.js)?$/ }, ({ path }) => ({
+      path: `./${path.startsWith("./index") ? "pandium-embed" : "pure"}${suffix}.mjs`,
+      external: true,
+    }));
   },
-};
+});
 
-if (without) {
-  const [file] = (
-    await esbuild.build({ ...shared, entryPoints: { "pandium-embed": join(js, "src/pandium-embed.ts") }, format: "iife", plugins: [features] })
-  ).outputFiles;
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, "pandium-embed.js"), file.contents);
-  process.exit(0);
+/** The production and the development build of one file: `name.mjs` and `name.development.mjs`. */
+function twoBuilds(name, { entryPoint, plugins, ...options }) {
+  return [false, true].map((development) => {
+    const suffix = development ? ".development" : "";
+    return esbuild.build({
+      ...shared,
+      ...options,
+      entryPoints: { [name + suffix]: entryPoint },
+      define: { __DEV__: String(development) },
+      plugins: plugins?.(suffix),
+    });
+  });
 }
 
 const builds = await Promise.all([
   // The classic script the middleware serves (with its config substituted) and the wheel ships. Its map
   // is not linked: the served copy is not the file on disk (add the map in devtools by hand).
-  esbuild.build({ ...shared, entryPoints: { "pandium-embed": join(js, "src/pandium-embed.ts") }, format: "iife", sourcemap: "external" }),
-  // The ES module for bundlers (the npm package).
-  esbuild.build({
-    ...shared,
-    entryPoints: { "pandium-embed": join(js, "src/index.ts") },
+  ...twoBuilds("pandium-embed", { entryPoint: join(js, "src/pandium-embed.ts"), format: "iife", sourcemap: "external" }),
+  // The ES modules for bundlers (the npm package): `pandium-embed/pure` (no side effects), and the main
+  // entry, which imports it and defines the element.
+  ...twoBuilds("pure", { entryPoint: join(js, "src/pure.ts"), format: "esm", outExtension: { ".js": ".mjs" }, sourcemap: "linked" }),
+  ...twoBuilds("pandium-embed", {
+    entryPoint: join(js, "src/index.ts"),
     format: "esm",
     outExtension: { ".js": ".mjs" },
     sourcemap: "linked",
+    plugins: (suffix) => [packageModules(suffix)],
   }),
   // `pandium-embed/react`: React stays the app's (a peer dependency), and the element comes from the
   // package's own module, so a page has one copy of it.
-  esbuild.build({
-    ...shared,
-    entryPoints: { react: join(js, "src/react.ts") },
+  ...twoBuilds("react", {
+    entryPoint: join(js, "src/react.ts"),
     format: "esm",
     outExtension: { ".js": ".mjs" },
     sourcemap: "linked",
     external: ["react"],
-    plugins: [elementModule],
+    plugins: (suffix) => [packageModules(suffix)],
   }),
   // `pandium-embed/testing`: page objects for the app's own @playwright/test suite, which brings
   // @playwright/test (an optional peer dependency: one copy, the runner's).
@@ -100,7 +88,8 @@ const builds = await Promise.all([
     platform: "node",
     outExtension: { ".js": ".mjs" },
     sourcemap: "linked",
-    external: ["@playwright/test"],
+    // The event names come from the package's own entry (the element's one event table).
+    external: ["@playwright/test", "pandium-embed"],
   }),
 ]);
 

@@ -2,11 +2,14 @@
 // the React component's props and callbacks are typed; every @ts-expect-error line must be an error.
 import { useRef } from "react";
 import type { PandiumEmbedElement } from "./dist/types/index";
-import { PandiumEmbed, usePandiumPopup } from "./dist/types/react";
+import { PandiumEmbed, usePandiumPopup, usePandiumToken } from "./dist/types/react";
 
 export function Integrations({ save }: { save: (id: number, url: string) => void }) {
   const ref = useRef<PandiumEmbedElement>(null);
   const open = usePandiumPopup({ connector: "gwt", onSuccess: (detail) => save(detail.tenant.id, detail.webhook_url) });
+  const token = usePandiumToken({ flow: "install", integration_id: 42 }, { headers: { Authorization: "Bearer x" } });
+  // @ts-expect-error the install flow needs its integration_id
+  usePandiumToken({ flow: "install" });
   return (
     <>
       <PandiumEmbed
@@ -22,6 +25,9 @@ export function Integrations({ save }: { save: (id: number, url: string) => void
         onMessage={(detail) => detail.data.message.startsWith("pandium-")}
       />
       <PandiumEmbed integration={42} onInstallCancel={(detail) => detail.tenant.name} onLoad={() => ref.current?.reload()} />
+      {/* @ts-expect-error a cancelled set-up may have no tenant id (null): the element's own type */}
+      <PandiumEmbed integration={42} onInstallCancel={(detail) => detail.tenant.id.toFixed()} />
+      {token.src && <PandiumEmbed src={token.src} origin={token.origin} onDiagnostic={(detail) => detail.text.length} onError={() => token.reload()} />}
       <button onClick={() => open().close()}>Connect</button>
       {/* @ts-expect-error a success detail has no height */}
       <PandiumEmbed connector="gwt" onSuccess={(detail) => detail.height} />

@@ -73,6 +73,11 @@ MISSING_ORG = "PandiumConfig needs org: your Pandium organisation name (set PAND
 MISSING_SECRET = (
     "PandiumConfig needs secret: the shared secret Pandium issued for your org (set PANDIUM_SHARED_SECRET)."
 )
+BAD_DEVELOPMENT_LOADER = (
+    "PandiumConfig development_loader (PANDIUM_DEVELOPMENT_LOADER) is {got!r}: use True (the loader that "
+    "explains itself in the browser console), False (the production build) or leave it out (development "
+    "everywhere but in the 'production' environment)."
+)
 UNKNOWN_ENVIRONMENT = "PandiumConfig environment {got!r} is unknown: use one of {known} (PANDIUM_ENV)."
 BAD_ORG = "PandiumConfig org must be 1-128 letters, digits, '-' or '_' (got {length} characters)."
 LOOPBACK_IN_PRODUCTION = (
@@ -135,6 +140,9 @@ class PandiumConfig:
     connectors: Mapping[str, str] = field(default_factory=dict)
     prefix: str = DEFAULT_PREFIX
     max_url_length: int = DEFAULT_MAX_URL_LENGTH
+    # The served loader's build: None means the development build (it says in the browser console why a
+    # message was dropped or a frame stays silent) everywhere but in the production environment.
+    development_loader: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.org or not isinstance(self.org, str):
@@ -172,6 +180,11 @@ class PandiumConfig:
         if not is_positive_int(self.max_url_length):
             raise ValueError(BAD_MAX_URL_LENGTH.format(got=self.max_url_length))
 
+        if self.development_loader is None:
+            object.__setattr__(self, "development_loader", self.environment != "production")
+        elif not isinstance(self.development_loader, bool):
+            raise ValueError(BAD_DEVELOPMENT_LOADER.format(got=self.development_loader))
+
         if len(secret_bytes(self.secret)) < RECOMMENDED_SECRET_BYTES:
             warnings.warn(SHORT_SECRET.format(n=RECOMMENDED_SECRET_BYTES), UserWarning, stacklevel=3)
 
@@ -193,7 +206,8 @@ class PandiumConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> PandiumConfig:
         """Build a config from ``PANDIUM_ORG``, ``PANDIUM_SHARED_SECRET``, ``PANDIUM_ENV`` and the
         ``PANDIUM_MARKETPLACE_BASE_URL`` / ``PANDIUM_INSTALL_BASE_URL`` / ``PANDIUM_CONNECT_BASE_URL``
-        overrides and ``PANDIUM_CONNECTORS`` (``"hubspot=HubSpot Sync,gwt=GWT"``). Keyword arguments
+        overrides, ``PANDIUM_CONNECTORS`` (``"hubspot=HubSpot Sync,gwt=GWT"``) and
+        ``PANDIUM_DEVELOPMENT_LOADER`` (``1``/``0``: which build of the loader to serve). Keyword arguments
         (``connectors``, ``prefix``, ...) win over the environment."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {
@@ -203,11 +217,19 @@ class PandiumConfig:
         }
         for flow, variable in _BASE_URL_VARIABLES.items():
             values[f"{flow}_base_url"] = env.get(variable) or None
+        development_loader = env.get("PANDIUM_DEVELOPMENT_LOADER")
+        if development_loader:
+            values["development_loader"] = _BOOLEANS.get(development_loader.strip().lower(), development_loader)
         connectors = env.get("PANDIUM_CONNECTORS")
         if connectors:
             values["connectors"] = _parse_connectors(connectors)
         values.update(overrides)
         return cls(**values)
+
+
+_BOOLEANS: Mapping[str, bool] = MappingProxyType(
+    {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+)
 
 
 def _parse_connectors(text: str) -> dict[str, str]:

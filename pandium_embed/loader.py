@@ -1,4 +1,5 @@
-"""The browser loader (built from js/src/ into js/dist/pandium-embed.js), with a config's Pandium origins baked in."""
+"""The browser loader (built from js/src/ into js/dist/pandium-embed.js, and its development build
+js/dist/pandium-embed.development.js), with a config's Pandium origins baked in."""
 
 from __future__ import annotations
 
@@ -9,21 +10,27 @@ from pathlib import Path
 
 from .config import PandiumConfig
 
-__all__ = ["CONFIG_PLACEHOLDER", "browser_settings", "loader_source", "render_loader"]
+__all__ = ["CONFIG_PLACEHOLDER", "browser_settings", "loader_file", "loader_source", "render_loader"]
 
 # The identifier in the built loader that the middleware replaces with the config's JSON (see
 # js/src/pandium-embed.ts); everything else is served exactly as built.
 CONFIG_PLACEHOLDER = "__PANDIUM_EMBED_CONFIG__"
-_RESOURCE = "_static/pandium-embed.js"
 
 
-def loader_source() -> str:
+def loader_file(*, development: bool = False) -> str:
+    """The built file's name: the production build, or the development build that says why it drops a
+    message, why a frame is silent or shows the wrong page (on the console and as ``pandium:diagnostic``)."""
+    return "pandium-embed.development.js" if development else "pandium-embed.js"
+
+
+def loader_source(*, development: bool = False) -> str:
     """The loader as built: from the installed wheel, or from js/dist/ in a source checkout."""
-    packaged = resources.files("pandium_embed").joinpath(_RESOURCE)
+    name = loader_file(development=development)
+    packaged = resources.files("pandium_embed").joinpath("_static", name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     # Editable installs and plain checkouts have no copy inside the package; js/dist/ is the build.
-    in_tree = Path(__file__).resolve().parent.parent / "js" / "dist" / "pandium-embed.js"
+    in_tree = Path(__file__).resolve().parent.parent / "js" / "dist" / name
     return in_tree.read_text(encoding="utf-8")
 
 
@@ -35,9 +42,12 @@ def browser_settings(config: PandiumConfig, root_path: str = "") -> str:
     return json.dumps({"origins": list(config.origins), "prefix": root_path + config.prefix}, separators=(",", ":"))
 
 
-def render_loader(config: PandiumConfig, *, root_path: str = "") -> tuple[bytes, str]:
-    """The loader for ``config`` served under ``root_path``, and its strong ETag."""
-    source = loader_source()
+def render_loader(config: PandiumConfig, *, root_path: str = "", development: bool | None = None) -> tuple[bytes, str]:
+    """The loader for ``config`` served under ``root_path``, and its strong ETag: the development build
+    when ``development`` says so, or by default when ``config.development_loader`` does."""
+    if development is None:
+        development = bool(config.development_loader)  # resolved by PandiumConfig: never None there
+    source = loader_source(development=development)
     if source.count(CONFIG_PLACEHOLDER) != 1:
         raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
     body = source.replace(CONFIG_PLACEHOLDER, browser_settings(config, root_path), 1).encode("utf-8")

@@ -42,13 +42,3 @@ export function setConfig(config: unknown, script?: string): void {
 export function route(path: string): URL {
   return new URL(path, routes);
 }
-
-const warned = new Set<string>();
-
-/** One console warning per text and page: a misconfiguration is said once, not per message. */
-export function warn(text: string): void {
-  if (!warned.has(text)) {
-    warned.add(text);
-    console.warn("pandium-embed: " + text);
-  }
-}

@@ -3,23 +3,16 @@
  * turns the messages that page sends into `pandium:*` DOM events on the element.
  */
 
-import { configuredOrigins, route, setConfig, warn } from "./config.js";
-import {
-  copyMessage,
-  isPlainObject,
-  LIFECYCLE,
-  MESSAGE_NAME,
-  NO_EVENT_OF_ITS_OWN,
-  RatePerSecond,
-  rateBudget,
-  REPORTED,
-  Wire,
-} from "./messages.js";
+import { configuredOrigins, route, setConfig } from "./config.js";
+import { diagnose, elementWindows, refusal } from "./diagnostics.js";
+import { copyMessage, eventEntry, isPlainObject, MESSAGE_NAME, type PlainObject, RatePerSecond, rateBudget, REPORTED, Wire } from "./messages.js";
+import type { PandiumEmbedEventMap, PandiumEventName } from "./events.js";
 import type { PandiumOpenOptions } from "./types.js";
 
 const enum Default {
   FrameHeight = 600, // px, until Pandium's page says how tall it is
   LoadTimeout = 20_000, // ms without a frame `load` before `pandium:error {reason: "timeout"}`
+  DevSilence = 10_000, // ms after load without a message before the development build says so
   PopupWidth = 720, // px
   PopupHeight = 800,
   PopupPoll = 500, // ms; only polling `window.closed` tells when a cross-origin popup has closed
@@ -44,7 +37,6 @@ function numberAttribute(element: Element, name: string, fallback: number): numb
 export class PandiumEmbed extends Base {
   static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode"];
 
-  // @feature popup
   /**
    * For a button of your own: call it in the click handler. Opens the popup and returns a detached
    * `<pandium-embed>` that emits the events (they do not reach `document`: listen on it). Only the
@@ -58,7 +50,6 @@ export class PandiumEmbed extends Base {
     element.open();
     return element;
   }
-  // @end popup
 
   // Read afresh at each start and each open(): normalised with `new URL(x).origin`.
   #origins = new Set<string>();
@@ -68,8 +59,8 @@ export class PandiumEmbed extends Base {
   #popup?: Window;
   #popupPoll?: ReturnType<typeof setInterval>;
   #loadTimer?: ReturnType<typeof setTimeout>;
-  #silenceTimer?: ReturnType<typeof setTimeout>; // @feature expect-message
-  #heard = false; // @feature expect-message
+  #silenceTimer?: ReturnType<typeof setTimeout>;
+  #heard = false;
   #height = 0;
   #wantedHeight = 0;
   #resizeFrame = 0;
@@ -96,7 +87,6 @@ export class PandiumEmbed extends Base {
     if (this.isConnected) this.#start();
   }
 
-  // @feature popup
   /**
    * Open the route in a popup window; call it from a user gesture (a click), or the browser blocks it
    * (`pandium:error {status: 0, reason: "popup-blocked"}`). If this element's popup is still open,
@@ -115,6 +105,7 @@ export class PandiumEmbed extends Base {
       return;
     }
     this.#popup = popup;
+    if (__DEV__) elementWindows.add(popup);
     addEventListener("message", this.#onMessage);
     this.#popupPoll = setInterval(() => popup.closed && this.#forgetPopup(true), Default.PopupPoll);
   }
@@ -123,7 +114,6 @@ export class PandiumEmbed extends Base {
   close(): void {
     this.#popup?.close();
   }
-  // @end popup
 
   /** The trusted origins and the URL to load, read from the attributes and the config. */
   #prepare(): string | undefined {
@@ -139,16 +129,16 @@ export class PandiumEmbed extends Base {
         // Not a URL: trusts nothing.
       }
     }
-    // @feature hints
-    // Each warning names the fix. Without an origin: the middleware's copy has the config's baked in, a
-    // bundled copy takes them from configure(), one element from its attribute.
-    if (!origins.size) {
-      warn(
+    // Without an origin: the middleware's copy has the config's baked in, a bundled copy takes them
+    // from configure(), one element from its attribute.
+    if (__DEV__ && !origins.size) {
+      diagnose(
+        this,
+        "no-origin",
         `no Pandium origin, so no events: load ${route("embed.js").pathname} from the middleware, ` +
           'call configure({origins}) or set origin="https://imp.pandium.io"',
       );
     }
-    // @end hints
     const src = attribute("src");
     const connector = attribute("connector");
     const integration = attribute("integration");
@@ -167,14 +157,14 @@ export class PandiumEmbed extends Base {
     } catch {
       // An unparsable src: warned below.
     }
-    warn("src must be an http(s) URL, or left out to load connector, integration or view"); // @feature hints
+    if (__DEV__) diagnose(this, "bad-src", "src must be an http(s) URL, or left out to load connector, integration or view");
   }
 
   #start(): void {
     const src = this.#prepare();
     this.#started = true;
-    this.#heard = false; // @feature expect-message
-    if (this.getAttribute("mode") == "popup") return this.#startButton(); // @feature popup
+    this.#heard = false;
+    if (this.getAttribute("mode") == "popup") return this.#startButton();
     if (!src) return;
     this.#height ||= Math.ceil(this.#clamp(Default.FrameHeight));
     const frame = document.createElement("iframe");
@@ -197,9 +187,9 @@ export class PandiumEmbed extends Base {
       this.#loadTimer = setTimeout(() => this.#emit("error", { status: 0, reason: "timeout" }), timeout);
     }
     this.appendChild((this.#frame = frame));
+    if (__DEV__) elementWindows.add(frame.contentWindow!);
   }
 
-  // @feature popup
   /** Pop-out mode: a popup needs a user gesture, so a click in the element (its button, or yours) opens it. */
   #startButton(): void {
     this.addEventListener("click", this.#onClick);
@@ -212,16 +202,15 @@ export class PandiumEmbed extends Base {
     if (document.readyState == "loading") document.addEventListener("DOMContentLoaded", place);
     else place();
   }
-  // @end popup
 
   #stop(): void {
     // Stops listening to the popup, but does not close it: the user may still be using it.
-    this.#forgetPopup(false); // @feature popup
+    this.#forgetPopup(false);
     removeEventListener("message", this.#onMessage);
-    this.removeEventListener("click", this.#onClick); // @feature popup
+    this.removeEventListener("click", this.#onClick);
     clearTimeout(this.#loadTimer);
-    clearTimeout(this.#silenceTimer); // @feature expect-message
-    this.#silenceTimer = undefined; // @feature expect-message
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = undefined;
     cancelAnimationFrame(this.#resizeFrame);
     this.#resizeFrame = 0;
     this.#started = false;
@@ -230,61 +219,99 @@ export class PandiumEmbed extends Base {
     this.#frame = this.#button = undefined;
   }
 
-  // @feature popup
   #forgetPopup(closed: boolean): void {
     clearInterval(this.#popupPoll);
     this.#popup = undefined;
     if (!this.#frame) removeEventListener("message", this.#onMessage);
     if (closed) this.#emit("close", {});
   }
-  // @end popup
 
   // One function each per element: adding the listener for both the frame and the popup registers it
   // once, and removing it removes it.
-  #onClick = () => this.open(); // @feature popup
+  #onClick = () => this.open();
 
-  /** The message-acceptance path: each rule in order; a message failing one is ignored. */
+  /**
+   * The message-acceptance path: each rule in order; a message failing one is dropped (and the
+   * development build says why).
+   */
   #onMessage = (event: MessageEvent): void => {
+    const data: unknown = event.data;
+    // 3. (checked first for the diagnostics only) Shape: a plain object whose `message` is a Pandium
+    //    wire name; anything else is not Pandium's.
+    const name = isPlainObject(data) && typeof data.message == "string" && MESSAGE_NAME.test(data.message) ? data.message : "";
     // 1. Sender: this element's own frame or popup window. An origin check alone is not enough: a
     //    sibling frame can be on Pandium's origin.
     const sender = event.source;
-    if (!sender || (sender !== this.#popup && sender !== this.#frame?.contentWindow)) return;
+    if (!sender || (sender !== this.#popup && sender !== this.#frame?.contentWindow)) {
+      // Another element's frame, devtools or an extension: none of this element's business. A
+      // Pandium-shaped message from a window no element owns is worth a word (a hand-made iframe?).
+      if (__DEV__ && name && !elementWindows.has(sender as Window)) {
+        diagnose(
+          this,
+          "not-own-window",
+          `${name} from ${event.origin} dropped: it came from a window that is not a <pandium-embed>'s frame or popup ` +
+            "(a hand-made <iframe> of Pandium's page sends to nobody: use <pandium-embed>)",
+        );
+      }
+      return;
+    }
     // 2. Origin: exactly a trusted one (a Set lookup, no prefix or pattern matching). The frame's
     //    window outlives its navigations, so this is what stops it once it has left Pandium.
     if (!this.#origins.has(event.origin)) {
       // Pandium's page on an origin not configured (a staging or stand-in URL): the common reason for a
       // frame that shows but sends no events. With no origin at all, the start has already said so.
-      if (this.#origins.size) warn(`message from ${event.origin} ignored: add it to PandiumConfig.origins or the origin attribute`); // @feature hints
+      if (__DEV__ && this.#origins.size) {
+        diagnose(
+          this,
+          "untrusted-origin",
+          `message from ${event.origin} dropped: it is not a trusted Pandium origin (${[...this.#origins].join(", ")}); ` +
+            "add it to PandiumConfig.origins (its base URLs), configure({origins}) or the origin attribute",
+        );
+      }
       return;
     }
-    // 3. Shape: a plain object whose `message` is a Pandium wire name; anything else is not Pandium's.
-    const data: unknown = event.data;
-    if (!isPlainObject(data) || typeof data.message != "string" || !MESSAGE_NAME.test(data.message)) return;
+    if (!name) {
+      if (__DEV__) {
+        diagnose(
+          this,
+          "not-pandium",
+          `a message from ${event.origin} dropped: not a Pandium message (an object whose "message" is "pandium-" ` +
+            "and 1 to 64 lower-case letters, digits or dashes)",
+        );
+      }
+      return;
+    }
     // Pandium's page is talking: it is not the silent error page `expect-message` watches for.
-    clearTimeout(this.#silenceTimer); // @feature expect-message
-    this.#heard = true; // @feature expect-message
-    const type = data.message.slice(Wire.Prefix.length);
+    clearTimeout(this.#silenceTimer);
+    this.#heard = true;
+    const type = name.slice(Wire.Prefix.length);
     // 4. Heights are cheap and the last one must win: applied even when the budget below is spent.
-    if (type == Wire.Height) this.#resize(data.height);
+    if (type == Wire.Height) this.#resize((data as PlainObject).height);
     // 5. Budget: lifecycle messages have their own, so a flood of anything else never starves them.
-    const lifecycle = LIFECYCLE.get(type);
-    if (!(lifecycle ? this.#lifecycleBudget : this.#othersBudget)()) return warn("flood: messages dropped");
+    const entry = eventEntry(type);
+    if (!(entry ? this.#lifecycleBudget : this.#othersBudget)()) {
+      if (__DEV__) {
+        const budget = entry ? RatePerSecond.Lifecycle : RatePerSecond.Others;
+        diagnose(this, "flood", `flood: ${name} dropped, over ${budget} ${entry ? "lifecycle " : ""}messages a second from this frame`);
+      }
+      return;
+    }
     // 6. Size: a frozen deep copy within the size budget (keys count), or nothing at all.
-    const copy = copyMessage(data);
-    if (!copy) return warn("oversized message dropped");
+    const copy = copyMessage(data as PlainObject);
+    if (!copy) {
+      if (__DEV__) diagnose(this, "oversized", `${name} dropped: over 10,000 values and keys, 1 MiB of text or 32 levels deep`);
+      return;
+    }
     // Delivered: a lifecycle event carries its documented fields; other names carry the whole copy,
     // except the height message and the loader's own event names (only ever `pandium:message`).
-    const detail = lifecycle ? lifecycle(copy) : !NO_EVENT_OF_ITS_OWN.includes(type) && copy;
-    // @feature report
-    if (this.hasAttribute("report") && REPORTED.includes(type)) {
-      this.#report({ type: data.message, connector: this.getAttribute("connector"), ...detail });
+    const detail = entry ? Object.fromEntries(entry.map((field) => [field, copy[field]])) : entry === undefined && type != Wire.Height && copy;
+    if (this.hasAttribute("report") && REPORTED.includes(type as PandiumEventName)) {
+      this.#report({ type: name, connector: this.getAttribute("connector"), ...detail });
     }
-    // @end report
     if (detail) this.#emit(type, detail);
-    this.#emit("message", { type: data.message, data: copy });
+    this.#emit("message", { type: name, data: copy });
   };
 
-  // @feature report
   /**
    * `<pandium-embed report>`: forward to `<prefix>/events`. `mode: "same-origin"` makes the browser
    * itself refuse any other origin; credentials default to same-origin. Never throws: the async
@@ -300,11 +327,14 @@ export class PandiumEmbed extends Base {
         body: JSON.stringify(body),
       });
     send().then(
-      (response) => response.ok || failed(response.status),
+      (response) => {
+        if (response.ok) return;
+        if (__DEV__) refusal(response).then((why) => diagnose(this, "refused", `POST ${route("events").pathname} (report) answered ${why}`));
+        failed(response.status);
+      },
       () => failed(0),
     );
   }
-  // @end report
 
   /**
    * The frame's `load` fires for error pages too: `pandium:load` means "navigation finished", never
@@ -317,28 +347,50 @@ export class PandiumEmbed extends Base {
     const root = this.#frame?.contentDocument?.documentElement;
     const status = root?.getAttribute("data-pandium-status");
     if (status) return this.#emit("error", { status: +status, reason: root!.getAttribute("data-pandium-reason") || "" });
-    // @feature expect-message
+    // Readable, but not the middleware's error page: this site's own page answered the mint route (a
+    // dev server's index.html fallback, a catch-all route), so nothing in front of the app runs the
+    // middleware for the prefix. (Not for a `src` of the app's choosing. The path only: a URL here
+    // could carry a token.)
+    if (__DEV__ && root && !this.hasAttribute("src")) {
+      const prefix = route(".").pathname;
+      diagnose(
+        this,
+        "host-page",
+        `the frame shows this site's own page (${this.#frame!.contentWindow!.location.pathname}), not Pandium's: nothing ran the middleware for ${prefix}. ` +
+          `Behind a dev server (Vite, webpack, Next.js), proxy ${prefix} to the backend that runs PandiumMiddleware; ` +
+          `otherwise add the middleware to this app (its prefix must be ${prefix.slice(0, -1)})`,
+      );
+    }
     // A frame whose page never talks (a mock that is down, a parent origin Pandium does not know, a
     // browser blocking the cookies Pandium's page needs) still "loads": an error page. Pandium's pages
     // send their height as they render, so silence that long after the first load means trouble.
-    if (this.hasAttribute("expect-message") && !this.#heard && !this.#silenceTimer) {
-      const wait = numberAttribute(this, "expect-message", 0);
+    // The development build watches every frame (for a diagnostic only, without the attribute).
+    if ((__DEV__ || this.hasAttribute("expect-message")) && !this.#heard && !this.#silenceTimer) {
+      const wait = numberAttribute(this, "expect-message", __DEV__ && !this.hasAttribute("expect-message") ? Default.DevSilence : 0);
       this.#silenceTimer = setTimeout(() => this.#silent(), wait);
     }
-    // @end expect-message
   }
 
-  // @feature expect-message
   /** `expect-message` ran out: say so, and with `fallback="popup"` offer the pop-out button instead. */
   #silent(): void {
+    if (__DEV__) {
+      const origins = [...this.#origins].join(" or ") || "a trusted origin";
+      diagnose(
+        this,
+        "no-message",
+        `the frame loaded but its page sent no message from ${origins} within ${numberAttribute(this, "expect-message", Default.DevSilence) / 1000} s: ` +
+          "it shows an error page. Is Pandium (or the stand-in, `pandium-embed mock`) running at that origin? Does it allow " +
+          `this page's origin ${location.origin} as a parent (the stand-in's --parent-origin)? A frame-ancestors refusal in the console says it does not`,
+      );
+      if (!this.hasAttribute("expect-message")) return;
+    }
     this.#emit("error", { status: 0, reason: "no-message" });
     if (this.getAttribute("fallback") != "popup" || !this.#frame) return;
     this.#frame.remove();
     this.#frame = undefined;
     removeEventListener("message", this.#onMessage);
-    this.#startButton(); // @feature popup
+    this.#startButton();
   }
-  // @end expect-message
 
   #clamp(height: number): number {
     return Math.min(Math.max(height, numberAttribute(this, "min-height", 0)), numberAttribute(this, "max-height", Infinity));
@@ -378,4 +430,21 @@ export function defineElement(config: unknown): void {
   setConfig(config, (document.currentScript as HTMLScriptElement | null)?.src);
   customElements.define("pandium-embed", PandiumEmbed);
   window.PandiumEmbed = PandiumEmbed;
+}
+
+/** The element, as `document.querySelector("pandium-embed")` returns it. */
+export type PandiumEmbedElement = PandiumEmbed;
+
+/** `window.PandiumEmbed`: the element's class, defined by the loader. */
+export type PandiumEmbedConstructor = typeof PandiumEmbed;
+
+declare global {
+  /** Defined by the loader (`<prefix>/embed.js`); undefined until the script has run. */
+  var PandiumEmbed: PandiumEmbedConstructor;
+  interface HTMLElementTagNameMap {
+    "pandium-embed": PandiumEmbedElement;
+  }
+  // The events bubble and are composed: typed on the element, on `document` and on `window`.
+  interface GlobalEventHandlersEventMap extends PandiumEmbedEventMap {}
+  interface HTMLElementEventMap extends PandiumEmbedEventMap {}
 }

@@ -3,6 +3,7 @@
  * The rules are applied in order by `PandiumEmbed`'s message listener (element.ts).
  */
 
+import { EVENTS, type PandiumEventName } from "./events.js";
 import type { PandiumJSON } from "./types.js";
 
 /** Wire names: `pandium-` and 1 to 64 lower-case letters, digits or dashes; nothing else is Pandium's. */
@@ -10,30 +11,22 @@ export const MESSAGE_NAME = /^pandium-[a-z0-9-]{1,64}$/;
 
 export const enum Wire {
   Prefix = "pandium-",
-  /** The height message: applied to the frame, and never an event of its own. */
+  /** The height message: applied to the frame, and never an event of its own (`resize` is the loader's). */
   Height = "content-height-change",
 }
 
 /**
- * The lifecycle messages users act on, each with the part of it that becomes the event's detail.
- * They have a rate budget of their own, so no flood of heights or other messages can starve them.
- * (A Map, not an object literal: `pandium-constructor` is a valid wire name.)
+ * A wire name's entry in `EVENTS` (events.ts): the fields a lifecycle message copies into its detail,
+ * 0 for a name the loader emits itself (it never becomes an event of its own, only `pandium:message`),
+ * or undefined for every other name (the event carries the whole copy). An own-property lookup:
+ * `pandium-constructor` is a valid wire name.
  */
-export const LIFECYCLE: ReadonlyMap<string, (message: PlainObject) => object> = new Map([
-  ["success", ({ tenant, webhook_url }: PlainObject) => ({ tenant, webhook_url })],
-  ["save-sync", ({ tenant }: PlainObject) => ({ tenant })],
-  ["install-cancel", ({ tenant }: PlainObject) => ({ tenant })],
-]);
+export function eventEntry(type: string): (typeof EVENTS)[PandiumEventName] | undefined {
+  return Object.hasOwn(EVENTS, type) ? EVENTS[type as PandiumEventName] : undefined;
+}
 
 /** The lifecycle messages forwarded to `POST <prefix>/events` by `<pandium-embed report>`. */
-export const REPORTED = ["success", "save-sync"];
-
-/**
- * Names that never become an event of their own, only `pandium:message`: the events the loader emits
- * itself (a message named `pandium-load` never becomes `pandium:load`, so Pandium's page, or anything
- * impersonating it, cannot forge the loader's own signals), and the height message.
- */
-export const NO_EVENT_OF_ITS_OWN = ["load", "error", "message", "resize", "close", Wire.Height];
+export const REPORTED: readonly PandiumEventName[] = ["success", "save-sync"];
 
 /** Per element and second: lifecycle messages, and everything else that produces an event. */
 export const enum RatePerSecond {

@@ -1,5 +1,5 @@
 /**
- * `pandium-embed/react`: `<PandiumEmbed>` and `usePandiumPopup()` for React 18 and later.
+ * `pandium-embed/react`: `<PandiumEmbed>`, `usePandiumPopup()` and `usePandiumToken()` for React 18 and later.
  *
  * The component renders the `<pandium-embed>` element itself (the same markup on the server, so
  * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
@@ -9,33 +9,20 @@
  * @module pandium-embed/react
  */
 
-import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef } from "react";
-import "./index.js";
-import type {
-  PandiumCloseDetail,
-  PandiumEmbedElement,
-  PandiumErrorDetail,
-  PandiumLoadDetail,
-  PandiumMessageDetail,
-  PandiumOpenOptions,
-  PandiumResizeDetail,
-  PandiumSuccessDetail,
-  PandiumTenantDetail,
-} from "./types.js";
+import { createElement, forwardRef, type ReactNode, type RefObject, useCallback, useEffect, useImperativeHandle, useRef, useState } from "react";
+import { mintURL, PANDIUM_EVENT_TYPES } from "./index.js";
+import type { PandiumEmbedElement, PandiumEventDetails, PandiumEventName, PandiumEventType, PandiumOpenOptions, PandiumTokenRequest } from "./index.js";
 
 /** A callback gets the event's detail (a frozen copy) and the event itself. */
 export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;
 
-export interface PandiumCallbacks {
-  onLoad?: PandiumCallback<PandiumLoadDetail>;
-  onResize?: PandiumCallback<PandiumResizeDetail>;
-  onSuccess?: PandiumCallback<PandiumSuccessDetail>;
-  onSaveSync?: PandiumCallback<PandiumTenantDetail>;
-  onInstallCancel?: PandiumCallback<PandiumTenantDetail>;
-  onError?: PandiumCallback<PandiumErrorDetail>;
-  onClose?: PandiumCallback<PandiumCloseDetail>;
-  onMessage?: PandiumCallback<PandiumMessageDetail>;
-}
+/** `"install-cancel"` → `"InstallCancel"`. */
+type Pascal<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Capitalize<Head>}${Pascal<Tail>}` : Capitalize<Name>;
+
+/** One callback per event, named after it: `pandium:install-cancel` → `onInstallCancel`. */
+export type PandiumCallbacks = {
+  [Name in PandiumEventName as `on${Pascal<Name>}`]?: PandiumCallback<PandiumEventDetails[Name]>;
+};
 
 /** The element's attributes as props (camelCase), plus its callbacks. */
 export interface PandiumEmbedProps extends PandiumCallbacks {
@@ -65,16 +52,14 @@ export interface PandiumEmbedProps extends PandiumCallbacks {
   children?: ReactNode;
 }
 
-const EVENTS: Readonly<Record<keyof PandiumCallbacks, string>> = {
-  onLoad: "pandium:load",
-  onResize: "pandium:resize",
-  onSuccess: "pandium:success",
-  onSaveSync: "pandium:save-sync",
-  onInstallCancel: "pandium:install-cancel",
-  onError: "pandium:error",
-  onClose: "pandium:close",
-  onMessage: "pandium:message",
-};
+/** `"pandium:install-cancel"` → `"onInstallCancel"`: `Pascal` above, at run time. */
+function callbackName(type: PandiumEventType): keyof PandiumCallbacks {
+  const words = type.slice("pandium:".length).split("-");
+  return ("on" + words.map((word) => word[0].toUpperCase() + word.slice(1)).join("")) as keyof PandiumCallbacks;
+}
+
+/** Each event with its callback prop, e.g. `["pandium:install-cancel", "onInstallCancel"]`. */
+const CALLBACKS = PANDIUM_EVENT_TYPES.map((type) => [type, callbackName(type)] as const);
 
 const ATTRIBUTES: Readonly<Record<string, string>> = {
   view: "view",
@@ -113,10 +98,10 @@ function attributes(props: PandiumEmbedProps): Record<string, string> {
  * function on each render never re-subscribes. Returns the function that removes the listeners.
  */
 function listen(element: EventTarget, latest: RefObject<PandiumCallbacks>): () => void {
-  const listeners = Object.entries(EVENTS).map(([prop, type]) => {
+  const listeners = CALLBACKS.map(([type, prop]) => {
     const listener = (event: Event) => {
       const detail = (event as CustomEvent).detail;
-      (latest.current[prop as keyof PandiumCallbacks] as PandiumCallback<unknown> | undefined)?.(detail, event as CustomEvent);
+      (latest.current[prop] as PandiumCallback<unknown> | undefined)?.(detail, event as CustomEvent);
     };
     element.addEventListener(type, listener);
     return () => element.removeEventListener(type, listener);
@@ -161,4 +146,46 @@ export function usePandiumPopup(options: PandiumOpenOptions & PandiumCallbacks):
     listen(element, latest);
     return element;
   }, []);
+}
+
+/** `usePandiumToken()`'s answer: the minted URL and origin once there, or the error; `reload()` mints anew. */
+export interface PandiumToken {
+  /** The element's `src`: undefined until the first token is minted. */
+  readonly src?: string;
+  /** The element's `origin`: the origin of `src`. */
+  readonly origin?: string;
+  /** Why the last mint failed (a `PandiumTokenError` carries `status` and `reason`). */
+  readonly error?: Error;
+  /** Mint a fresh token (the element's own `reload()` would load the spent one again). */
+  readonly reload: () => void;
+}
+
+/**
+ * The bearer-token path for single-page apps: `POST <prefix>/token` with your `headers` (e.g.
+ * `Authorization`), once per mount, even under StrictMode (its second mount comes before the first one's
+ * request starts: the request waits a microtask, and the first mount's clean-up cancels it); again on
+ * `reload()` or when `request` changes; aborted on unmount. Render the element once `src` is there:
+ *
+ *   const token = usePandiumToken({ flow: "marketplace" }, { headers: { Authorization: `Bearer ${jwt}` } });
+ *   return token.src ? <PandiumEmbed src={token.src} origin={token.origin} /> : null;
+ */
+export function usePandiumToken(request: PandiumTokenRequest, options: { headers?: HeadersInit } = {}): PandiumToken {
+  const [minted, setMinted] = useState<{ src?: string; origin?: string; error?: Error }>({});
+  const [round, setRound] = useState(0);
+  const latest = useRef(options);
+  latest.current = options;
+  const body = JSON.stringify(request);
+  useEffect(() => {
+    const controller = new AbortController();
+    queueMicrotask(() => {
+      if (controller.signal.aborted) return;
+      mintURL(JSON.parse(body), { headers: latest.current.headers, signal: controller.signal }).then(
+        ({ url, origin }) => setMinted({ src: url, origin }),
+        (error: Error) => controller.signal.aborted || setMinted((last) => ({ ...last, error })),
+      );
+    });
+    return () => controller.abort();
+  }, [body, round]);
+  const reload = useCallback(() => setRound((count) => count + 1), []);
+  return { ...minted, reload };
 }

@@ -1,9 +1,7 @@
 /**
- * The public types of `<pandium-embed>`: its event details, the event map, and the global names the
- * loader defines. Every detail is a frozen copy: read it, don't write it.
+ * The public types of `<pandium-embed>`: its event details (the events themselves are in events.ts)
+ * and its options. Every detail is a frozen copy: read it, don't write it.
  */
-
-import type { PandiumEmbed } from "./element.js";
 
 /** A JSON-like value as copied from a Pandium message (other objects become null). */
 export type PandiumJSON = string | number | boolean | null | readonly PandiumJSON[] | { readonly [key: string]: PandiumJSON };
@@ -82,6 +80,29 @@ export interface PandiumErrorDetail {
 /** `pandium:close`: the popup window opened by `open()` was closed (by the user, Pandium or `close()`). */
 export interface PandiumCloseDetail {}
 
+/**
+ * Why the development build says something (`pandium:diagnostic`; the production build never does):
+ * a message dropped for its sender, origin, shape, size or rate; a frame showing this site's own page;
+ * a frame whose page never spoke; no trusted origin; an unusable `src`; a route's refusal.
+ */
+export type PandiumDiagnosticReason =
+  | "not-own-window"
+  | "untrusted-origin"
+  | "not-pandium"
+  | "oversized"
+  | "flood"
+  | "host-page"
+  | "no-message"
+  | "no-origin"
+  | "bad-src"
+  | "refused";
+
+/** `pandium:diagnostic` (development build only): what went wrong and how to fix it, in words. */
+export interface PandiumDiagnosticDetail {
+  readonly reason: PandiumDiagnosticReason;
+  readonly text: string;
+}
+
 /** A wire message from Pandium's page, as copied. */
 export interface PandiumMessageData {
   readonly message: `pandium-${string}`;
@@ -92,17 +113,6 @@ export interface PandiumMessageData {
 export interface PandiumMessageDetail {
   readonly type: `pandium-${string}`;
   readonly data: PandiumMessageData;
-}
-
-export interface PandiumEmbedEventMap {
-  "pandium:load": CustomEvent<PandiumLoadDetail>;
-  "pandium:resize": CustomEvent<PandiumResizeDetail>;
-  "pandium:success": CustomEvent<PandiumSuccessDetail>;
-  "pandium:install-cancel": CustomEvent<PandiumCancelDetail>;
-  "pandium:save-sync": CustomEvent<PandiumTenantDetail>;
-  "pandium:error": CustomEvent<PandiumErrorDetail>;
-  "pandium:message": CustomEvent<PandiumMessageDetail>;
-  "pandium:close": CustomEvent<PandiumCloseDetail>;
 }
 
 /** Which page to open: the marketplace (the default), one connector, one integration, or a URL. */
@@ -122,20 +132,3 @@ export type PandiumOpenOptions = PandiumRoute & {
   width?: number;
   height?: number;
 };
-
-/** The element, as `document.querySelector("pandium-embed")` returns it. */
-export type PandiumEmbedElement = PandiumEmbed;
-
-/** `window.PandiumEmbed`: the element's class, defined by the loader. */
-export type PandiumEmbedConstructor = typeof PandiumEmbed;
-
-declare global {
-  /** Defined by the loader (`<prefix>/embed.js`); undefined until the script has run. */
-  var PandiumEmbed: PandiumEmbedConstructor;
-  interface HTMLElementTagNameMap {
-    "pandium-embed": PandiumEmbedElement;
-  }
-  // The events bubble and are composed: typed on the element, on `document` and on `window`.
-  interface GlobalEventHandlersEventMap extends PandiumEmbedEventMap {}
-  interface HTMLElementEventMap extends PandiumEmbedEventMap {}
-}

@@ -17,20 +17,12 @@
  * @module pandium-embed/testing
  */
 import { test as base, type Locator, type Page } from "@playwright/test";
+import { PANDIUM_EVENT_TYPES, type PandiumEventType } from "pandium-embed";
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
-/** What <pandium-embed> dispatches; each bubbles to document, where the recorder listens. */
-export const EVENT_NAMES = [
-  "pandium:load",
-  "pandium:resize",
-  "pandium:success",
-  "pandium:install-cancel",
-  "pandium:save-sync",
-  "pandium:error",
-  "pandium:message",
-  "pandium:close",
-] as const;
-export type PandiumEventName = (typeof EVENT_NAMES)[number];
+/** What <pandium-embed> dispatches (from its one event table); each bubbles to document, where the recorder listens. */
+export const EVENT_NAMES: readonly PandiumEventType[] = PANDIUM_EVENT_TYPES;
+export type PandiumEventName = PandiumEventType;
 /** A detail as JSON (what the host page's listener received). */
 export type Detail = { [key: string]: any };
 

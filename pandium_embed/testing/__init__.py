@@ -29,7 +29,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 __all__ = ["DEFAULT_TIMEOUT_MS", "EVENT_NAMES", "NoPandiumEvent", "PandiumFrame"]
 
 DEFAULT_TIMEOUT_MS = 15_000
-# What <pandium-embed> dispatches; each bubbles to document, where the recorder listens.
+# What <pandium-embed> dispatches (its one event table is js/src/events.ts; tests/integration/test_event_vocabulary.py
+# holds this list to it); each bubbles to document, where the recorder listens.
 EVENT_NAMES = (
     "pandium:load",
     "pandium:resize",
@@ -39,6 +40,7 @@ EVENT_NAMES = (
     "pandium:error",
     "pandium:message",
     "pandium:close",
+    "pandium:diagnostic",
 )
 
 # Records every pandium:* event on the page, in order, with its target element. Installed as an init

@@ -47,8 +47,14 @@ def test_messages_from_other_frames_are_ignored(env: LoaderEnv, signed_in: Page)
     post(own, SUCCESS % ("own", 2))
     wait_for_events(page, "success")
     assert success_ids(page) == [2]
-    # Other frames' messages are none of the element's business: not even a warning.
-    assert ours(warnings) == []
+    # Other frames' messages are none of the element's business. The development build (served for
+    # this sandbox config) says why a Pandium-shaped one went nowhere, once per sender; production says
+    # nothing (tests/integration/test_loader_build.py).
+    assert ours(warnings) == [
+        f"pandium-embed: pandium-success from {origin} dropped: it came from a window that is not a "
+        "<pandium-embed>'s frame or popup (a hand-made <iframe> of Pandium's page sends to nobody: use <pandium-embed>)"
+        for origin in (env.foreign.url, env.pandium.url)
+    ]
 
 
 def test_own_frame_navigated_to_a_foreign_origin_is_ignored(env: LoaderEnv, signed_in: Page) -> None:
@@ -70,7 +76,9 @@ def test_own_frame_navigated_to_a_foreign_origin_is_ignored(env: LoaderEnv, sign
     # Its own frame on an origin not configured (a staging or stand-in URL, in real life): said once,
     # with the fix.
     assert ours(warnings) == [
-        f"pandium-embed: message from {env.foreign.url} ignored: add it to PandiumConfig.origins or the origin attribute"
+        f"pandium-embed: message from {env.foreign.url} dropped: it is not a trusted Pandium origin "
+        f"({env.pandium.url}); add it to PandiumConfig.origins (its base URLs), configure({{origins}}) or the "
+        "origin attribute"
     ]
 
 
@@ -119,7 +127,7 @@ def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, s
             '<pandium-embed id="a" src="/same-origin"></pandium-embed>'
             '<pandium-embed id="c" src="/same-origin"></pandium-embed>'
             f'<pandium-embed id="b" src="/same-origin" origin="{env.host.origin}"></pandium-embed>',
-            loader="/raw/pandium-embed.js",
+            loader="/raw/pandium-embed.development.js",
         )
     )
     control = loaded(page, "b")
@@ -129,7 +137,10 @@ def test_no_known_origin_means_no_event_at_all_and_one_warning(env: LoaderEnv, s
     wait_for_raw(page, "silent")
     post(control, SUCCESS % ("control", 2))
     wait_for_events(page, "success")
-    assert {e["target"] for e in events(page)} == {"b"}
+    # Nothing from the page in the frame; only the development build's own word on why.
+    assert {e["target"] for e in events(page) if e["type"] != "pandium:diagnostic"} == {"b"}
+    no_origin = [e["target"] for e in events(page, "diagnostic") if e["detail"]["reason"] == "no-origin"]
+    assert sorted(no_origin) == ["a", "c"]
     assert success_ids(page) == [2]
     # One warning, naming the three ways to trust an origin; the copy was loaded from elsewhere, so it
     # points at the middleware's (the default prefix).
@@ -343,7 +354,9 @@ def test_a_flood_is_bounded_and_the_page_stays_responsive(env: LoaderEnv, signed
     # What gets through arrives in order, and the first window admits the first 100 messages whole.
     assert flood == sorted(set(flood))
     assert flood[:100] == list(range(min(len(flood), 100)))
-    assert [w for w in warnings if w.startswith("pandium-embed:")] == ["pandium-embed: flood: messages dropped"]
+    assert [w for w in warnings if w.startswith("pandium-embed:")] == [
+        "pandium-embed: flood: pandium-flood dropped, over 100 messages a second from this frame"
+    ]
 
     # Size caps, on a fresh budget: a multi-megabyte field, too many values, too deep.
     big.evaluate(

@@ -59,3 +59,23 @@ def test_the_bundled_example_beside_the_served_script(page: Page, host: MockHost
     assert page.evaluate("() => customElements.get('pandium-embed') === window.PandiumEmbed")
     assert [record.flow for record in host.mock.accepted] == ["marketplace"]
     assert errors == []
+
+
+def test_the_pure_entry_defines_nothing_until_define_and_then_starts_once(
+    page: Page, host: MockHost, npm_project: Path
+) -> None:
+    here = Path(__file__).parent
+    host.pages.assets["pure.js"] = bundle(npm_project, here / "pure_entry.js", "pure.out.js")
+    settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
+    serve(
+        page,
+        host,
+        "pure",
+        f'<meta name="pandium-embed" content="{settings}"><script type="module" src="/assets/pure.js"></script>',
+        '<pandium-embed id="m" view="marketplace"></pandium-embed>',
+    )
+    wait_for_events(page, "resize", target="m")
+    assert page.evaluate("() => window.__definedBeforeDefine") is False
+    # Server-rendered markup started once, with the settings given before define(): one mint, one load.
+    assert [record.flow for record in host.mock.accepted] == ["marketplace"]
+    assert len(events(page, "load", "m")) == 1

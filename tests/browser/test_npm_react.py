@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from pandium_embed.loader import browser_settings
 from tests.support.mock_host import TIMEOUT_MS, MockHost
@@ -209,3 +209,80 @@ def test_server_rendered_markup_hydrates_and_mints_once(page: Page, host: MockHo
     assert page.evaluate("() => window.__loads.filter((entry) => entry === 'load').length") == 1
     assert page.evaluate("() => window.__recoverable") == []
     assert problems == []
+
+
+TOKEN_APP = HERE / "react_token_app.jsx"
+# The Frontend page's bearer-token example, rendered by the app at #example.
+TOKEN_EXAMPLE = Path(__file__).resolve().parents[2] / "js" / "examples" / "react-token.jsx"
+# Records the signal of every POST /token the page's fetch makes (read after an unmount: aborted?).
+FETCH_TAP = (
+    "<script>window.__signals = []; const fetch0 = window.fetch; window.fetch = (input, init) => {"
+    " if (String(input).endsWith('/pandium/token')) window.__signals.push(init.signal);"
+    " return fetch0(input, init); };</script>"
+)
+
+
+def open_token_app(page: Page, host: MockHost, npm_project: Path, hash: str = "") -> list[dict[str, str]]:
+    """Serve and open react_token_app.jsx; returns the list of POST /token requests' headers."""
+    beside = {"react-token-example.jsx": TOKEN_EXAMPLE}
+    host.pages.assets["token-app.js"] = bundle(npm_project, TOKEN_APP, "token-app.js", beside=beside)
+    settings = html.escape(browser_settings(host.mock.config(connectors=host.mock.connectors)), quote=True)
+    host.pages.pages["token"] = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>token</title>"
+        f'<meta name="pandium-embed" content="{settings}">{FETCH_TAP}'
+        '<script type="module" src="/assets/token-app.js"></script></head><body><div id="root"></div></body></html>',
+        {},
+    )
+    posts: list[dict[str, str]] = []
+    page.on("request", lambda r: posts.append(r.headers) if r.method == "POST" and r.url.endswith("/token") else None)
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{host.server.url}/p/token{hash}")
+    return posts
+
+
+def test_use_pandium_token_mints_once_under_strict_mode_and_again_on_reload(
+    page: Page, host: MockHost, npm_project: Path
+) -> None:
+    posts = open_token_app(page, host, npm_project)
+    page.wait_for_function("() => window.__loads === 1")
+    page.frame_locator("#t > iframe").locator("#pandium-root").wait_for()
+    # StrictMode mounted, unmounted and mounted again: one POST, one token, with the app's header.
+    assert len(posts) == 1
+    assert posts[0]["authorization"] == "Bearer spa-session"
+    assert [record.flow for record in host.mock.accepted] == ["marketplace"]
+    # reload() mints a fresh token (the element's own reload() would load the spent one).
+    page.evaluate("() => window.__token.reload()")
+    page.wait_for_function("() => window.__loads === 2")
+    page.frame_locator("#t > iframe").locator("#pandium-root").wait_for()
+    assert len(posts) == 2
+    assert [record.flow for record in host.mock.accepted] == ["marketplace", "marketplace"]
+
+
+def test_use_pandium_token_aborts_its_request_on_unmount(page: Page, host: MockHost, npm_project: Path) -> None:
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    # The answer is held back, so the component unmounts while its request is in flight.
+    page.route("**/pandium/token", hold)
+    open_token_app(page, host, npm_project)
+    page.wait_for_function("() => window.__signals.length === 1")
+    assert page.evaluate("() => window.__signals[0].aborted") is False
+    page.evaluate("() => window.__token.hide()")
+    page.wait_for_function("() => window.__signals[0].aborted")
+    assert page.evaluate("() => window.__signals.length") == 1
+    assert len(held) == 1
+    assert host.mock.accepted == []
+
+
+def test_the_frontend_pages_token_example_mints_once_and_reports_a_save(
+    page: Page, host: MockHost, npm_project: Path
+) -> None:
+    posts = open_token_app(page, host, npm_project, "#example")
+    market = page.frame_locator("pandium-embed > iframe")
+    market.get_by_role("button", name="Install HubSpot").click()
+    market.locator("#save").click()
+    page.wait_for_function("() => window.__saved.length === 1")
+    assert [headers["authorization"] for headers in posts] == ["Bearer spa-session"]
+    assert [record.flow for record in host.mock.accepted] == ["marketplace"]

@@ -87,7 +87,7 @@ def test_typedoc_reads_every_entry_point_of_the_package_and_nothing_else() -> No
 
 def test_every_js_export_is_in_the_reference() -> None:
     exported = js_exports()
-    assert set(exported) == {"pandium-embed", "pandium-embed/react", "pandium-embed/testing"}
+    assert set(exported) == {"pandium-embed", "pandium-embed/pure", "pandium-embed/react", "pandium-embed/testing"}
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for module, names in exported.items():
         assert len(names) >= 3, module

@@ -3,7 +3,6 @@ the committed files byte for byte, so js/src/ is the only place loader behaviour
 
 from __future__ import annotations
 
-import gzip
 import json
 import subprocess
 from pathlib import Path
@@ -41,10 +40,15 @@ def test_js_dist_is_exactly_a_fresh_build_of_js_src(tmp_path: Path) -> None:
     expected = {
         "pandium-embed.js",
         "pandium-embed.js.map",
+        "pandium-embed.development.js",
+        "pandium-embed.development.js.map",
         "pandium-embed.mjs",
         "pandium-embed.mjs.map",
+        "pure.mjs",
+        "pure.development.mjs",
         "react.mjs",
         "react.mjs.map",
+        "react.development.mjs",
         "types/index.d.ts",
         "types/react.d.ts",
         "types/pandium-embed.d.ts",
@@ -59,7 +63,8 @@ def test_js_dist_is_exactly_a_fresh_build_of_js_src(tmp_path: Path) -> None:
 def test_the_source_maps_carry_the_readable_source() -> None:
     for name, source in (
         ("pandium-embed.js.map", "src/element.ts"),
-        ("pandium-embed.mjs.map", "src/element.ts"),
+        ("pandium-embed.development.js.map", "src/element.ts"),
+        ("pure.mjs.map", "src/element.ts"),
         ("react.mjs.map", "src/react.ts"),
         ("testing.mjs.map", "testing/index.ts"),
     ):
@@ -69,42 +74,36 @@ def test_the_source_maps_carry_the_readable_source() -> None:
         assert text == (ROOT / "js" / source).read_text(encoding="utf-8")
 
 
-def test_each_marked_feature_can_be_left_out_for_make_bench(tmp_path: Path) -> None:
-    # make bench prices each `// @feature <name>` part by building without it: that build must still be
-    # valid JavaScript, smaller, and free of the feature's code.
-    full = (DIST / "pandium-embed.js").read_text(encoding="utf-8")
-    for feature, gone in (
-        ("popup", "popup-blocked"),
-        ("report", "report-failed"),
-        ("expect-message", "no-message"),
-        ("hints", "no Pandium origin"),
+# Texts only the development build may carry: every diagnostic, and the console itself.
+DIAGNOSTIC_TEXTS = ("console.warn", "dropped", "frame-ancestors", "proxy", "pandium:diagnostic")
+
+
+def test_the_production_builds_carry_no_diagnostic_text_and_the_development_builds_do() -> None:
+    for production, development in (
+        ("pandium-embed.js", "pandium-embed.development.js"),
+        ("pure.mjs", "pure.development.mjs"),
     ):
-        out = tmp_path / feature
-        build(out, "--without", feature)
-        without = (out / "pandium-embed.js").read_text(encoding="utf-8")
-        subprocess.run(["node", "--check", str(out / "pandium-embed.js")], check=True, capture_output=True)
-        assert gone in full and gone not in without
-        assert len(without) < len(full)
+        shipped = (DIST / production).read_text(encoding="utf-8")
+        explained = (DIST / development).read_text(encoding="utf-8")
+        assert [text for text in DIAGNOSTIC_TEXTS if text in shipped] == [], production
+        assert [text for text in DIAGNOSTIC_TEXTS if text not in explained] == [], development
+    # The React wrapper imports the element of its own build.
+    assert '"./pandium-embed.mjs"' in (DIST / "react.mjs").read_text(encoding="utf-8")
+    assert '"./pandium-embed.development.mjs"' in (DIST / "react.development.mjs").read_text(encoding="utf-8")
 
 
-# Features added after the loader got its TypeScript source (issue 17; "hints": console warnings that
-# name the fix, issue 15): the rest must stay within the 2,800 bytes the readable rewrite came to, so new
-# features are paid for by themselves.
-LATER_FEATURES = ("expect-message", "hints")
-BASE_BUDGET = 2_800
+def test_no_source_module_imports_one_that_imports_it_back() -> None:
+    # No import circle in js/src/ (types.ts and element.ts used to import each other).
+    import re
 
+    imports = {
+        path.stem: set(re.findall(r'from "\./([\w-]+)(?:\.js)?";', path.read_text(encoding="utf-8")))
+        for path in (ROOT / "js" / "src").glob("*.ts")
+        if not path.name.endswith(".d.ts")
+    }
 
-def test_the_loader_without_later_features_stays_within_2800_bytes(tmp_path: Path) -> None:
-    from pandium_embed import PandiumConfig
-    from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in imports.get(start, ()))
 
-    out = tmp_path / "base"
-    build(out, "--without", ",".join(LATER_FEATURES))
-    production = PandiumConfig(
-        "acme", "loader-build-test-secret-0123456789abcdef", "production", prefix="/integrations"
-    )
-    source = (out / "pandium-embed.js").read_text(encoding="utf-8")
-    # Baked as the middleware bakes the shipped build (render_loader): the settings in the placeholder.
-    body = source.replace(CONFIG_PLACEHOLDER, browser_settings(production), 1).encode("utf-8")
-    size = len(gzip.compress(body, compresslevel=9, mtime=0))
-    assert size <= BASE_BUDGET, f"without {LATER_FEATURES} the served loader is {size} B gzipped; budget {BASE_BUDGET}"
+    assert imports["element"] and imports["types"] == set()
+    assert [name for name in imports if reaches(name, name, set())] == []

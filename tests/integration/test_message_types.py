@@ -24,7 +24,10 @@ def type_check(declarations: str, tmp_path: Path) -> subprocess.CompletedProcess
     for generated in DECLARATIONS.parent.glob("*.d.ts"):
         shutil.copyfile(generated, tmp_path / generated.name)
     (tmp_path / DECLARATIONS.name).write_text(declarations, encoding="utf-8")
-    lines = ['import type { PandiumEmbedEventMap, PandiumMessageData } from "./types";']
+    lines = [
+        'import type { PandiumEmbedEventMap } from "./events";',
+        'import type { PandiumMessageData } from "./types";',
+    ]
     valid = [*examples(), *stand_in_messages()]
     for index, message in enumerate(valid + [minimal(m, SCHEMA["$defs"][m["message"]]) for m in valid]):
         event = EVENTS[message["message"]]

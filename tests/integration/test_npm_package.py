@@ -22,8 +22,15 @@ def test_the_manifest_says_what_the_package_is() -> None:
     assert (MANIFEST["name"], MANIFEST["license"], MANIFEST["type"]) == ("pandium-embed", "MIT", "module")
     # One version for the wheel and the npm package.
     assert MANIFEST["version"] == pandium_embed.__version__
-    assert MANIFEST["exports"]["."] == {"types": "./dist/types/index.d.ts", "default": "./dist/pandium-embed.mjs"}
-    assert MANIFEST["exports"]["./react"] == {"types": "./dist/types/react.d.ts", "default": "./dist/react.mjs"}
+    # Bundlers that honour the `development` condition (Vite, webpack, Next.js in development) get the
+    # build that says why it drops a message; every other resolution gets the production build.
+    for entry, file in ((".", "pandium-embed"), ("./pure", "pure"), ("./react", "react")):
+        types = "index" if file == "pandium-embed" else file
+        assert MANIFEST["exports"][entry] == {
+            "types": f"./dist/types/{types}.d.ts",
+            "development": f"./dist/{file}.development.mjs",
+            "default": f"./dist/{file}.mjs",
+        }
     assert MANIFEST["exports"]["./testing"] == {
         "types": "./dist/types/testing/index.d.ts",
         "default": "./dist/testing.mjs",
@@ -35,10 +42,20 @@ def test_the_manifest_says_what_the_package_is() -> None:
         "./dist/pandium-embed.mjs",
         "./dist/react.mjs",
         "./dist/pandium-embed.js",
+        "./dist/pure.mjs",
+        "./dist/pure.development.mjs",
+        "./dist/pandium-embed.development.mjs",
+        "./dist/react.development.mjs",
+        "./dist/pandium-embed.development.js",
     ):
         assert (ROOT / "js" / target).is_file(), target
-    # Honest: importing the element module defines <pandium-embed>; the React module only declares.
-    assert MANIFEST["sideEffects"] == ["./dist/pandium-embed.mjs", "./dist/pandium-embed.js"]
+    # Honest: importing the element module defines <pandium-embed>; `pure` and the React module only declare.
+    assert MANIFEST["sideEffects"] == [
+        "./dist/pandium-embed.mjs",
+        "./dist/pandium-embed.development.mjs",
+        "./dist/pandium-embed.js",
+        "./dist/pandium-embed.development.js",
+    ]
     # Each for one entry point only: an app that uses neither React nor the testing kit installs neither.
     assert MANIFEST["peerDependencies"] == {"@playwright/test": ">=1.40", "react": ">=18"}
     assert MANIFEST["peerDependenciesMeta"] == {"@playwright/test": {"optional": True}, "react": {"optional": True}}
@@ -61,14 +78,18 @@ def test_the_tarball_holds_the_build_and_not_the_source(tmp_path: Path) -> None:
 def test_importing_in_plain_node_does_nothing_and_throws_nothing(npm_project: Path) -> None:
     script = (
         'const element = await import("pandium-embed"); const react = await import("pandium-embed/react");'
+        'const pure = await import("pandium-embed/pure");'
         "console.log(JSON.stringify([Object.keys(element).sort(), Object.keys(react).sort(),"
-        " typeof globalThis.PandiumEmbed, typeof globalThis.customElements]));"
+        " typeof globalThis.PandiumEmbed, typeof globalThis.customElements,"
+        " element.PandiumEmbed === pure.PandiumEmbed]));"
     )
     assert json.loads(node(npm_project, script)) == [
-        ["PandiumEmbed", "configure"],
-        ["PandiumEmbed", "usePandiumPopup"],
+        ["PANDIUM_EVENT_TYPES", "PandiumEmbed", "PandiumTokenError", "configure", "define", "mintURL"],
+        ["PandiumEmbed", "usePandiumPopup", "usePandiumToken"],
         "undefined",
         "undefined",
+        # The main entry re-exports pure's: one class per page, whichever entry an app imports.
+        True,
     ]
 
 
@@ -131,3 +152,24 @@ def test_configure_refuses_what_is_not_a_list_of_origins(npm_project: Path) -> N
     assert all(errors), errors
     assert "configure({origins}) takes an array of origins" in errors[0]
     assert "configure({prefix})" in errors[3]
+
+
+def test_bundlers_get_the_development_build_through_the_development_condition(npm_project: Path) -> None:
+    # What Vite, webpack and Next.js do in development (they add the "development" condition).
+    (npm_project / "condition.js").write_text(
+        'import { configure } from "pandium-embed"; import { PandiumEmbed } from "pandium-embed/react";'
+        " console.log(configure, PandiumEmbed);\n",
+        encoding="utf-8",
+    )
+    esbuild = str(ROOT / "node_modules" / ".bin" / "esbuild")
+    built = {}
+    for name, conditions in (("production", []), ("development", ["--conditions=development"])):
+        out = npm_project / f"condition-{name}.js"
+        options = ["--bundle", "--format=esm", "--external:react", f"--outfile={out}", "--log-level=warning"]
+        run([esbuild, "condition.js", *options, *conditions], npm_project)
+        built[name] = out.read_text(encoding="utf-8")
+    assert "pandium:diagnostic" in built["development"]
+    assert "pandium:diagnostic" not in built["production"]
+    # One element class in each bundle: the React wrapper's import resolved to the same build.
+    assert built["development"].count("customElements.define(") == 1
+    assert built["production"].count("customElements.define(") == 1

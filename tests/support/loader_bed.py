@@ -27,12 +27,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
 from pandium_embed.background_server import BackgroundServer
-from pandium_embed.loader import render_loader
+from pandium_embed.loader import loader_source, render_loader
 
 ORG = "acme"
 CONNECTOR = "gwt"
 SECRET = secrets.token_urlsafe(32)
 LOADER_SOURCE = (Path(__file__).resolve().parents[2] / "js" / "dist" / "pandium-embed.js").read_text(encoding="utf-8")
+DEVELOPMENT_SOURCE = loader_source(development=True)
 SLOW_SECONDS = 2.0
 
 # Every pandium:* name the tests listen for (events cannot be listened to by prefix).
@@ -45,6 +46,7 @@ EVENT_NAMES = (
     "error",
     "message",
     "close",
+    "diagnostic",
     "probe",
     "early",
     "flood",
@@ -170,6 +172,8 @@ class HostPages:
         elif path == "/raw/pandium-embed.js":
             # The loader with nothing baked in: it knows no Pandium origin.
             response = Response(LOADER_SOURCE, media_type="text/javascript")
+        elif path == "/raw/pandium-embed.development.js":
+            response = Response(DEVELOPMENT_SOURCE, media_type="text/javascript")
         elif path == "/static/loader.js":
             # A baked copy served from a path that is not <prefix>/embed.js.
             response = Response(self.baked_loader, media_type="text/javascript")
@@ -269,7 +273,7 @@ def running_env() -> Iterator[LoaderEnv]:
             connect_base_url=pandium.url,
             connectors={CONNECTOR: "Great Widgets"},
         )
-        pages = HostPages(baked_loader=render_loader(config)[0])
+        pages = HostPages(baked_loader=render_loader(config, development=False)[0])
         app = PandiumMiddleware(pages, config=config, identify=identify, connector_token=connector_token)
         host = stack.enter_context(BackgroundServer(app))
         mounted = stack.enter_context(BackgroundServer(MountedAt(app)))

@@ -16,7 +16,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, render_loader
+from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, loader_file, render_loader
 from tests.support.asgi import sync_client
 from tests.support.front_doors import FRONT_DOORS, FrontDoor
 from tests.support.wsgi import sync_wsgi_client
@@ -101,8 +101,9 @@ def test_the_baked_origins_are_the_configs(
     assert CONFIG_PLACEHOLDER not in response.text
     assert baked(response.text) == {"origins": origins, "prefix": config.prefix}
     assert list(config.origins) == origins
-    # Everything but the config is the built file, byte for byte.
-    source = SOURCE.read_text(encoding="utf-8")
+    # Everything but the config is the built file, byte for byte: the development build unless the
+    # config is production's.
+    source = (SOURCE.parent / loader_file(development=config.environment != "production")).read_text(encoding="utf-8")
     assert response.text == source.replace(CONFIG_PLACEHOLDER, json.dumps(baked(response.text), separators=(",", ":")))
 
 
@@ -162,7 +163,13 @@ def test_served_under_a_root_path(door: FrontDoor) -> None:
     assert json.loads(browser_settings(SANDBOX, root_path="/app")) == baked(response.text)
 
 
-@pytest.mark.parametrize(("config", "path"), [(SANDBOX, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")])
+# The budget is the production build's (the development build's diagnostics are the bytes it saves).
+SANDBOX_IN_PRODUCTION_BUILD = PandiumConfig("acme", SECRET, development_loader=False)
+
+
+@pytest.mark.parametrize(
+    ("config", "path"), [(SANDBOX_IN_PRODUCTION_BUILD, "/pandium/embed.js"), (PRODUCTION, "/integrations/embed.js")]
+)
 def test_the_served_loader_is_within_its_gzip_budget(door: FrontDoor, config: PandiumConfig, path: str) -> None:
     response = fetch(config, "GET", path, door=door)
     size = len(gzip.compress(response.content, compresslevel=9, mtime=0))
@@ -202,3 +209,36 @@ def test_the_built_file_has_the_placeholder_exactly_once() -> None:
         "<style",
     ):
         assert forbidden not in source, forbidden
+
+
+ENV = {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET}
+
+
+@pytest.mark.parametrize(
+    ("config", "file"),
+    [
+        (SANDBOX, "pandium-embed.development.js"),
+        (PRODUCTION, "pandium-embed.js"),
+        (PandiumConfig("acme", SECRET, development_loader=False), "pandium-embed.js"),
+        (PandiumConfig("acme", SECRET, "production", development_loader=True), "pandium-embed.development.js"),
+        (
+            PandiumConfig.from_env(
+                {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_DEVELOPMENT_LOADER": "0"}
+            ),
+            "pandium-embed.js",
+        ),
+    ],
+)
+def test_the_development_build_is_served_unless_the_config_is_production_or_says_otherwise(
+    door: FrontDoor, config: PandiumConfig, file: str
+) -> None:
+    response = fetch(config, "GET", config.prefix + "/embed.js", door=door)
+    source = (SOURCE.parent / file).read_text(encoding="utf-8")
+    assert response.text == source.replace(CONFIG_PLACEHOLDER, json.dumps(baked(response.text), separators=(",", ":")))
+
+
+def test_a_development_loader_setting_that_is_not_a_boolean_says_what_to_use() -> None:
+    with pytest.raises(ValueError, match=r"development_loader \(PANDIUM_DEVELOPMENT_LOADER\) is 'maybe': use True"):
+        PandiumConfig.from_env(
+            {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_DEVELOPMENT_LOADER": "maybe"}
+        )

@@ -20,5 +20,3 @@ export declare let configuredOrigins: readonly string[];
 export declare function setConfig(config: unknown, script?: string): void;
 /** A mint or events route, e.g. `route("marketplace")`, resolved against the script or the prefix. */
 export declare function route(path: string): URL;
-/** One console warning per text and page: a misconfiguration is said once, not per message. */
-export declare function warn(text: string): void;

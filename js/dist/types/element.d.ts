@@ -2,6 +2,7 @@
  * `<pandium-embed>`: frames (or pops out) a Pandium page through the host app's own mint route, and
  * turns the messages that page sends into `pandium:*` DOM events on the element.
  */
+import type { PandiumEmbedEventMap } from "./events.js";
 import type { PandiumOpenOptions } from "./types.js";
 /** Server rendering and Node have no `HTMLElement`: the class still defines there, and does nothing. */
 declare const Base: typeof HTMLElement;
@@ -34,4 +35,19 @@ export declare class PandiumEmbed extends Base {
  * Without a DOM (server rendering, Node) it does nothing.
  */
 export declare function defineElement(config: unknown): void;
+/** The element, as `document.querySelector("pandium-embed")` returns it. */
+export type PandiumEmbedElement = PandiumEmbed;
+/** `window.PandiumEmbed`: the element's class, defined by the loader. */
+export type PandiumEmbedConstructor = typeof PandiumEmbed;
+declare global {
+    /** Defined by the loader (`<prefix>/embed.js`); undefined until the script has run. */
+    var PandiumEmbed: PandiumEmbedConstructor;
+    interface HTMLElementTagNameMap {
+        "pandium-embed": PandiumEmbedElement;
+    }
+    interface GlobalEventHandlersEventMap extends PandiumEmbedEventMap {
+    }
+    interface HTMLElementEventMap extends PandiumEmbedEventMap {
+    }
+}
 export {};

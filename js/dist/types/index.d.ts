@@ -1,20 +1,12 @@
 /**
- * The ES module (dist/pandium-embed.mjs, the npm package's main entry) for bundlers: importing it defines
- * `<pandium-embed>` a microtask later (where there is a DOM: on the server it does nothing), and exports
- * the element's class, `configure()` and the types.
+ * The ES module (dist/pandium-embed.mjs, the npm package's main entry) for bundlers: `pandium-embed/pure`
+ * plus its `define()` a microtask after import (where there is a DOM: on the server it does nothing).
+ *
+ * A microtask later: an app that calls `configure()` in its own module body (the same module graph, so
+ * before any microtask) is configured first, and elements already in the page (server-rendered markup)
+ * start once, with its settings, instead of starting untrusted and again. An app that configures later
+ * (after a fetch, in a framework's start-up hook) imports `pandium-embed/pure` and calls `define()` itself.
  *
  * @module pandium-embed
  */
-import { type PandiumEmbedConfig } from "./config.js";
-import { PandiumEmbed } from "./element.js";
-export { PandiumEmbed };
-export type * from "./types.js";
-export type { PandiumEmbedConfig } from "./config.js";
-/**
- * Set the trusted Pandium origins (`PandiumConfig.origins`) and the middleware's route prefix once for
- * the page, for a bundled copy (the served `<prefix>/embed.js` has them baked in). Call it in your
- * entry module's body and elements start with them; called later, this copy's elements already on the
- * page start again with them. Without it, an element trusts only its own `origin` attribute: with
- * neither it emits nothing and warns once (fail closed).
- */
-export declare function configure(config: PandiumEmbedConfig): void;
+export * from "./pure.js";

@@ -2,27 +2,23 @@
  * What a wire message from Pandium's page must look like, and how it becomes an event's detail.
  * The rules are applied in order by `PandiumEmbed`'s message listener (element.ts).
  */
+import { EVENTS, type PandiumEventName } from "./events.js";
 /** Wire names: `pandium-` and 1 to 64 lower-case letters, digits or dashes; nothing else is Pandium's. */
 export declare const MESSAGE_NAME: RegExp;
 export declare const enum Wire {
     Prefix = "pandium-",
-    /** The height message: applied to the frame, and never an event of its own. */
+    /** The height message: applied to the frame, and never an event of its own (`resize` is the loader's). */
     Height = "content-height-change"
 }
 /**
- * The lifecycle messages users act on, each with the part of it that becomes the event's detail.
- * They have a rate budget of their own, so no flood of heights or other messages can starve them.
- * (A Map, not an object literal: `pandium-constructor` is a valid wire name.)
+ * A wire name's entry in `EVENTS` (events.ts): the fields a lifecycle message copies into its detail,
+ * 0 for a name the loader emits itself (it never becomes an event of its own, only `pandium:message`),
+ * or undefined for every other name (the event carries the whole copy). An own-property lookup:
+ * `pandium-constructor` is a valid wire name.
  */
-export declare const LIFECYCLE: ReadonlyMap<string, (message: PlainObject) => object>;
+export declare function eventEntry(type: string): (typeof EVENTS)[PandiumEventName] | undefined;
 /** The lifecycle messages forwarded to `POST <prefix>/events` by `<pandium-embed report>`. */
-export declare const REPORTED: string[];
-/**
- * Names that never become an event of their own, only `pandium:message`: the events the loader emits
- * itself (a message named `pandium-load` never becomes `pandium:load`, so Pandium's page, or anything
- * impersonating it, cannot forge the loader's own signals), and the height message.
- */
-export declare const NO_EVENT_OF_ITS_OWN: string[];
+export declare const REPORTED: readonly PandiumEventName[];
 /** Per element and second: lifecycle messages, and everything else that produces an event. */
 export declare const enum RatePerSecond {
     Lifecycle = 100,

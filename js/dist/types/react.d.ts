@@ -1,5 +1,5 @@
 /**
- * `pandium-embed/react`: `<PandiumEmbed>` and `usePandiumPopup()` for React 18 and later.
+ * `pandium-embed/react`: `<PandiumEmbed>`, `usePandiumPopup()` and `usePandiumToken()` for React 18 and later.
  *
  * The component renders the `<pandium-embed>` element itself (the same markup on the server, so
  * hydration matches) and attaches the callbacks as event listeners once mounted. Nothing here mints or
@@ -9,20 +9,15 @@
  * @module pandium-embed/react
  */
 import { type ReactNode } from "react";
-import "./index.js";
-import type { PandiumCloseDetail, PandiumEmbedElement, PandiumErrorDetail, PandiumLoadDetail, PandiumMessageDetail, PandiumOpenOptions, PandiumResizeDetail, PandiumSuccessDetail, PandiumTenantDetail } from "./types.js";
+import type { PandiumEmbedElement, PandiumEventDetails, PandiumEventName, PandiumOpenOptions, PandiumTokenRequest } from "./index.js";
 /** A callback gets the event's detail (a frozen copy) and the event itself. */
 export type PandiumCallback<Detail> = (detail: Detail, event: CustomEvent<Detail>) => void;
-export interface PandiumCallbacks {
-    onLoad?: PandiumCallback<PandiumLoadDetail>;
-    onResize?: PandiumCallback<PandiumResizeDetail>;
-    onSuccess?: PandiumCallback<PandiumSuccessDetail>;
-    onSaveSync?: PandiumCallback<PandiumTenantDetail>;
-    onInstallCancel?: PandiumCallback<PandiumTenantDetail>;
-    onError?: PandiumCallback<PandiumErrorDetail>;
-    onClose?: PandiumCallback<PandiumCloseDetail>;
-    onMessage?: PandiumCallback<PandiumMessageDetail>;
-}
+/** `"install-cancel"` → `"InstallCancel"`. */
+type Pascal<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Capitalize<Head>}${Pascal<Tail>}` : Capitalize<Name>;
+/** One callback per event, named after it: `pandium:install-cancel` → `onInstallCancel`. */
+export type PandiumCallbacks = {
+    [Name in PandiumEventName as `on${Pascal<Name>}`]?: PandiumCallback<PandiumEventDetails[Name]>;
+};
 /** The element's attributes as props (camelCase), plus its callbacks. */
 export interface PandiumEmbedProps extends PandiumCallbacks {
     view?: "marketplace";
@@ -58,3 +53,27 @@ export declare const PandiumEmbed: import("react").ForwardRefExoticComponent<Pan
  * blocks it) and returns the detached element that reports its events to the callbacks.
  */
 export declare function usePandiumPopup(options: PandiumOpenOptions & PandiumCallbacks): () => PandiumEmbedElement;
+/** `usePandiumToken()`'s answer: the minted URL and origin once there, or the error; `reload()` mints anew. */
+export interface PandiumToken {
+    /** The element's `src`: undefined until the first token is minted. */
+    readonly src?: string;
+    /** The element's `origin`: the origin of `src`. */
+    readonly origin?: string;
+    /** Why the last mint failed (a `PandiumTokenError` carries `status` and `reason`). */
+    readonly error?: Error;
+    /** Mint a fresh token (the element's own `reload()` would load the spent one again). */
+    readonly reload: () => void;
+}
+/**
+ * The bearer-token path for single-page apps: `POST <prefix>/token` with your `headers` (e.g.
+ * `Authorization`), once per mount, even under StrictMode (its second mount comes before the first one's
+ * request starts: the request waits a microtask, and the first mount's clean-up cancels it); again on
+ * `reload()` or when `request` changes; aborted on unmount. Render the element once `src` is there:
+ *
+ *   const token = usePandiumToken({ flow: "marketplace" }, { headers: { Authorization: `Bearer ${jwt}` } });
+ *   return token.src ? <PandiumEmbed src={token.src} origin={token.origin} /> : null;
+ */
+export declare function usePandiumToken(request: PandiumTokenRequest, options?: {
+    headers?: HeadersInit;
+}): PandiumToken;
+export {};

@@ -17,10 +17,11 @@
  * @module pandium-embed/testing
  */
 import { type Locator, type Page } from "@playwright/test";
+import { type PandiumEventType } from "pandium-embed";
 export declare const DEFAULT_TIMEOUT_MS = 15000;
-/** What <pandium-embed> dispatches; each bubbles to document, where the recorder listens. */
-export declare const EVENT_NAMES: readonly ["pandium:load", "pandium:resize", "pandium:success", "pandium:install-cancel", "pandium:save-sync", "pandium:error", "pandium:message", "pandium:close"];
-export type PandiumEventName = (typeof EVENT_NAMES)[number];
+/** What <pandium-embed> dispatches (from its one event table); each bubbles to document, where the recorder listens. */
+export declare const EVENT_NAMES: readonly PandiumEventType[];
+export type PandiumEventName = PandiumEventType;
 /** A detail as JSON (what the host page's listener received). */
 export type Detail = {
     [key: string]: any;
