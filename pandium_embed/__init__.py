@@ -5,23 +5,25 @@ from .audit import AuditRecord, MintRecord, RefusalRecord
 from .config import ENVIRONMENTS, PandiumConfig
 from .csp import csp_directives, csp_header
 from .launch import launch_url
+from .options import PandiumOptions
 from .reports import ConnectedTenant
 from .stores import DeliveryStore, MemoryTicketStore, RedisTicketStore, TicketStore
-from .tokens import PandiumUser, mint_token
+from .tokens import MarketplaceView, PandiumUser, mint_token
 from .urls import connect_url, install_url, marketplace_url
+from .version import __version__ as __version__
 from .webhooks import WebhookEvent, webhook_url
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ENVIRONMENTS",
     "AuditRecord",
     "ConnectedTenant",
     "DeliveryStore",
+    "MarketplaceView",
     "MemoryTicketStore",
     "MintRecord",
     "PandiumConfig",
     "PandiumMiddleware",
+    "PandiumOptions",
     "PandiumUser",
     "RedisTicketStore",
     "RefusalRecord",

@@ -8,61 +8,21 @@ the ASGI side: the pass-through, and the exchange that gives the routes the requ
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
-from .audit import AuditRecord
-from .config import PandiumConfig
+from . import options as _options
 from .guards import too_large
 from .hooks import Hook
-from .reports import ConnectedTenant
+from .options import PandiumOptions
 from .responses import Refused
-from .routes import (
-    ALONE_WITHOUT_USER_FOR_SUB,
-    BAD_BODY_LIMIT,
-    BAD_CONFIG,
-    BAD_DELIVERY_STORE,
-    BAD_IDENTIFY,
-    BAD_ON_CONNECTED,
-    BAD_ON_MINT,
-    BAD_ON_WEBHOOK,
-    BAD_TELEMETRY,
-    BAD_TICKET_STORE,
-    BAD_USER_FOR_SUB,
-    DEFAULT_MAX_BODY_SIZE,
-    LAUNCH_OPTIONS_WITHOUT_SECRET,
-    MISSING_CONNECTOR_TOKEN,
-    WEBHOOK_OPTIONS_TOGETHER,
-    Routes,
-)
-from .stores import TicketStore
-from .telemetry import Telemetry
-from .tokens import PandiumUser
-from .webhooks import WebhookEvent
+from .routes import Routes
 
 __all__ = [
-    # The construction messages, importable from here as before (they live in routes, shared).
-    "ALONE_WITHOUT_USER_FOR_SUB",
-    "BAD_BODY_LIMIT",
-    "BAD_CONFIG",
-    "BAD_IDENTIFY",
-    "BAD_ON_CONNECTED",
-    "BAD_TICKET_STORE",
-    "BAD_USER_FOR_SUB",
-    "DEFAULT_MAX_BODY_SIZE",
-    "BAD_DELIVERY_STORE",
-    "BAD_ON_MINT",
-    "BAD_ON_WEBHOOK",
-    "BAD_TELEMETRY",
-    "LAUNCH_OPTIONS_WITHOUT_SECRET",
-    "MISSING_CONNECTOR_TOKEN",
-    "WEBHOOK_OPTIONS_TOGETHER",
     "AnyASGIApp",
     "ConnectorTokenHook",
     "IdentifyHook",
@@ -73,12 +33,13 @@ __all__ = [
     "UserForSubHook",
 ]
 
-IdentifyHook: TypeAlias = Callable[[Request], "PandiumUser | None | Awaitable[PandiumUser | None]"]
-ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], "str | Awaitable[str]"]
-OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
-UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | None | Awaitable[PandiumUser | None]"]
-OnWebhookHook: TypeAlias = Callable[[Request, WebhookEvent], "None | Awaitable[None]"]
-OnMintHook: TypeAlias = Callable[[Request, "PandiumUser | None", AuditRecord], "None | Awaitable[None]"]
+# The hooks' types under ASGI: they receive a Starlette Request.
+IdentifyHook: TypeAlias = _options.IdentifyHook[Request]
+ConnectorTokenHook: TypeAlias = _options.ConnectorTokenHook[Request]
+OnConnectedHook: TypeAlias = _options.OnConnectedHook[Request]
+UserForSubHook: TypeAlias = _options.UserForSubHook
+OnWebhookHook: TypeAlias = _options.OnWebhookHook[Request]
+OnMintHook: TypeAlias = _options.OnMintHook[Request]
 # Any ASGI 3 app. Deliberately looser than Starlette's ASGIApp: Litestar and Quart type their
 # __call__ with exact scope TypedDicts, which Starlette's MutableMapping-based alias rejects.
 AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
@@ -86,64 +47,22 @@ AnyASGIApp: TypeAlias = Callable[[Any, Any, Any], Awaitable[None]]
 
 class PandiumMiddleware:
     """Mounts ``<prefix>/marketplace``, ``/install/{id}``, ``/connect/{connector}``, ``POST /token``
-    and ``/embed.js`` in front of ``app``.
+    and ``/embed.js`` in front of ``app``, and the optional routes its options turn on.
 
-    ``identify(request)`` returns the signed-in ``PandiumUser`` or ``None`` (401).
-    ``connector_token(request, user, connector)`` returns a credential for your own API, which the
-    Auth-Only flow hands to Pandium; it is required when ``config.connectors`` is set.
-    ``on_connected(request, user, event)`` turns on ``POST <prefix>/events``: the loader's
-    ``<pandium-embed report>`` reports each ``pandium-success`` / ``pandium-save-sync`` there, and the
-    hook receives it as an unverified ``ConnectedTenant`` (verify it before trusting it).
-    ``launch_secret`` turns on launch links (``GET <prefix>/launch/<ticket>``, made by ``launch_url``):
-    single use through ``ticket_store`` (default: in memory, one instance only; ``RedisTicketStore``
-    for several), and ``user_for_sub(sub)`` builds the user for links made with ``alone=True``.
-    ``webhook_secret`` (one, or a list while rotating) and ``on_webhook(request, event)`` turn on
-    ``POST <prefix>/webhooks/<secret>`` for Pandium's notifications, each handled once through
-    ``ticket_store``. ``on_mint(request, user, record)`` gets an audit record of every mint and of
-    every refusal of a mint route. ``telemetry``: OpenTelemetry spans and counts (``True``: the global
-    providers, if ``opentelemetry-api`` is installed; ``False``: none; or a ``Telemetry``).
-    Every hook may be sync (run in a thread) or async.
+    ``PandiumMiddleware(app, config=..., identify=..., ...)`` takes the keyword arguments of
+    ``PandiumOptions`` (where each is described), or one ``PandiumOptions`` built ahead:
+    ``PandiumMiddleware(app, options)``. Hooks receive a Starlette ``Request`` and may be sync (run
+    in a worker thread) or async.
     """
 
-    def __init__(
-        self,
-        app: AnyASGIApp,
-        *,
-        config: PandiumConfig,
-        identify: IdentifyHook,
-        connector_token: ConnectorTokenHook | None = None,
-        on_connected: OnConnectedHook | None = None,
-        launch_secret: str | bytes | None = None,
-        ticket_store: TicketStore | None = None,
-        user_for_sub: UserForSubHook | None = None,
-        webhook_secret: str | Sequence[str] | None = None,
-        on_webhook: OnWebhookHook | None = None,
-        on_mint: OnMintHook | None = None,
-        telemetry: Telemetry | bool = True,
-        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-        clock: Callable[[], float] = time.time,
-        new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
-    ) -> None:
+    def __init__(self, app: AnyASGIApp, options: PandiumOptions[Request] | None = None, /, **keywords: Any) -> None:
+        checked = PandiumOptions.of("PandiumMiddleware", options, keywords)
         self.app = app
-        self.config = config
-        self._routes = Routes(
-            config=config,
-            identify=identify,
-            connector_token=connector_token,
-            on_connected=on_connected,
-            launch_secret=launch_secret,
-            ticket_store=ticket_store,
-            user_for_sub=user_for_sub,
-            webhook_secret=webhook_secret,
-            on_webhook=on_webhook,
-            on_mint=on_mint,
-            telemetry=telemetry,
-            max_body_size=max_body_size,
-            clock=clock,
-            new_jti=new_jti,
-        )
-        self._prefix = config.prefix
-        self._prefix_length = len(config.prefix)
+        self.config = checked.config
+        self.options = checked
+        self._routes = Routes(checked, "PandiumMiddleware")
+        self._prefix = checked.config.prefix
+        self._prefix_length = len(self._prefix)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -160,8 +79,9 @@ class PandiumMiddleware:
         # The mount point as the browser sees it: what the stripping above took off (nothing, if the
         # path did not start with root_path).
         mount = scope["path"][: len(scope["path"]) - len(path)]
-        response = await self._routes.answer(_AsgiExchange(scope, receive, mount), path[self._prefix_length :])
-        await response(scope, receive, send)
+        answer = await self._routes.answer(_AsgiExchange(scope, receive, mount), path[self._prefix_length :])
+        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+        await send({"type": "http.response.body", "body": answer.body})
 
 
 class _AsgiExchange:

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp
 from .config import RECOMMENDED_SECRET_BYTES
 from .flows import FLOWS, Flow
 from .mock.app import RESERVED_PREFIX, MockPandium
-from .mock.catalog import DEFAULT_INTEGRATIONS, Connector, Integration
+from .mock.catalog import DEFAULT_INTEGRATIONS, Connector, ExternalIntegration, Integration
 from .net import is_loopback_host
 
 __all__ = ["build_parser", "main"]
@@ -54,6 +54,8 @@ DOCTOR_NEEDS_HTTPX = (
 )
 BAD_PAIR = "expected {form}, got {value!r}"
 CONNECTOR_FORM = "NAME=INTEGRATION_NAME[,INTEGRATION_ID] (e.g. gwt=GWT,5)"
+GROUP_FORM = "GROUP=ID[,ID...] (e.g. gold=1,2,3)"
+EXTERNAL_FORM = "ID=NAME=URL (e.g. legacy-crm=Legacy CRM=https://crm.example.com/)"
 
 # The CLI shows the connector the docs' examples use (`<pandium-embed connector="gwt">`), on an integration
 # of its own, so what a newcomer pastes from the docs works against it unchanged.
@@ -79,6 +81,31 @@ def _connector(value: str) -> Connector:
     if not sep or not name or not integration_name:
         raise argparse.ArgumentTypeError(BAD_PAIR.format(form=CONNECTOR_FORM, value=value))
     return Connector(name, integration_name, integration_id=integration_id or "1")
+
+
+def _group(value: str) -> tuple[str, list[str]]:
+    # A group the token's xti.user_group or xti.user_tier names, and the integrations it sees.
+    name, sep, ids = value.partition("=")
+    members = [item.strip() for item in ids.split(",") if item.strip()]
+    if not sep or not name.strip() or not members:
+        raise argparse.ArgumentTypeError(BAD_PAIR.format(form=GROUP_FORM, value=value))
+    return name, members
+
+
+def _groups(pairs: Sequence[tuple[str, list[str]]]) -> dict[str, list[str]]:
+    # A group given twice sees the integrations of both flags.
+    groups: dict[str, list[str]] = {}
+    for name, members in pairs:
+        groups.setdefault(name, []).extend(members)
+    return groups
+
+
+def _external(value: str) -> ExternalIntegration:
+    identifier, sep, rest = value.partition("=")
+    name, sep2, url = rest.partition("=")
+    if not sep or not sep2 or not identifier or not name or not url:
+        raise argparse.ArgumentTypeError(BAD_PAIR.format(form=EXTERNAL_FORM, value=value))
+    return ExternalIntegration(identifier, name, url=url)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,6 +160,28 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "an Auth-Only connector: its name, its integration name (as in PANDIUM_CONNECTORS) and the "
             "integration id its tenants report (repeatable; default: gwt=GWT,5)"
+        ),
+    )
+    mock.add_argument(
+        "--group",
+        dest="groups",
+        action="append",
+        type=_group,
+        metavar="GROUP=ID[,ID...]",
+        help=(
+            "the integrations a group sees, for tokens whose xti.user_group or xti.user_tier names it "
+            "(repeatable; default: no groups, everyone sees every integration)"
+        ),
+    )
+    mock.add_argument(
+        "--external-integration",
+        dest="external_integrations",
+        action="append",
+        type=_external,
+        metavar="ID=NAME=URL",
+        help=(
+            "an integration outside Pandium: shown as installed, with an Open link to URL, to users whose "
+            "token lists ID in ti.ili (repeatable)"
         ),
     )
     mock.add_argument(
@@ -275,6 +324,8 @@ def _run_mock(
             parent_origins=args.parent_origins,
             integrations=args.integrations or CLI_INTEGRATIONS,
             connectors=args.connectors or CLI_CONNECTORS,
+            groups=_groups(args.groups or ()),
+            external_integrations=args.external_integrations or (),
             notifications_url=args.notifications_url or environ.get("PANDIUM_MOCK_NOTIFICATIONS_URL") or None,
         )
     except ValueError as error:

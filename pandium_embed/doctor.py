@@ -306,6 +306,13 @@ PROBLEMS: Mapping[str, Problem] = {
         'Add <script src="<prefix>/embed.js"></script> (under the app\'s mount point) to the page.',
         NO_ELEMENT,
     ),
+    "loader-not-seen": Problem(
+        "warning",
+        "No script on the page looks like the loader (<prefix>/embed.js): unless a bundle of the page "
+        "includes the npm package, the <pandium-embed> element never becomes one.",
+        'Add <script src="<prefix>/embed.js"></script>, or ignore this if your bundle imports pandium-embed.',
+        NO_ELEMENT,
+    ),
     "page-without-element": Problem(
         "warning",
         "The page has no <pandium-embed> element in its HTML (one added by script later is fine).",
@@ -631,7 +638,8 @@ def _baked_settings(body: str) -> dict[str, Any] | None:
 
 
 def check_loader(config: PandiumConfig, http: httpx.Client, url: str, report: _Report) -> bool:
-    """The loader at ``url``: served, and baked with this config's origins and the expected prefix."""
+    """The loader at ``url``: served, and baked with this config's origins and the expected prefix. True
+    for the middleware's copy; False for a self-hosted copy (no settings baked in) or none."""
     import httpx
 
     try:
@@ -639,7 +647,12 @@ def check_loader(config: PandiumConfig, http: httpx.Client, url: str, report: _R
     except httpx.HTTPError as error:
         report.problem("loader-missing", f"GET {url} failed ({type(error).__name__}).")
         return False
-    settings = _baked_settings(response.text) if response.status_code == 200 else None
+    script = response.status_code == 200 and "javascript" in response.headers.get("content-type", "")
+    settings = _baked_settings(response.text) if script else None
+    if script and settings is None:
+        # A copy from the npm package or js/dist: its elements need origin="..." (or configure()).
+        report.ok("loader", f"{url} serves a self-hosted copy of the loader (no settings baked in).")
+        return False
     if settings is None:
         report.problem("loader-missing", f"GET {url} answered {_describe(response)}, not the loader.")
         return False
@@ -828,7 +841,10 @@ def check_page(
     markup.feed(response.text)
     loaders = [script for script in markup.scripts if _is_loader(script["src"])]
     served = False
-    if not loaders:
+    if not loaders and markup.scripts:
+        # Perhaps bundled from the npm package: nothing here can tell.
+        report.problem("loader-not-seen", f"{page} has scripts, but none named embed.js or pandium-embed*.js.")
+    elif not loaders:
         report.problem("page-without-loader", f"{page} has no loader script.")
     for script in loaders:
         loader_url = urljoin(page, script["src"])
@@ -866,7 +882,8 @@ def _check_csp_for_loader(
 ) -> None:
     """The page's policies against what the element needs, the routes being next to the loader."""
     policies = parse_policies([*response.headers.get_list("content-security-policy"), *markup.meta_policies])
-    prefix_url = loader_url.removesuffix("/embed.js")
+    served_path = urlsplit(loader_url).path.endswith("/embed.js")
+    prefix_url = loader_url.removesuffix("/embed.js") if served_path else origin_of(page) + config.prefix
     reports = any("report" in element for element in markup.elements)
     failures: dict[str, list[str]] = {}
     for policy in policies:

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 from .audit import AuditRecord
 from .config import PandiumConfig
 from .reports import ConnectedTenant
-from .stores import DeliveryStore, TicketStore
+from .stores import DeliveryStore, TicketStore, takes_owners
 from .telemetry import Telemetry
 from .tokens import PandiumUser
 from .validate import is_positive_int
@@ -49,11 +49,9 @@ OnMintHook: TypeAlias = Callable[[RequestT, "PandiumUser | None", AuditRecord], 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024
 
 
-def _hook(takes: str, *, required: bool = False) -> Any:
-    """A field that is a hook (a callable of the host app's), with what it takes, for the messages."""
-    if required:
-        return field(metadata={"hook": takes})
-    return field(default=None, metadata={"hook": takes})
+def _hook(takes: str) -> dict[str, str]:
+    """The metadata of a field that is a hook (a callable of the host app's): what it takes, for messages."""
+    return {"hook": takes}
 
 
 MISSING_CONNECTOR_TOKEN = (
@@ -76,6 +74,11 @@ WEBHOOK_OPTIONS_TOGETHER = (
 BAD_DELIVERY_STORE = (
     "{door} ticket_store must also have begin_delivery, finish_delivery and abandon_delivery "
     "(a DeliveryStore, as MemoryTicketStore and RedisTicketStore are) when webhooks are on."
+)
+DELIVERY_STORE_WITHOUT_OWNERS = (
+    "{door} ticket_store's begin_delivery, finish_delivery and abandon_delivery must take "
+    "owner=, the token of the attempt that claimed a delivery: only that owner may abandon its claim "
+    "(see DeliveryStore)."
 )
 BAD_TELEMETRY = "{door} telemetry must be True (OpenTelemetry if installed), False, or a Telemetry."
 BAD_OPTION = "{door} has no option {name!r}; the options are: {names}."
@@ -109,17 +112,21 @@ class PandiumOptions(Generic[RequestT]):
     """
 
     config: PandiumConfig
-    identify: IdentifyHook[RequestT] = _hook("taking the request and returning a PandiumUser or None", required=True)
-    connector_token: ConnectorTokenHook[RequestT] | None = _hook(
-        "taking (request, user, connector) and returning a credential string, or None"
+    identify: IdentifyHook[RequestT] = field(metadata=_hook("taking the request and returning a PandiumUser or None"))
+    connector_token: ConnectorTokenHook[RequestT] | None = field(
+        default=None, metadata=_hook("taking (request, user, connector) and returning a credential string, or None")
     )
-    on_connected: OnConnectedHook[RequestT] | None = _hook("taking (request, user, event) or None")
+    on_connected: OnConnectedHook[RequestT] | None = field(
+        default=None, metadata=_hook("taking (request, user, event) or None")
+    )
     launch_secret: str | bytes | None = None
     ticket_store: TicketStore | None = None
-    user_for_sub: UserForSubHook | None = _hook("taking a sub and returning a PandiumUser or None")
+    user_for_sub: UserForSubHook | None = field(
+        default=None, metadata=_hook("taking a sub and returning a PandiumUser or None")
+    )
     webhook_secret: str | Sequence[str] | None = None
-    on_webhook: OnWebhookHook[RequestT] | None = _hook("taking (request, event) or None")
-    on_mint: OnMintHook[RequestT] | None = _hook("taking (request, user, record) or None")
+    on_webhook: OnWebhookHook[RequestT] | None = field(default=None, metadata=_hook("taking (request, event) or None"))
+    on_mint: OnMintHook[RequestT] | None = field(default=None, metadata=_hook("taking (request, user, record) or None"))
     telemetry: Telemetry | bool = True
     max_body_size: int = DEFAULT_MAX_BODY_SIZE
     clock: Callable[[], float] = time.time
@@ -163,6 +170,8 @@ class PandiumOptions(Generic[RequestT]):
             raise ValueError(WEBHOOK_OPTIONS_TOGETHER.format(door=door))
         if self.on_webhook is not None and store is not None and not isinstance(store, DeliveryStore):
             raise ValueError(BAD_DELIVERY_STORE.format(door=door))
+        if self.on_webhook is not None and store is not None and not takes_owners(store):
+            raise ValueError(DELIVERY_STORE_WITHOUT_OWNERS.format(door=door))
         launch_options = self.user_for_sub is not None or (store is not None and self.on_webhook is None)
         if self.launch_secret is None and launch_options:
             raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET.format(door=door))

@@ -1,4 +1,9 @@
-"""Events the browser reports to the backend (``POST <prefix>/events``): what the loader saw happen.
+"""Reports: what the loader saw happen, sent to the backend, one feature under one word.
+
+``<pandium-embed report>`` makes the loader report each ``pandium-success`` and ``pandium-save-sync``
+to ``POST <prefix>/events``, a route that exists only with the ``on_connected`` option; the hook
+receives each report as a ``ConnectedTenant`` (unverified). The attribute, route, hook and class keep
+their published names.
 
 The body the loader's ``<pandium-embed report>`` sends, as JSON (``Content-Type: application/json``,
 at most ``MAX_EVENT_BODY_SIZE`` bytes)::

@@ -1,7 +1,9 @@
 """Answers the middleware gives under its prefix: redirects, JSON, and error pages.
 
-Every error is a fixed sentence chosen here; nothing from the request, the user, the token or the
-secret is ever put into a body.
+An ``Answer`` is a plain value (status, header lines, body) that each front door writes its own way:
+the ASGI door as ``http.response.start`` and ``http.response.body`` messages, the WSGI door through
+``start_response``. Every error is a fixed sentence chosen here; nothing from the request, the user,
+the token or the secret is ever put into a body.
 """
 
 from __future__ import annotations
@@ -9,9 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol, overload
-
-from starlette.responses import Response
+from typing import Any, NamedTuple, Protocol, overload
 
 
 class Headers(Protocol):
@@ -24,12 +24,39 @@ class Headers(Protocol):
     def get(self, key: str, default: str) -> str: ...
 
 
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class Answer(NamedTuple):
+    """What a door sends back: the status, the header lines (lower-case names, latin-1 bytes, as ASGI
+    carries them) and the whole body."""
+
+    status: int
+    headers: RawHeaders
+    body: bytes = b""
+
+
 # Minting answers must never be cached or leak the tenant URL through a Referer.
 MINT_HEADERS: Mapping[str, str] = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+_MINT_LINES: RawHeaders = [
+    (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in MINT_HEADERS.items()
+]
+_NO_BODY = (204, 304)
+
+
+def answer(status: int, headers: Mapping[str, str], body: bytes = b"", media_type: str | None = None) -> Answer:
+    """An ``Answer`` with ``headers``, the body's length (none for 204 and 304) and its media type."""
+    lines = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    if status not in _NO_BODY:
+        lines.append((b"content-length", str(len(body)).encode("latin-1")))
+    if media_type is not None:
+        lines.append((b"content-type", media_type.encode("latin-1")))
+    return Answer(status, lines, body)
+
 
 # reason -> (status, title, what to do). The reason is machine-readable: the loader turns it into
 # `pandium:error {status, reason}`; the sentence is for the person reading the page or the log.
@@ -109,7 +136,7 @@ def error_response(
     as_html: bool,
     detail: str | None = None,
     extra_headers: Mapping[str, str] | None = None,
-) -> Response:
+) -> Answer:
     """The error ``reason`` as an HTML page or JSON; ``detail`` replaces the default sentence."""
     status, title, sentence = ERRORS[reason]
     message = detail or sentence
@@ -127,18 +154,16 @@ def error_response(
             f"<title>{html.escape(title)}</title></head>"
             f"<body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>\n"
         )
-        return Response(body, status_code=status, headers=headers, media_type="text/html")
+        return answer(status, headers, body.encode("utf-8"), "text/html; charset=utf-8")
     payload = {"error": reason, "status": status, "message": message}
     return json_response(payload, status=status, headers=headers)
 
 
-def json_response(payload: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-    return Response(body, status_code=status, headers=dict(headers or MINT_HEADERS), media_type="application/json")
+def json_response(payload: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Answer:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return answer(status, headers or MINT_HEADERS, body, "application/json")
 
 
-def redirect_response(url: str) -> Response:
+def redirect_response(url: str) -> Answer:
     """303 to Pandium: the iframe follows it with GET, and nothing caches it."""
-    headers = dict(MINT_HEADERS)
-    headers["Location"] = url
-    return Response(status_code=303, headers=headers)
+    return Answer(303, [*_MINT_LINES, (b"location", url.encode("latin-1")), (b"content-length", b"0")])

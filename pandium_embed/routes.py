@@ -15,14 +15,12 @@ import functools
 import logging
 import re
 import threading
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
 
-from starlette.responses import Response
-
 from .audit import MintRecord, RefusalRecord
-from .config import TOKEN_LIFETIME_SECONDS, PandiumConfig
+from .config import TOKEN_LIFETIME_SECONDS
 from .flows import FLOWS, Flow, TargetRefused, check_target, flow_url, is_flow
 from .guards import (
     allow,
@@ -34,60 +32,29 @@ from .guards import (
 from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
 from .loader import render_loader
+from .options import MISSING_CONNECTOR_TOKEN, PandiumOptions, hook_names
 from .reports import MAX_EVENT_BODY_SIZE, parse_event
 from .responses import (
     MINT_HEADERS,
     NOT_FOUND,
+    Answer,
     Headers,
     Refused,
+    answer,
     error_response,
     json_response,
     redirect_response,
     wants_html,
 )
-from .stores import DeliveryStore, MemoryTicketStore, TicketStore, takes_owners
+from .stores import DeliveryStore, MemoryTicketStore, TicketStore
 from .telemetry import RouteSpan, Telemetry, default_telemetry
 from .tokens import PandiumUser, mint_token
-from .validate import is_positive_int
 from .webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent, check_webhook_secrets, deliver, parse_webhook, secret_matches
 
 logger = logging.getLogger("pandium_embed")
 
 T = TypeVar("T")
 
-MISSING_CONNECTOR_TOKEN = (
-    "PandiumMiddleware: config.connectors is set but connector_token is not. Pass "
-    "connector_token=(request, user, connector) -> str returning a credential for your own API, "
-    "which Pandium's Auth-Only page uses to connect the user."
-)
-BAD_IDENTIFY = "PandiumMiddleware identify must be a callable taking the request and returning a PandiumUser or None."
-BAD_CONFIG = "PandiumMiddleware config must be a PandiumConfig (see PandiumConfig.from_env())."
-BAD_BODY_LIMIT = "PandiumMiddleware max_body_size must be a positive integer number of bytes."
-BAD_ON_CONNECTED = "PandiumMiddleware on_connected must be a callable taking (request, user, event) or None."
-BAD_USER_FOR_SUB = "PandiumMiddleware user_for_sub must be a callable taking a sub and returning a PandiumUser or None."
-BAD_TICKET_STORE = (
-    "PandiumMiddleware ticket_store must have an async claim(ticket_id, expires_at) -> bool (a TicketStore)."
-)
-LAUNCH_OPTIONS_WITHOUT_SECRET = (
-    "PandiumMiddleware user_for_sub is for launch links, and ticket_store for launch links and webhooks: "
-    "pass launch_secret (or webhook_secret and on_webhook) too."
-)
-WEBHOOK_OPTIONS_TOGETHER = (
-    "PandiumMiddleware webhook_secret and on_webhook go together: the secret in the URL you give Pandium, "
-    "and on_webhook=(request, event) -> None to receive its notifications."
-)
-BAD_ON_WEBHOOK = "PandiumMiddleware on_webhook must be a callable taking (request, event) or None."
-BAD_DELIVERY_STORE = (
-    "PandiumMiddleware ticket_store must also have begin_delivery, finish_delivery and abandon_delivery "
-    "(a DeliveryStore, as MemoryTicketStore and RedisTicketStore are) when webhooks are on."
-)
-DELIVERY_STORE_WITHOUT_OWNERS = (
-    "PandiumMiddleware ticket_store's begin_delivery, finish_delivery and abandon_delivery must take "
-    "owner=, the token of the attempt that claimed a delivery: only that owner may abandon its claim "
-    "(see DeliveryStore)."
-)
-BAD_ON_MINT = "PandiumMiddleware on_mint must be a callable taking (request, user, record) or None."
-BAD_TELEMETRY = "PandiumMiddleware telemetry must be True (OpenTelemetry if installed), False, or a Telemetry."
 AUDIT_HOOK_FAILED = "PandiumMiddleware: on_mint failed on a %s refusal of %s; the refusal was answered"
 # Logged instead of Starlette's "SessionMiddleware must be installed to access request.session", which
 # misleads when the middleware *is* installed, only inside this one.
@@ -115,7 +82,6 @@ ALONE_WITHOUT_USER_FOR_SUB = (
     "user_for_sub hook; it was treated as a link for the signed-in user only."
 )
 
-DEFAULT_MAX_BODY_SIZE = 16 * 1024
 # Answered while the same delivery runs elsewhere: long enough for most hooks, short of the lease.
 IN_PROGRESS_RETRY_AFTER = "30"
 
@@ -192,6 +158,10 @@ class Exchange(Protocol):
     async def call_alone(self, hook: Hook, *args: Any) -> Any:
         """``hook(*args)``: the hooks that take no request (``user_for_sub``, the store's ``claim``)."""
         ...
+
+
+def _hook(func: Callable[..., Any] | None) -> Hook | None:
+    return None if func is None else Hook(func)
 
 
 def run_without_loop(awaitable: Awaitable[T], what: str) -> T:
@@ -272,7 +242,7 @@ class _Route:
     """
 
     methods: tuple[str, ...]
-    handler: Callable[[_Call], Awaitable[Response]] = field(repr=False)
+    handler: Callable[[_Call], Awaitable[Answer]] = field(repr=False)
     json_only: bool = False
     flow: Flow | None = None
     redact_as: str | None = None
@@ -282,83 +252,45 @@ class _Route:
 
 
 class Routes:
-    """What a middleware answers under its prefix (see ``PandiumMiddleware`` for the options)."""
+    """What a front door answers under its prefix, for one ``PandiumOptions`` that the door has checked."""
 
-    def __init__(
-        self,
-        *,
-        config: PandiumConfig,
-        identify: Callable[..., Any],
-        connector_token: Callable[..., Any] | None,
-        on_connected: Callable[..., Any] | None,
-        launch_secret: str | bytes | None,
-        ticket_store: TicketStore | None,
-        user_for_sub: Callable[..., Any] | None,
-        webhook_secret: str | Sequence[str] | None,
-        on_webhook: Callable[..., Any] | None,
-        on_mint: Callable[..., Any] | None,
-        telemetry: Telemetry | bool,
-        max_body_size: int,
-        clock: Callable[[], float],
-        new_jti: Callable[[], str],
-    ) -> None:
-        if not isinstance(config, PandiumConfig):
-            raise ValueError(BAD_CONFIG)
-        if not callable(identify):
-            raise ValueError(BAD_IDENTIFY)
+    def __init__(self, options: PandiumOptions[Any], door: str) -> None:
+        config = options.config
         # A setting that comes from the environment (PANDIUM_CONNECTORS) without the code it needs: not
         # an exception, which under Starlette's lazily built middleware stack would only surface as a 500
         # on every route of the app (and as "lifespan unsupported" at start-up). Said at construction,
         # which Starlette does at start-up, at ERROR, which uvicorn's and gunicorn's defaults print; the
         # routes under the prefix fail closed until it is fixed.
-        self._misconfigured = MISSING_CONNECTOR_TOKEN if config.connectors and connector_token is None else None
+        self._misconfigured = (
+            MISSING_CONNECTOR_TOKEN.format(door=door) if config.connectors and options.connector_token is None else None
+        )
         if self._misconfigured is not None:
             logger.error(MISCONFIGURED, self._misconfigured, config.prefix)
-        if on_connected is not None and not callable(on_connected):
-            raise ValueError(BAD_ON_CONNECTED)
-        if user_for_sub is not None and not callable(user_for_sub):
-            raise ValueError(BAD_USER_FOR_SUB)
-        if ticket_store is not None and not callable(getattr(ticket_store, "claim", None)):
-            raise ValueError(BAD_TICKET_STORE)
-        if (webhook_secret is None) != (on_webhook is None):
-            raise ValueError(WEBHOOK_OPTIONS_TOGETHER)
-        if on_webhook is not None and not callable(on_webhook):
-            raise ValueError(BAD_ON_WEBHOOK)
-        if on_webhook is not None and ticket_store is not None and not isinstance(ticket_store, DeliveryStore):
-            raise ValueError(BAD_DELIVERY_STORE)
-        if on_webhook is not None and ticket_store is not None and not takes_owners(ticket_store):
-            raise ValueError(DELIVERY_STORE_WITHOUT_OWNERS)
-        if launch_secret is None and (user_for_sub is not None or (ticket_store is not None and on_webhook is None)):
-            raise ValueError(LAUNCH_OPTIONS_WITHOUT_SECRET)
-        if on_mint is not None and not callable(on_mint):
-            raise ValueError(BAD_ON_MINT)
-        if not isinstance(telemetry, (bool, Telemetry)):
-            raise ValueError(BAD_TELEMETRY)
-        launch_secret_bytes = None if launch_secret is None else check_launch_secret(launch_secret, config)
+        launch_secret = None if options.launch_secret is None else check_launch_secret(options.launch_secret, config)
         webhook_secrets = (
             None
-            if webhook_secret is None
-            else check_webhook_secrets(webhook_secret, config, launch_secret=launch_secret_bytes)
+            if options.webhook_secret is None
+            else check_webhook_secrets(options.webhook_secret, config, launch_secret=launch_secret)
         )
-        if not is_positive_int(max_body_size):
-            raise ValueError(BAD_BODY_LIMIT)
+        self.options = options
         self.config = config
-        self._identify = Hook(identify)
-        self._connector_token = None if connector_token is None else Hook(connector_token)
-        self._on_connected = None if on_connected is None else Hook(on_connected)
-        self.ticket_store: TicketStore = ticket_store if ticket_store is not None else MemoryTicketStore(clock=clock)
+        self._identify = Hook(options.identify)
+        self._connector_token = _hook(options.connector_token)
+        self._user_for_sub = _hook(options.user_for_sub)
+        self._on_mint = _hook(options.on_mint)
+        self.ticket_store: TicketStore = (
+            options.ticket_store if options.ticket_store is not None else MemoryTicketStore(clock=options.clock)
+        )
         # Called through the exchange like a hook, so the WSGI door can run it without a loop.
         self._claim = Hook(self.ticket_store.claim)
         is_claimed = getattr(self.ticket_store, "is_claimed", None)
         self._is_claimed_hook = Hook(is_claimed) if callable(is_claimed) else None
-        self._user_for_sub = None if user_for_sub is None else Hook(user_for_sub)
-        self._on_mint = None if on_mint is None else Hook(on_mint)
-        self._on_webhook = None if on_webhook is None else Hook(on_webhook)
+        telemetry = options.telemetry
         self._telemetry = default_telemetry() if telemetry is True else (telemetry or None)
-        self._max_body_size = max_body_size
-        self._clock = clock
-        self._throttle = LogThrottle(clock)
-        self._new_jti = new_jti
+        self._max_body_size = options.max_body_size
+        self._clock = options.clock
+        self._throttle = LogThrottle(options.clock)
+        self._new_jti = options.new_jti
         # The loader as served under each root path (the prefix it bakes in includes it). An app has one
         # or a few mounts; the cache bounds what a server that sets many could cost.
         self._loader = functools.lru_cache(maxsize=16)(functools.partial(render_loader, config))
@@ -377,17 +309,17 @@ class Routes:
             ("/connect/", self._mint_route("connect")),
         ]
         # Optional features: without their setting the route does not exist (a plain 404).
-        if self._on_connected is not None:
-            report = functools.partial(self._report_event, self._on_connected)
+        if options.on_connected is not None:
+            report = functools.partial(self._report_event, Hook(options.on_connected))
             self._exact["/events"] = _Route(("POST",), report, json_only=True, name="/events")
-        if launch_secret_bytes is not None:
-            launch = functools.partial(self._launch, launch_secret_bytes)
+        if launch_secret is not None:
+            launch = functools.partial(self._launch, launch_secret)
             launch_route = _Route(("GET",), launch, redact_as="<ticket>", name="/launch/{ticket}", audited=True)
             self._prefixed.append(("/launch/", launch_route))
-        if self._on_webhook is not None and webhook_secrets is not None:
-            # A DeliveryStore: checked above for a given store, and true of the default one.
+        if options.on_webhook is not None and webhook_secrets is not None:
+            # A DeliveryStore: checked by PandiumOptions.check for a given store, and true of the default one.
             deliveries = cast(DeliveryStore, self.ticket_store)
-            receive_webhook = functools.partial(self._webhook, self._on_webhook, deliveries)
+            receive_webhook = functools.partial(self._webhook, Hook(options.on_webhook), deliveries)
             webhook_route = _Route(
                 ("POST",),
                 receive_webhook,
@@ -399,16 +331,9 @@ class Routes:
             self._prefixed.append(("/webhooks/", webhook_route))
 
     def hooks(self) -> dict[str, Hook]:
-        """The host app's hooks, by the name of their keyword argument."""
-        named = {
-            "identify": self._identify,
-            "connector_token": self._connector_token,
-            "on_connected": self._on_connected,
-            "user_for_sub": self._user_for_sub,
-            "on_webhook": self._on_webhook,
-            "on_mint": self._on_mint,
-        }
-        return {name: hook for name, hook in named.items() if hook is not None}
+        """The host app's hooks that are set, by option name."""
+        hooks = {name: getattr(self.options, name) for name in hook_names()}
+        return {name: Hook(hook) for name, hook in hooks.items() if hook is not None}
 
     # --- the table -----------------------------------------------------------------------------
 
@@ -425,7 +350,7 @@ class Routes:
                 return prefixed, rest
         return None
 
-    async def answer(self, exchange: Exchange, path: str) -> Response:
+    async def answer(self, exchange: Exchange, path: str) -> Answer:
         """The answer to a request for ``path``, the path below the prefix."""
         headers = exchange.headers
         matched = self._match(path)
@@ -469,7 +394,7 @@ class Routes:
             response = error_response(
                 refused.reason, as_html=as_html, detail=refused.detail, extra_headers=refused.headers
             )
-            await self._refused(route, call, refused.reason, response.status_code)
+            await self._refused(route, call, refused.reason, response.status)
         except Exception as error:
             # A hook (or our own code) failed: say so in the log, never in the body. A credential in
             # the path (a launch ticket, a webhook secret) is logged by its name only.
@@ -485,9 +410,9 @@ class Routes:
             else:
                 logger.exception("PandiumMiddleware: %s %s failed; answered 500", exchange.method, logged)
             response = error_response("server-error", as_html=as_html)
-            await self._refused(route, call, "server-error", response.status_code)
+            await self._refused(route, call, "server-error", response.status)
         if call.span is not None:
-            call.span.set(flow=call.flow, outcome=call.outcome, event_type=call.event_type, status=response.status_code)
+            call.span.set(flow=call.flow, outcome=call.outcome, event_type=call.event_type, status=response.status)
             call.span.__exit__(None, None, None)
         return response
 
@@ -557,7 +482,7 @@ class Routes:
     def _mint_route(self, flow: Flow) -> _Route:
         """``GET``: mint a token for the signed-in user and redirect to ``flow``'s page."""
 
-        async def redirect(call: _Call) -> Response:
+        async def redirect(call: _Call) -> Answer:
             refuse_cross_site(call.headers)
             user = await self._require_user(call)
             url, _ = await self._mint(call, user, flow, call.target)
@@ -567,7 +492,7 @@ class Routes:
         name = f"/{flow}" if target is None else f"/{flow}/{{{target}}}"
         return _Route(("GET",), redirect, flow=flow, name=name, audited=True)
 
-    async def _token(self, call: _Call) -> Response:
+    async def _token(self, call: _Call) -> Answer:
         refuse_cross_site(call.headers)
         # Its answer is a usable URL: a sibling subdomain that the host lets read credentialed
         # CORS responses is same-site, so only this app's own pages may ask.
@@ -592,7 +517,7 @@ class Routes:
             self._log_unknown_connector(refused, target)
             raise Refused(*_TOKEN_REFUSALS[refused.reason]) from None
 
-    async def _report_event(self, on_connected: Hook, call: _Call) -> Response:
+    async def _report_event(self, on_connected: Hook, call: _Call) -> Answer:
         refuse_cross_site(call.headers)
         require_same_origin(call.exchange.scheme, call.headers)
         body = await read_json_body(call.exchange.body, call.headers, limit=MAX_EVENT_BODY_SIZE)
@@ -600,9 +525,9 @@ class Routes:
         event = parse_event(body, connectors=self.config.connectors)
         await call.exchange.call(on_connected, user, event)
         call.outcome = "reported"
-        return Response(status_code=204, headers=dict(MINT_HEADERS))
+        return answer(204, MINT_HEADERS)
 
-    async def _webhook(self, on_webhook: Hook, store: DeliveryStore, call: _Call) -> Response:
+    async def _webhook(self, on_webhook: Hook, store: DeliveryStore, call: _Call) -> Answer:
         # The secret in the path was checked by the route table. Pandium's server-to-server POST is not
         # a browser's: no cross-site or same-origin rule here; the body's type and size limits hold.
         body = await read_json_body(call.exchange.body, call.headers, limit=MAX_WEBHOOK_BODY_SIZE)
@@ -617,7 +542,7 @@ class Routes:
             raise Refused("delivery-in-progress", headers={"Retry-After": IN_PROGRESS_RETRY_AFTER})
         return json_response({"delivery": call.outcome}, headers=MINT_HEADERS)
 
-    async def _launch(self, launch_secret: bytes, call: _Call) -> Response:
+    async def _launch(self, launch_secret: bytes, call: _Call) -> Answer:
         refuse_cross_site_unless_a_navigation(call.headers)
         launch = read_ticket(call.rest, launch_secret=launch_secret, now=self._clock)
         call.flow = launch.flow
@@ -646,7 +571,7 @@ class Routes:
             return False
         return bool(await call.exchange.call_alone(self._is_claimed_hook, ticket_id))
 
-    async def _serve_loader(self, call: _Call) -> Response:
+    async def _serve_loader(self, call: _Call) -> Answer:
         # Baked with the prefix as the browser sees it: under the mount point the app is served at.
         body, etag = self._loader(root_path=call.exchange.root_path)
         cache_headers = {
@@ -656,12 +581,8 @@ class Routes:
         }
         if_none_match = call.headers.get("if-none-match", "")
         if etag in {tag.strip() for tag in if_none_match.split(",")}:
-            return Response(status_code=304, headers=cache_headers)
-        return Response(
-            body,
-            headers=cache_headers,
-            media_type="text/javascript; charset=utf-8",
-        )
+            return answer(304, cache_headers)
+        return answer(200, cache_headers, body, "text/javascript; charset=utf-8")
 
     # --- what the handlers share ------------------------------------------------------------------
 

@@ -56,14 +56,13 @@ class TicketStore(Protocol):
     ``claim`` must be atomic across every instance sharing the store: of concurrent claims of one
     ``ticket_id``, exactly one returns ``True``. ``expires_at`` is epoch seconds on the middleware's
     clock; after it the ticket is refused anyway, so the store may forget it.
+
+    A store may also have ``async is_claimed(ticket_id) -> bool`` (both of ours do): the middleware
+    then refuses a link already used before minting for it, so reopening one puts no token in the
+    audit. The claim alone still decides; a store without it is asked only through ``claim``.
     """
 
     async def claim(self, ticket_id: str, expires_at: float) -> bool: ...
-
-
-# A store may also have ``async is_claimed(ticket_id) -> bool`` (both of ours do): the middleware then
-# refuses a link already used before minting for it, so reopening one puts no token in the audit. The
-# claim alone still decides; a store without it is asked only through ``claim``.
 
 
 # The value a claim holds in a store: its owner's token, after a marker "done" can never equal.

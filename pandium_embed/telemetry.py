@@ -25,6 +25,8 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .version import __version__
+
 if TYPE_CHECKING:
     from opentelemetry.metrics import MeterProvider
     from opentelemetry.trace import Span, TracerProvider
@@ -58,8 +60,6 @@ class Telemetry:
             from opentelemetry import context, metrics, trace
         except ImportError:
             raise ImportError(MISSING_OTEL) from None
-        from . import __version__
-
         self._trace = trace
         self._context = context
         self._metrics = metrics

@@ -22,7 +22,7 @@ from joserfc.jws import JWSRegistry
 from .config import PandiumConfig
 from .validate import secret_bytes
 
-__all__ = ["PandiumUser", "build_claims", "mint_token"]
+__all__ = ["VIEW_RULES", "MarketplaceView", "PandiumUser", "build_claims", "mint_token"]
 
 # Pandium checks the header byte for byte, so it is fixed rather than serialised per token.
 HEADER_JSON = b'{"alg":"HS256","typ":"JWT"}'
@@ -43,10 +43,88 @@ INT_TOO_LONG = "{field} holds an integer too long to write as JSON: send it as a
 TOO_DEEP = "{field} is nested more than {depth} levels deep (or refers to itself): flatten it."
 BAD_NOW = "mint_token now must be epoch seconds as an int or float (got {what})."
 BAD_JTI = "mint_token jti must be a non-empty string (got {what})."
+BAD_VIEW = "PandiumUser.view must be a MarketplaceView (got a {what})."
+BAD_HIDDEN = (
+    "MarketplaceView.hidden_integrations must be a list of integration ids, each a non-empty string or a "
+    "non-negative integer (problem at item {index}: {what})."
+)
+HIDDEN_NOT_A_LIST = "MarketplaceView.hidden_integrations must be a list of integration ids, not a single {what}."
+BAD_GROUP = "MarketplaceView.{field} must be a non-empty string or None (got {what})."
+BAD_ALLOWED_INSTALLS = "MarketplaceView.allowed_installs must be a non-negative integer or None (got {what})."
+VIEW_RULE_TWICE = (
+    "{keys} set both in PandiumUser.view and in PandiumUser.extra or xti: give each view rule once, in "
+    "MarketplaceView (extra is for the rules MarketplaceView does not name)."
+)
 TOKEN_TOO_LONG = (
     "The token would be {size} bytes, over max_url_length={limit} before the URL is even added: "
     "shrink the user's claims (meta, extra, installed_integrations) or raise PandiumConfig.max_url_length."
 )
+
+
+# The xti keys MarketplaceView writes: the names Pandium's "Customizing the JWT" page gives.
+VIEW_RULES = ("hidden_integrations", "user_group", "user_tier", "allowed_installs")
+
+
+def _what(value: Any) -> str:
+    # Type only, and the value for plain numbers: a message never echoes a string a host passed.
+    if value == "":
+        return "an empty string"
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"a {type(value).__name__}"
+    return repr(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarketplaceView:
+    """Rules that shape the In-App Marketplace for one user, carried in the token's ``ti.xti``.
+
+    The names are the ones Pandium's "Customizing the JWT" documentation gives: ``hidden_integrations``
+    (ids of integrations this user must not see), a group such as ``user_group`` or ``user_tier``
+    (which integrations a group sees), and ``allowed_installs`` (how many integrations the user may
+    install). Pandium documents the names, not a contract: what each rule does for your organisation
+    (which ids a group sees, what counts as an install) is configured with Pandium, per organisation,
+    through your Technical Account Manager. A rule this class does not name goes in
+    ``PandiumUser.extra``; the same key in both is an error.
+
+    Checked when a token is minted: ids are non-empty strings or non-negative integers, groups
+    non-empty strings, ``allowed_installs`` a non-negative integer; ``ValueError`` otherwise.
+    Unset rules are left out of the token.
+    """
+
+    hidden_integrations: Sequence[str | int] = ()
+    user_group: str | None = None
+    user_tier: str | None = None
+    allowed_installs: int | None = None
+
+    def as_xti(self) -> dict[str, Any]:
+        """The rules as ``ti.xti`` keys (checked; unset ones left out)."""
+        rules: dict[str, Any] = {}
+        hidden = self.hidden_integrations
+        if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
+            raise ValueError(HIDDEN_NOT_A_LIST.format(what=type(hidden).__name__))
+        for index, item in enumerate(hidden):
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, (str, int))
+                or item == ""
+                or (isinstance(item, int) and item < 0)
+            ):
+                raise ValueError(BAD_HIDDEN.format(index=index, what=_what(item)))
+        if hidden:
+            rules["hidden_integrations"] = _jsonable(list(hidden), "MarketplaceView.hidden_integrations")
+        for field in ("user_group", "user_tier"):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(BAD_GROUP.format(field=field, what=_what(value)))
+            rules[field] = _jsonable(value, f"MarketplaceView.{field}")
+        allowed = self.allowed_installs
+        if allowed is not None:
+            if isinstance(allowed, bool) or not isinstance(allowed, int) or allowed < 0:
+                raise ValueError(BAD_ALLOWED_INSTALLS.format(what=_what(allowed)))
+            rules["allowed_installs"] = _jsonable(allowed, "MarketplaceView.allowed_installs")
+        return rules
 
 
 @dataclass(frozen=True)
@@ -64,6 +142,7 @@ class PandiumUser:
     extra: Mapping[str, Any] | None = None
     external_id: str | None = None
     meta: Any = None
+    view: MarketplaceView | None = None
 
 
 # Friendly name -> compact claim inside "ti", in the order Pandium's sample backend writes them.
@@ -123,7 +202,8 @@ def build_claims(
     jti: str,
     xti: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The JWT claims for ``user``. ``xti`` is merged over ``user.extra`` (the flow's keys win).
+    """The JWT claims for ``user``. ``xti`` is merged over ``user.extra`` (the flow's keys win);
+    ``user.view``'s rules go beside them (a rule also set in ``extra`` or ``xti`` is an error).
 
     Raises ``ValueError`` naming the field when a value cannot be carried by the token.
     """
@@ -159,6 +239,14 @@ def build_claims(
         if not isinstance(xti, Mapping):
             raise ValueError(NOT_JSON.format(field="xti", what=f"a {type(xti).__name__}"))
         extra.update(xti)
+    if user.view is not None:
+        if not isinstance(user.view, MarketplaceView):
+            raise ValueError(BAD_VIEW.format(what=type(user.view).__name__))
+        rules = user.view.as_xti()
+        twice = sorted(rules.keys() & extra.keys())
+        if twice:
+            raise ValueError(VIEW_RULE_TWICE.format(keys=", ".join(twice)))
+        extra.update(rules)
     if extra:
         ti["xti"] = _jsonable(extra, "PandiumUser.extra/xti")
     if ti:

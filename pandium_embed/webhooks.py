@@ -6,10 +6,13 @@ Pandium sends every notification of an org to one URL, as ``POST`` with a JSON b
     {"event_type": "tenant_created", "environment": "acme", "account_id": 12,
      "account_name": "Acme", "timestamp": "2026-11-29T10:00:00Z", ...}
 
-Not documented: a signature (there is none that we know of), retries, and the fields of each event.
-So the five common fields are parsed strictly, everything else is kept as ``data``, an event type we
-do not know is delivered as it is, and the credential is a secret in the URL path
-(``webhook_url``), compared in constant time.
+Each event type also carries fields of its own (``EVENT_FIELDS``: ``integration_id`` on every
+integration event, ``tenant_id`` on the tenant and run events, the run's links on ``run_failed``).
+Not documented: a signature (there is none that we know of) and retries. So the five common fields are
+parsed strictly; the per-event ones are typed attributes when they have the documented type (else
+``None``: a refused notification may never be sent again, so one is never refused over them); every field beyond the
+common five stays in ``data`` as sent; an event type we do not know is delivered as it is; and the
+credential is a secret in the URL path (``webhook_url``), compared in constant time.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -36,6 +40,7 @@ __all__ = [
     "KNOWN_EVENT_TYPES",
     "MAX_WEBHOOK_BODY_SIZE",
     "MAX_WEBHOOK_DEPTH",
+    "EVENT_FIELDS",
     "DeliveryOutcome",
     "WebhookEvent",
     "WebhookRejected",
@@ -65,6 +70,31 @@ DELIVERY_LEASE_SECONDS = 300
 # How long a handled delivery is remembered, so that a retry is acknowledged without the hook.
 DELIVERY_MEMORY_SECONDS = 7 * 24 * 3600
 COMMON_FIELDS = frozenset({"event_type", "environment", "account_id", "account_name", "timestamp"})
+# The fields Pandium's notifications page documents for each event type, beside the common five.
+_INTEGRATION = ("integration_id", "integration_name")
+_TENANT = ("tenant_id", "tenant_name", *_INTEGRATION)
+EVENT_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "integration_created": _INTEGRATION,
+        "tenant_created": _TENANT,
+        "tenant_archived": _TENANT,
+        "partner_integration_updated": (*_INTEGRATION, "partner_id", "partner_name"),
+        "run_failed": (
+            "run_id",
+            "run_status",
+            "admin_link",
+            "api_link",
+            "api_status_link",
+            "api_triggers_link",
+            *_TENANT,
+        ),
+    }
+)
+# How each documented field is read: ids (integers in Pandium's documentation) become plain-id strings,
+# fit for an API path; names and statuses are short strings; links are http(s) URLs.
+_ID_FIELDS = frozenset({"integration_id", "tenant_id", "partner_id", "run_id"})
+_LINK_FIELDS = frozenset({"admin_link", "api_link", "api_status_link", "api_triggers_link"})
+MAX_LINK_LENGTH = 2048
 
 # Event types end up in span attributes and metric labels: plain words only, bounded.
 _EVENT_TYPE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -77,6 +107,10 @@ _SECRET_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
 NOT_AN_OBJECT = 'A Pandium notification must be a JSON object like {"event_type": "tenant_created", ...}.'
 TOO_DEEP = f"A Pandium notification nests deeper than {MAX_WEBHOOK_DEPTH} levels of objects and arrays."
+NOT_FINITE = (
+    "A Pandium notification holds a number too large for a float (like 1e999) or NaN/Infinity, "
+    "which JSON does not have: every number must be finite."
+)
 NOT_TEXT = (
     "A Pandium notification holds a lone surrogate (a \\ud800-\\udfff escape without its pair): "
     "its strings must be Unicode text."
@@ -112,10 +146,14 @@ class WebhookEvent:
 
     ``event_type``, ``environment`` (the namespace the event happened in), ``account_id``,
     ``account_name`` (your Pandium organisation) and ``timestamp`` (timezone-aware, UTC) are the
-    documented fields, checked. ``data`` holds every other field as sent: Pandium does not document
-    them, so read them defensively. An ``event_type`` outside ``KNOWN_EVENT_TYPES`` is delivered too
-    (``known`` is then ``False``): Pandium may add events. ``delivery_id`` identifies the delivery
-    (a hash of its content): a retry of the same notification has the same one.
+    fields every notification has, checked. The fields Pandium documents per event type
+    (``EVENT_FIELDS``) are attributes too: ids (``tenant_id``, ``integration_id``, ``run_id``,
+    ``partner_id``) as plain-id strings, names and ``run_status`` as strings, the ``run_failed``
+    links as http(s) URLs; each is ``None`` when the notification does not carry it or carries it in
+    another shape. ``data`` holds every field beyond the common five as sent (unknown ones included):
+    read those defensively. An ``event_type`` outside ``KNOWN_EVENT_TYPES`` is delivered too (``known``
+    is then ``False``): Pandium may add events. ``delivery_id`` identifies the delivery (a hash of its
+    content): a retry of the same notification has the same one.
     """
 
     event_type: str
@@ -125,21 +163,42 @@ class WebhookEvent:
     timestamp: datetime
     data: Mapping[str, Any]
     delivery_id: str
+    tenant_id: str | None = None
+    tenant_name: str | None = None
+    integration_id: str | None = None
+    integration_name: str | None = None
+    partner_id: str | None = None
+    partner_name: str | None = None
+    run_id: str | None = None
+    run_status: str | None = None
+    admin_link: str | None = None
+    api_link: str | None = None
+    api_status_link: str | None = None
+    api_triggers_link: str | None = None
 
     @property
     def known(self) -> bool:
         return self.event_type in KNOWN_EVENT_TYPES
 
     @property
-    def tenant_id(self) -> str | None:
-        """``data["tenant_id"]`` as a string, if it is a plain id (an integer, or 1-128 letters, digits,
-        "-", "_"), else ``None``. Undocumented by Pandium: ``None`` means "not in this payload"."""
-        return segment_id(self.data.get("tenant_id"))
+    def documented_fields(self) -> tuple[str, ...]:
+        """The per-event fields Pandium documents for this event type (empty for an unknown type)."""
+        return EVENT_FIELDS.get(self.event_type, ())
 
-    @property
-    def integration_id(self) -> str | None:
-        """``data["integration_id"]`` as a string, if it is a plain id, else ``None`` (see ``tenant_id``)."""
-        return segment_id(self.data.get("integration_id"))
+
+def _event_field(name: str, value: Any) -> str | None:
+    """A documented per-event field in its documented shape, else ``None`` (never a refusal)."""
+    if name in _ID_FIELDS:
+        return segment_id(value)
+    if not isinstance(value, str) or not value:
+        return None
+    if name in _LINK_FIELDS:
+        ok = len(value) <= MAX_LINK_LENGTH and value.isascii() and value.startswith(("https://", "http://"))
+        return value if ok and value.isprintable() and " " not in value else None
+    return value if len(value) <= MAX_NAME_LENGTH else None
+
+
+_EVENT_ATTRIBUTES = tuple(dict.fromkeys(name for names in EVENT_FIELDS.values() for name in names))
 
 
 def _name(value: Any, message: str) -> str:
@@ -167,14 +226,19 @@ def delivery_id(value: Any) -> str:
 
 
 def _check_json(value: Any) -> None:
-    """Refuse what valid JSON can hold but a notification cannot: nesting deeper than
-    ``MAX_WEBHOOK_DEPTH`` and lone surrogates (in keys or values). Iterative, so it never recurses."""
+    """Refuse what valid JSON can hold (or Python's parser lets through) but a notification cannot:
+    nesting deeper than ``MAX_WEBHOOK_DEPTH``, lone surrogates (in keys or values), and numbers that are
+    not finite (``1e999`` parses as infinity; ``NaN`` and ``Infinity`` are not JSON at all). Iterative,
+    so it never recurses."""
     pending: list[tuple[Any, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         if isinstance(item, str):
             if not item.isascii() and _LONE_SURROGATE.search(item):
                 raise WebhookRejected(NOT_TEXT)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise WebhookRejected(NOT_FINITE)
         elif isinstance(item, (dict, list)):
             if depth > MAX_WEBHOOK_DEPTH:
                 raise WebhookRejected(TOO_DEEP)
@@ -207,6 +271,8 @@ def parse_webhook(value: Any) -> WebhookEvent:
         timestamp=timestamp,
         data=MappingProxyType({key: item for key, item in value.items() if key not in COMMON_FIELDS}),
         delivery_id=delivery_id(value),
+        # Read by name whatever the event type: an id field means the same thing on every event.
+        **{name: _event_field(name, value.get(name)) for name in _EVENT_ATTRIBUTES},
     )
 
 

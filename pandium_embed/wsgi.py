@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import inspect
 import io
-import time
-import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -21,16 +19,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_input_stream
 
-from .audit import AuditRecord
-from .config import PandiumConfig
+from . import options as _options
 from .guards import too_large
 from .hooks import Hook
-from .reports import ConnectedTenant
-from .routes import DEFAULT_MAX_BODY_SIZE, Routes, run_without_loop
-from .stores import TicketStore
-from .telemetry import Telemetry
-from .tokens import PandiumUser
-from .webhooks import WebhookEvent
+from .options import PandiumOptions
+from .routes import Routes, run_without_loop
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -45,13 +38,15 @@ __all__ = [
     "UserForSubHook",
 ]
 
-IdentifyHook: TypeAlias = Callable[[Request], PandiumUser | None]
-ConnectorTokenHook: TypeAlias = Callable[[Request, PandiumUser, str], str]
-OnConnectedHook: TypeAlias = Callable[[Request, PandiumUser, ConnectedTenant], None]
-UserForSubHook: TypeAlias = Callable[[str], PandiumUser | None]
-OnWebhookHook: TypeAlias = Callable[[Request, WebhookEvent], None]
-OnMintHook: TypeAlias = Callable[[Request, PandiumUser | None, AuditRecord], None]
+# The hooks' types under WSGI: they receive a Werkzeug Request (and must be plain functions).
+IdentifyHook: TypeAlias = _options.IdentifyHook[Request]
+ConnectorTokenHook: TypeAlias = _options.ConnectorTokenHook[Request]
+OnConnectedHook: TypeAlias = _options.OnConnectedHook[Request]
+UserForSubHook: TypeAlias = _options.UserForSubHook
+OnWebhookHook: TypeAlias = _options.OnWebhookHook[Request]
+OnMintHook: TypeAlias = _options.OnMintHook[Request]
 
+DOOR = "PandiumWSGIMiddleware"
 ASYNC_HOOK = (
     "PandiumWSGIMiddleware {name} is async, and a WSGI server runs no event loop: pass a plain (def) "
     "function. (For async hooks, serve an ASGI app with PandiumMiddleware.)"
@@ -59,7 +54,7 @@ ASYNC_HOOK = (
 
 
 class PandiumWSGIMiddleware:
-    """``PandiumMiddleware`` for WSGI: the same keyword arguments, routes, answers and headers.
+    """``PandiumMiddleware`` for WSGI: the same options (``PandiumOptions``), routes, answers and headers.
 
     ``app.wsgi_app = PandiumWSGIMiddleware(app.wsgi_app, ...)`` for Flask;
     ``application = PandiumWSGIMiddleware(get_wsgi_application(), ...)`` in Django's ``wsgi.py``.
@@ -69,47 +64,18 @@ class PandiumWSGIMiddleware:
     """
 
     def __init__(
-        self,
-        app: WSGIApplication,
-        *,
-        config: PandiumConfig,
-        identify: IdentifyHook,
-        connector_token: ConnectorTokenHook | None = None,
-        on_connected: OnConnectedHook | None = None,
-        launch_secret: str | bytes | None = None,
-        ticket_store: TicketStore | None = None,
-        user_for_sub: UserForSubHook | None = None,
-        webhook_secret: str | Sequence[str] | None = None,
-        on_webhook: OnWebhookHook | None = None,
-        on_mint: OnMintHook | None = None,
-        telemetry: Telemetry | bool = True,
-        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-        clock: Callable[[], float] = time.time,
-        new_jti: Callable[[], str] = lambda: str(uuid.uuid4()),
+        self, app: WSGIApplication, options: PandiumOptions[Request] | None = None, /, **keywords: Any
     ) -> None:
-        self._routes = Routes(
-            config=config,
-            identify=identify,
-            connector_token=connector_token,
-            on_connected=on_connected,
-            launch_secret=launch_secret,
-            ticket_store=ticket_store,
-            user_for_sub=user_for_sub,
-            webhook_secret=webhook_secret,
-            on_webhook=on_webhook,
-            on_mint=on_mint,
-            telemetry=telemetry,
-            max_body_size=max_body_size,
-            clock=clock,
-            new_jti=new_jti,
-        )
+        checked = PandiumOptions.of(DOOR, options, keywords)
+        self._routes = Routes(checked, DOOR)
         for name, hook in self._routes.hooks().items():
             if hook.is_async:
                 raise ValueError(ASYNC_HOOK.format(name=name))
         self.app = app
-        self.config = config
+        self.config = checked.config
+        self.options = checked
         # PEP 3333 hands PATH_INFO over as latin-1 text of the raw bytes: match the prefix in that form.
-        self._prefix = config.prefix.encode("utf-8").decode("latin-1")
+        self._prefix = checked.config.prefix.encode("utf-8").decode("latin-1")
         self._prefix_length = len(self._prefix)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -118,12 +84,11 @@ class PandiumWSGIMiddleware:
         if not path.startswith(self._prefix) or (len(path) > self._prefix_length and path[self._prefix_length] != "/"):
             return self.app(environ, start_response)
         answer = self._routes.answer(_WsgiExchange(environ), path[self._prefix_length :])
-        response = run_without_loop(answer, "PandiumWSGIMiddleware")
-        status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
-        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers]
-        start_response(status, headers)
+        status, lines, body = run_without_loop(answer, DOOR)
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in lines]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         # An answer to HEAD has no body (RFC 9110); gunicorn drops it anyway, not every server does.
-        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else bytes(response.body)]
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
 
 
 class _WsgiExchange:

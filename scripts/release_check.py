@@ -36,8 +36,9 @@ TIMEOUT = 600
 RELATIVE_LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s]+)\)")
 # attw: the package is ESM only (`"type": "module"`, no `require` condition), so the CommonJS and
 # pre-`exports` (node10) resolutions are not for it; `embed.js` is the classic script for a <script>
-# tag (what the middleware serves), not a module to import, so it has no types.
-ATTW_OPTIONS = ["--profile", "esm-only", "--exclude-entrypoints", "./embed.js"]
+# tag (what the middleware serves), not a module to import, so it has no types; nor has its development
+# build.
+ATTW_OPTIONS = ["--profile", "esm-only", "--exclude-entrypoints", "./embed.js", "./embed.development.js"]
 
 
 class Failed(Exception):
@@ -53,11 +54,11 @@ def run(command: list[str], cwd: Path, *, what: str, fix: str) -> str:
 
 
 def python_version() -> str:
-    """`__version__` in pandium_embed/__init__.py: the one place the version of both packages is written."""
-    text = (ROOT / "pandium_embed" / "__init__.py").read_text(encoding="utf-8")
+    """`__version__` in pandium_embed/version.py: the one place the version of both packages is written."""
+    text = (ROOT / "pandium_embed" / "version.py").read_text(encoding="utf-8")
     match = re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE)
     if not match:
-        raise Failed('pandium_embed/__init__.py has no `__version__ = "..."` line: hatch reads the version there')
+        raise Failed('pandium_embed/version.py has no `__version__ = "..."` line: hatch reads the version there')
     return match.group(1)
 
 
@@ -217,7 +218,8 @@ def install_npm(tarball: Path, work: Path, version: str) -> None:
         "if (typeof m.configure != 'function') throw new Error('pandium-embed exports no configure()');"
         "const { createRequire } = await import('node:module');"
         "const pkg = createRequire(import.meta.url)('pandium-embed/package.json');"
-        "for (const subpath of ['pandium-embed/react', 'pandium-embed/testing', 'pandium-embed/embed.js'])"
+        "for (const subpath of ['pandium-embed/pure', 'pandium-embed/react', 'pandium-embed/testing',"
+        " 'pandium-embed/embed.js', 'pandium-embed/embed.development.js'])"
         "  import.meta.resolve(subpath);"
         "console.log(pkg.version);"
     )

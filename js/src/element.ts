@@ -357,8 +357,9 @@ export class PandiumEmbed extends Base {
     if (status) return this.#emit("error", { status: +status, reason: root!.getAttribute("data-pandium-reason") || "" });
     // Readable, but not the middleware's error page: this site's own page answered the mint route (a
     // dev server's index.html fallback, a catch-all route), so nothing in front of the app runs the
-    // middleware for the prefix. (The path only: a URL here could carry a token.)
-    if (__DEV__ && root) {
+    // middleware for the prefix. (Not for a `src` of the app's choosing. The path only: a URL here
+    // could carry a token.)
+    if (__DEV__ && root && !this.hasAttribute("src")) {
       const prefix = route(".").pathname;
       diagnose(
         this,

@@ -12,14 +12,14 @@ what the stand-in saw, scenarios and notifications, for Python tests.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from starlette.routing import Mount, Router
 from starlette.types import Receive, Scope, Send
 
 from .api_routes import ApiRoutes
-from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, Integration
+from .catalog import DEFAULT_CONNECTORS, DEFAULT_INTEGRATIONS, Connector, ExternalIntegration, Integration
 from .control_routes import (
     SCENARIO_NEEDS_JSON,
     SCENARIO_TOO_LARGE,
@@ -73,12 +73,17 @@ class MockPandium:
     ``/<org>/<connector>/auth`` (Auth-Only), each taking ``?tenant=<jwt>`` and verifying it as
     Pandium does. ``clock`` returns epoch seconds; ``skew`` is how far in the future ``iat`` may be.
 
-    It also serves Pandium's REST API ``GET /v2/tenants/<id>`` for the tenants its pages offered (the
-    ones a page posts in ``pandium-success`` / ``pandium-save-sync``), and ``PATCH /v2/tenants/<id>``
-    (``{"archived": true}`` archives one), checked against ``api_key`` in the ``X-API-KEY`` header
-    (401 otherwise; with ``api_key=None`` every request is 401). Each tenant carries the minting
-    token's ``sub``, ASCII letters lower-cased, as ``connected_users.pandium.username``, which is what
-    ``verify_tenant`` checks ownership against.
+    It applies a token's marketplace rules as a configured Pandium would, by the assumptions written in
+    ``pandium_embed.mock.view_rules``: ``hidden_integrations`` hides tiles; ``user_group`` /
+    ``user_tier`` select the integrations of a group in ``groups`` (``{"gold": ["1", "2"]}``);
+    ``allowed_installs`` refuses an install past the limit; ids in ``ti.ili`` of ``external_integrations``
+    show as installed with an "Open" link to their URL.
+
+    It also serves the part of Pandium's REST API that ``PandiumAPI`` calls (``api_routes``): the tenants
+    its pages created (listed, read, archived), syncs and their run status, and the integrations, each
+    checked against ``api_key`` in the ``X-API-KEY`` header (401 otherwise; with ``api_key=None`` every
+    request is 401). Each tenant carries the minting token's ``sub``, ASCII letters lower-cased, as
+    ``connected_users.pandium.username``, which is what ``verify_tenant`` checks ownership against.
 
     With ``notifications_url`` it sends Pandium's notifications there (``pandium_embed.mock.notifications``):
     ``tenant_created`` when one of its pages creates a tenant (Save on the marketplace or install page,
@@ -101,6 +106,8 @@ class MockPandium:
         api_key: str | None = None,
         notifications_url: str | None = None,
         account_id: int = 1,
+        groups: Mapping[str, Iterable[str | int]] | None = None,
+        external_integrations: Iterable[ExternalIntegration] = (),
     ) -> None:
         self._state = state = MockState(
             org=org,
@@ -114,6 +121,8 @@ class MockPandium:
             api_key=api_key,
             notifications_url=notifications_url,
             account_id=account_id,
+            groups=groups,
+            external_integrations=external_integrations,
         )
         pages = PageRoutes(state)
         # Three parts share /__mock__: their routes go into one router there (a Mount does not fall
@@ -146,6 +155,15 @@ class MockPandium:
     @property
     def connectors(self) -> tuple[Connector, ...]:
         return self._state.connectors
+
+    @property
+    def external_integrations(self) -> tuple[ExternalIntegration, ...]:
+        return self._state.external_integrations
+
+    @property
+    def groups(self) -> dict[str, frozenset[str]]:
+        """``{group name: ids of the integrations it sees}``, for ``xti.user_group`` / ``xti.user_tier``."""
+        return dict(self._state.groups)
 
     def __repr__(self) -> str:
         # Never the secret.

@@ -1,10 +1,11 @@
-"""What the stand-in shows: integrations on the marketplace and connectors for Auth-Only pages."""
+"""What the stand-in shows: integrations on the marketplace, external (legacy) integrations, and
+connectors for Auth-Only pages."""
 
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 
-__all__ = ["DEFAULT_CONNECTORS", "DEFAULT_INTEGRATIONS", "Connector", "Integration"]
+__all__ = ["DEFAULT_CONNECTORS", "DEFAULT_INTEGRATIONS", "Connector", "ExternalIntegration", "Integration"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +14,21 @@ class Integration:
 
     id: str
     name: str
+    _: KW_ONLY
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalIntegration:
+    """An integration that lives outside Pandium, configured on Pandium with the URL it opens.
+
+    A user whose token lists its ``id`` in ``ti.ili`` (``PandiumUser.installed_integrations``) sees its
+    tile as installed, with an "Open" link to ``url``; others see a "Learn more" link to it.
+    """
+
+    id: str
+    name: str
+    url: str
     _: KW_ONLY
     description: str = ""
 

@@ -12,7 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
 from .api_routes import json_object, needs_json
+from .payloads import pandium_id
 from .state import MockState
+from .view_rules import install_limit_message
 
 __all__ = ["NotificationRoutes"]
 
@@ -47,7 +49,11 @@ class NotificationRoutes:
         first = self._state.mark_created(tenant_id)
         if first is None:
             return JSONResponse({"detail": "No page offered this tenant."}, status_code=404, headers=_NO_STORE)
-        notification = await self._state.notify("tenant_created", tenant_id=_id_value(tenant_id)) if first else None
+        if not isinstance(first, bool):
+            # The user's token limits their installs (xti.allowed_installs) and they have that many.
+            detail = install_limit_message(first)
+            return JSONResponse({"reason": "install-limit", "detail": detail}, status_code=409, headers=_NO_STORE)
+        notification = await self._state.notify("tenant_created", tenant_id=pandium_id(tenant_id)) if first else None
         return JSONResponse(
             {"created": first, "notified": None if notification is None else notification.status}, headers=_NO_STORE
         )
@@ -66,8 +72,3 @@ class NotificationRoutes:
         if notification is None:
             return JSONResponse({"detail": "The mock has no notifications_url."}, status_code=409, headers=_NO_STORE)
         return JSONResponse(notification.as_json(), headers=_NO_STORE)
-
-
-def _id_value(value: str) -> int | str:
-    # The mock's tenant ids are integers; notifications carry them as Pandium would.
-    return int(value) if value.isdigit() else value

@@ -30,6 +30,7 @@ from .records import AcceptedToken, RejectedToken
 from .scenarios import SCENARIO_UNAVAILABLE, current_scenario
 from .state import RESERVED_PREFIX, MockState
 from .verify import REASONS, TokenRejected, verify_token
+from .view_rules import INSTALL_LIMIT, NOT_IN_VIEW, MarketplaceView, install_limit_message, view_of
 
 __all__ = ["PAGE_REASONS", "PageRoutes"]
 
@@ -49,9 +50,18 @@ PAGE_REASONS: Mapping[str, str] = MappingProxyType(
         "wrong-connector": "The token's xti.connector_name is not this page's connector.",
         "duplicate-token": "The URL carries more than one ?tenant= token.",
         "bad-state": "The consent window was opened without a valid state.",
+        "not-in-view": NOT_IN_VIEW,
+        "install-limit": INSTALL_LIMIT,
     }
 )
-_STATUS = {"unknown-org": 404, "unknown-integration": 404, "unknown-connector": 404, "bad-state": 400}
+_STATUS = {
+    "unknown-org": 404,
+    "unknown-integration": 404,
+    "unknown-connector": 404,
+    "bad-state": 400,
+    "not-in-view": 403,
+    "install-limit": 403,
+}
 _STATE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _STATIC_TYPES = {"mock.css": "text/css; charset=utf-8", "mock.js": "text/javascript; charset=utf-8"}
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -173,7 +183,21 @@ class PageRoutes:
         logger.info("MockPandium accepted a %s token for sub %r", flow, claims["sub"])
         return claims
 
-    def _integration_entry(self, claims: Mapping[str, Any], integration: Integration, now: float) -> dict[str, Any]:
+    def _view(self, claims: Mapping[str, Any]) -> MarketplaceView:
+        state = self._state
+        return view_of(
+            claims, integrations=state.integrations, external=state.external_integrations, groups=state.groups
+        )
+
+    def _install_limit(self, view: MarketplaceView) -> dict[str, Any] | None:
+        """What the page script needs to show a refused Save (``None``: the token sets no limit)."""
+        if view.allowed_installs is None:
+            return None
+        return {"allowed": view.allowed_installs, "message": install_limit_message(view.allowed_installs)}
+
+    def _integration_entry(
+        self, claims: Mapping[str, Any], integration: Integration, now: float, view: MarketplaceView
+    ) -> dict[str, Any]:
         tenant = tenant_payload(
             claims,
             tenant_id=next(self._state.tenant_ids),
@@ -182,7 +206,7 @@ class PageRoutes:
             integration_name=integration.name,
             now=now,
         )
-        self._state.remember_tenant(tenant)
+        self._state.remember_tenant(tenant, allowed_installs=view.allowed_installs)
         return {
             "id": integration.id,
             "name": integration.name,
@@ -195,16 +219,20 @@ class PageRoutes:
             claims = self._verify(request, "marketplace")
         except _Refused as refused:
             return self._refuse(request, "marketplace", refused.reason)
-        ti: Mapping[str, Any] = claims.get("ti") or {}
-        xti: Mapping[str, Any] = ti.get("xti") or {}
-        hidden = xti.get("hidden_integrations")
-        hidden_ids = {str(item) for item in hidden} if isinstance(hidden, list) else set()
-        installed = frozenset(str(item) for item in ti.get("ili") or [])
-        visible = [integration for integration in self._state.integrations if integration.id not in hidden_ids]
+        view = self._view(claims)
         now = self._state.clock()
-        data = self._data("marketplace", integrations=[self._integration_entry(claims, item, now) for item in visible])
+        entries = [self._integration_entry(claims, item, now, view) for item in view.integrations]
+        data = self._data("marketplace", integrations=entries)
+        limit = self._install_limit(view)
+        if limit is not None:
+            data["installLimit"] = limit
         body = pages.marketplace_page(
-            org=self._state.org, claims=claims, integrations=visible, installed=installed, data=data
+            org=self._state.org,
+            claims=claims,
+            integrations=view.integrations,
+            installed=view.installed,
+            data=data,
+            external=view.external,
         )
         return self._html(body)
 
@@ -214,10 +242,19 @@ class PageRoutes:
             if integration is None:
                 raise _Refused("unknown-integration")
             claims = self._verify(request, "install")
+            view = self._view(claims)
+            if not view.shows(integration.id):
+                raise _Refused("not-in-view")
+            limit = view.allowed_installs
+            if limit is not None and self._state.installs_of(claims["sub"]) >= limit:
+                raise _Refused("install-limit")
         except _Refused as refused:
             return self._refuse(request, "install", refused.reason)
-        entry = self._integration_entry(claims, integration, self._state.clock())
+        entry = self._integration_entry(claims, integration, self._state.clock(), view)
         data = self._data("install", integrationId=integration.id, integrations=[entry])
+        install_limit = self._install_limit(view)
+        if install_limit is not None:
+            data["installLimit"] = install_limit
         body = pages.install_page(org=self._state.org, claims=claims, integration=integration, data=data)
         return self._html(body)
 

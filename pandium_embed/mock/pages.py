@@ -6,10 +6,11 @@ The ``data-testid`` attributes are the supported surface for tests (``pandium_em
 - ``pandium-page``, with ``data-page``: marketplace, install, auth, consent or error;
 - ``signed-in-as``: the viewer's name;
 - ``integration`` (a marketplace card, with ``data-integration-id``), its ``install`` button and
-  ``installed`` badge;
+  ``installed`` badge; an external integration's card (``data-external``) has an ``open`` link to its
+  URL when the token lists it as installed (``ti.ili``), a ``learn-more`` link otherwise;
 - ``install-panel`` (with ``data-integration-id``), its ``save`` and ``cancel`` buttons;
-- ``status``: what happened, with ``data-outcome``: saved, cancelled, waiting, connected, denied or
-  popup-blocked;
+- ``status``: what happened, with ``data-outcome``: saved, cancelled, refused (an install past the
+  user's ``allowed_installs``), waiting, connected, denied or popup-blocked;
 - ``connect`` (Auth-Only), ``approve`` and ``deny`` (the consent popup);
 - ``refusal``, with ``data-reason``: a refused page's reason code.
 
@@ -26,7 +27,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .catalog import Integration
+from .catalog import ExternalIntegration, Integration
 
 __all__ = [
     "auth_page",
@@ -125,6 +126,23 @@ def _install_panel(*, integration: Integration | None, hidden: bool) -> str:
     )
 
 
+def _external_card(item: ExternalIntegration, index: int, *, installed: bool) -> str:
+    iid = _h(item.id)
+    link = (
+        f'<a class="button primary" data-testid="open" href="{_h(item.url)}" target="_blank" rel="noopener noreferrer"'
+        f' aria-label="Open {_h(item.name)}">Open</a>'
+        if installed
+        else f'<a class="button secondary" data-testid="learn-more" href="{_h(item.url)}" target="_blank"'
+        f' rel="noopener noreferrer">Learn more</a>'
+    )
+    badge = '<span class="badge" data-testid="installed">Installed</span>' if installed else ""
+    return (
+        f'<article class="card" id="integration-{iid}" data-testid="integration" data-integration-id="{iid}"'
+        f" data-external>{_logo(item.name, index)}<h2>{_h(item.name)}</h2><p>{_h(item.description)}</p>"
+        f'<div class="actions">{badge}{link}</div></article>'
+    )
+
+
 def marketplace_page(
     *,
     org: str,
@@ -132,8 +150,10 @@ def marketplace_page(
     integrations: Sequence[Integration],
     installed: frozenset[str],
     data: Mapping[str, Any],
+    external: Sequence[ExternalIntegration] = (),
 ) -> str:
-    """The In-App Marketplace: one card per visible integration, an Install button or a badge."""
+    """The In-App Marketplace: one card per visible integration, an Install button or a badge; then the
+    external integrations, installed ones with an "Open" link."""
     cards: list[str] = []
     for index, integration in enumerate(integrations):
         iid = _h(integration.id)
@@ -151,6 +171,8 @@ def marketplace_page(
             f' aria-label="Install {_h(integration.name)}"{" hidden" if is_installed else ""}>Install</button>'
             "</div></article>"
         )
+    for index, item in enumerate(external, start=len(cards)):
+        cards.append(_external_card(item, index, installed=item.id in installed))
     grid = (
         f'<section class="grid" aria-label="Integrations">{"".join(cards)}</section>'
         if cards

@@ -12,12 +12,19 @@ from typing import Any
 
 from ..validate import ascii_lower
 
-__all__ = ["cancelled_tenant", "success_message", "tenant_payload"]
+__all__ = ["cancelled_tenant", "keycloak_username", "pandium_id", "success_message", "tenant_payload"]
 
 # The constant parts of a tenant, as in Pandium's example.
 USER_SCHEDULE = "*/30 * * * *"
 SCHEDULE = "8-59/30 * * * *"
 KEYCLOAK_URI = "authz.mock.pandium.invalid"
+
+
+def keycloak_username(sub: str) -> str:
+    """The username Pandium's Keycloak records for a token's ``sub`` (lower-cased, as Keycloak stores
+    usernames; only ASCII case is known to change). The tenants' ``connected_users.pandium.username``
+    and what the API's ``user_name`` filter compares."""
+    return ascii_lower(sub)
 
 
 def _slug(value: str) -> str:
@@ -28,7 +35,7 @@ def _status_key(value: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", value.upper()).strip("_") or "CONNECTOR"
 
 
-def _id(value: str) -> int | str:
+def pandium_id(value: str) -> int | str:
     # Pandium's ids are integers; ours are configured as strings and kept as strings if not numeric.
     return int(value) if value.isdigit() else value
 
@@ -73,7 +80,7 @@ def tenant_payload(
         "modified_date": created.isoformat(timespec="microseconds"),
         "user_schedule": USER_SCHEDULE,
         "schedule": SCHEDULE,
-        "integration": {"id": _id(integration_id), "name": integration_name},
+        "integration": {"id": pandium_id(integration_id), "name": integration_name},
         "integration_release": None,
         "integration_release_channel": "Default",
         "connected_users": {
@@ -83,7 +90,7 @@ def tenant_payload(
                 "email": email,
                 # Pandium records the token's sub here (its Keycloak stores usernames lower-cased; only
                 # ASCII case is known to change): this is what verify_tenant checks a tenant's owner against.
-                "username": ascii_lower(sub),
+                "username": keycloak_username(sub),
                 "first_name": None,
                 "last_name": None,
                 "email_verified": True,
@@ -117,7 +124,7 @@ def tenant_payload(
 
 def cancelled_tenant(*, integration_id: str, integration_name: str) -> dict[str, Any]:
     """What ``pandium-install-cancel`` carries: no tenant was created, so only the integration."""
-    return {"id": None, "integration": {"id": _id(integration_id), "name": integration_name}}
+    return {"id": None, "integration": {"id": pandium_id(integration_id), "name": integration_name}}
 
 
 def success_message(*, webhook_url: str, tenant: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 One scenario is active at a time. It applies to the pages (marketplace, install-only, Auth-Only) opened
 after it is set, for ``times`` page loads or, with ``times=None``, until it is reset; Pandium's REST API
-(``GET /v2/tenants/<id>``) follows its ``status``, ``delay`` and ``tenant`` while it is active.
+(``/v2/...``) follows its ``status``, ``delay`` and ``tenant`` while it is active.
 
 From Python: ``pandium_mock.scenario(reject="expired", times=1)``. Over HTTP (Node suites):
 ``POST /__mock__/scenario`` with the same fields as a JSON object, ``DELETE /__mock__/scenario`` to reset.
@@ -34,7 +34,7 @@ MAX_DELAY = 60.0
 
 NOT_AN_OBJECT = 'A scenario is a JSON object like {"reject": "expired", "times": 1}.'
 BAD_REJECT = "reject must be one of the mock's reason codes ({codes}); got {value!r}."
-BAD_STATUS = "status must be an HTTP server-error status, 500-599 (got {value!r})."
+BAD_STATUS = "status must be an HTTP server-error status, 500-599, or 429 (rate limited) (got {value!r})."
 BAD_DELAY = f"delay must be a number of seconds from 0 to {MAX_DELAY:g} (got {{value!r}})."
 BAD_FLAG = "{name} must be true or false (got {value!r})."
 BAD_TENANT = 'tenant must be a JSON object of tenant fields to replace, like {{"id": 99}} (got {value!r}).'
@@ -52,7 +52,8 @@ class Scenario:
     """What the stand-in does wrong. Each field is independent; the defaults misbehave in no way.
 
     ``reject``: refuse the token with this reason code (one of ``PAGE_REASONS``), as for a real refusal.
-    ``status``: answer pages and the REST API with this 5xx status and an error page.
+    ``status``: answer pages and the REST API with this 5xx status (or 429, rate limited, with
+    ``Retry-After``) and an error page.
     ``delay``: wait this many seconds before answering a page or an API request.
     ``silent``: pages load and work but post no message at all (not even their height).
     ``tenant``: top-level tenant fields that replace the generated ones, in what the pages post and
@@ -92,7 +93,7 @@ def parse_scenario(value: Any, *, reasons: Mapping[str, str]) -> Scenario:
     if reject is not None and not (isinstance(reject, str) and reject in reasons):
         raise ScenarioError(BAD_REJECT.format(codes=", ".join(sorted(reasons)), value=reject))
     status = value.get("status")
-    if status is not None and not (_is_int(status) and 500 <= status <= 599):
+    if status is not None and not (_is_int(status) and (500 <= status <= 599 or status == 429)):
         raise ScenarioError(BAD_STATUS.format(value=status))
     delay = value.get("delay", 0.0)
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not (0 <= delay <= MAX_DELAY):

@@ -1,16 +1,18 @@
 """The development build of the loader explains every silence, on the console and as
 `pandium:diagnostic`; the production build, given the same pages, says nothing. The test bed's config is
 a sandbox with loopback overrides, so the middleware serves the development build at /pandium/embed.js;
-/static/loader.js is the production build with the same settings baked in."""
+the other copies are rendered here (a prefix nothing answers, each build)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from playwright.sync_api import Page
 
+from pandium_embed.loader import render_loader
 from tests.support.loader_bed import LoaderEnv
 from tests.support.page import console_messages, events, loaded, post, wait_for_events
 
-PRODUCTION = "/static/loader.js"
 SUCCESS = "{message: 'pandium-success', probe: 'x', webhook_url: 'https://hooks.example/1', tenant: {id: 1, name: 't'}}"
 
 
@@ -25,13 +27,16 @@ def diagnostics(page: Page, reason: str) -> list[str]:
 def test_a_frame_that_shows_the_hosts_own_page_names_the_missing_proxy(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
     warnings = console_messages(page, "warning")
-    # What a dev server's index.html fallback does to a mint route nothing proxies: this site's page.
-    page.goto(env.page(f'<pandium-embed id="a" src="/same-origin" origin="{env.pandium.url}"></pandium-embed>'))
+    # A prefix nothing in front of the app answers (a dev server without a proxy for it): the mint route
+    # gets this site's own page (here its 404 page; a dev server's index.html fallback alike).
+    unproxied = replace(env.config, prefix="/spa")
+    env.pages.assets["unproxied.js"] = render_loader(unproxied, development=True)[0]
+    page.goto(env.page('<pandium-embed id="a" view="marketplace"></pandium-embed>', loader="/assets/unproxied.js"))
     wait_for_events(page, "diagnostic", target="a")
     text = (
-        "the frame shows this site's own page (/same-origin), not Pandium's: nothing ran the middleware for "
-        "/pandium/. Behind a dev server (Vite, webpack, Next.js), proxy /pandium/ to the backend that runs "
-        "PandiumMiddleware; otherwise add the middleware to this app (its prefix must be /pandium)"
+        "the frame shows this site's own page (/spa/marketplace), not Pandium's: nothing ran the middleware for "
+        "/spa/. Behind a dev server (Vite, webpack, Next.js), proxy /spa/ to the backend that runs "
+        "PandiumMiddleware; otherwise add the middleware to this app (its prefix must be /spa)"
     )
     assert diagnostics(page, "host-page") == [text]
     assert ours(warnings) == ["pandium-embed: " + text]
@@ -67,21 +72,25 @@ def test_a_refused_report_says_what_the_middleware_answered(env: LoaderEnv, sign
 def test_the_production_build_says_nothing_about_the_same_pages(env: LoaderEnv, signed_in: Page) -> None:
     page = signed_in
     warnings = console_messages(page, "warning")
+    # The production build with the unproxied prefix of the first test.
+    env.pages.assets["unproxied.production.js"] = render_loader(replace(env.config, prefix="/spa"), development=False)[
+        0
+    ]
     page.goto(
         env.page(
-            f'<pandium-embed id="a" src="/same-origin" origin="{env.pandium.url}"></pandium-embed>'
+            '<pandium-embed id="a" view="marketplace"></pandium-embed>'
             f'<pandium-embed id="b" src="{env.pandium.url}/plain" expect-message="300"></pandium-embed>'
             f'<iframe id="c" src="{env.pandium.url}/plain"></iframe>'
-            '<pandium-embed id="d"></pandium-embed>',
-            loader=PRODUCTION,
+            f'<pandium-embed id="d" src="{env.pandium.url}/plain"></pandium-embed>',
+            loader="/assets/unproxied.production.js",
         )
     )
     wait_for_events(page, "error", target="b")
     frame = page.locator("#c").element_handle().content_frame()
     assert frame is not None
     post(frame, SUCCESS)
-    # A control that the production loader is running and hears its own frame.
     wait_for_events(page, "load", target="a")
+    # A control that the production loader is running and hears its own frame.
     post(loaded(page, "d"), SUCCESS)
     wait_for_events(page, "success", target="d")
     assert events(page, "diagnostic") == []

@@ -257,7 +257,7 @@ async def test_an_unreachable_api_raises_a_clear_error_without_the_key(caplog: p
         ("11", {"api_key": ""}, api_module.MISSING_API_KEY),
         ("11", {"sub": ""}, api_module.MISSING_SUB),
         ("11", {"sub": 7}, api_module.MISSING_SUB),
-        ("11", {"environment": "demo"}, "no API URL for environment 'demo'"),
+        ("11", {"environment": "demo"}, "no URL for environment 'demo'"),
         ("11", {"base_url": "http://api.example.test"}, "must be an https:// URL"),
     ],
 )

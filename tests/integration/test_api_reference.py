@@ -1,6 +1,6 @@
 """The API reference covers both packages: every public Python name has a `:::` entry in docs/reference.md
 (rendered by mkdocstrings), and every export of every npm entry point is on the JavaScript pages that
-TypeDoc writes into docs/js/ from the declarations the package ships (`make reference`)."""
+TypeDoc writes into docs/js-reference/ from the declarations the package ships (`make reference`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 from tests.support.docs import DOCS, ROOT
 
 TYPEDOC = ROOT / "typedoc"
-JS_REFERENCE = DOCS / "js"
+JS_REFERENCE = DOCS / "js-reference"
 PYTHON_REFERENCE = DOCS / "reference.md"
 # The modules a user imports from: every name in their __all__ is public API.
 PUBLIC_MODULES = [
@@ -70,9 +70,11 @@ def test_the_js_reference_is_a_fresh_typedoc_run_over_the_shipped_declarations(t
         TYPEDOC,
     )
     fresh, committed = files(tmp_path), files(JS_REFERENCE)
-    assert sorted(fresh) == sorted(committed), "docs/js/ has other pages than TypeDoc writes: run `make reference`"
+    assert sorted(fresh) == sorted(committed), (
+        "docs/js-reference/ has other pages than TypeDoc writes: run `make reference`"
+    )
     stale = [name for name in fresh if fresh[name] != committed[name]]
-    assert stale == [], f"docs/js/ is not TypeDoc's output for js/dist/types ({stale}): run `make reference`"
+    assert stale == [], f"docs/js-reference/ is not TypeDoc's output for js/dist/types ({stale}): run `make reference`"
 
 
 def test_typedoc_reads_every_entry_point_of_the_package_and_nothing_else() -> None:
@@ -90,7 +92,7 @@ def test_every_js_export_is_in_the_reference() -> None:
     for module, names in exported.items():
         assert len(names) >= 3, module
         page = JS_REFERENCE / f"{module}.md"
-        assert f"js/{module}.md" in nav, f"mkdocs.yml's nav does not list docs/js/{module}.md"
+        assert f"js-reference/{module}.md" in nav, f"mkdocs.yml's nav does not list docs/js-reference/{module}.md"
         text = page.read_text(encoding="utf-8")
         assert text.startswith(f"# {module}\n"), page
         for name in names:
@@ -99,7 +101,7 @@ def test_every_js_export_is_in_the_reference() -> None:
             anchor = rf'<a id="{re.escape(name.lower())}(-\d+)?"></a>'
             shown = re.escape(name.replace("_", "\\_"))
             heading = re.compile(rf"^{anchor}\n\n#+ {shown}(\(\))?$", re.MULTILINE)
-            assert heading.search(text), f"{module}: `{name}` is exported but not in docs/js/{module}.md"
+            assert heading.search(text), f"{module}: `{name}` is exported but not in docs/js-reference/{module}.md"
 
 
 def documented_python() -> list[str]:
@@ -135,4 +137,4 @@ def test_every_public_python_name_is_in_the_reference() -> None:
 
 
 def test_the_python_reference_points_at_the_javascript_one() -> None:
-    assert "](js/index.md)" in PYTHON_REFERENCE.read_text(encoding="utf-8")
+    assert "](js-reference/index.md)" in PYTHON_REFERENCE.read_text(encoding="utf-8")

@@ -113,10 +113,16 @@ def test_the_site_shows_the_included_code_and_the_api(site: Path) -> None:
     assert "returns the signed-in" in html.unescape(reference)
     assert 'id="pandium_embed.loader.browser_settings"' in reference
     # The JavaScript reference (TypeDoc's pages), with its anchors and the declarations' comments.
-    element = html.unescape((site / "js" / "pandium-embed" / "index.html").read_text(encoding="utf-8"))
-    assert 'id="configure"' in element and "Set the trusted Pandium origins" in element
-    react = (site / "js" / "pandium-embed" / "react" / "index.html").read_text(encoding="utf-8")
+    element = html.unescape((site / "js-reference" / "pandium-embed" / "index.html").read_text(encoding="utf-8"))
+    pure = html.unescape((site / "js-reference" / "pandium-embed" / "pure" / "index.html").read_text(encoding="utf-8"))
+    # The main entry re-exports pandium-embed/pure's names; their comments are on pure's page.
+    assert 'id="configure"' in element and 'href="pure/#configure"' in element
+    assert 'id="configure"' in pure and "Set the trusted Pandium origins" in pure
+    react = (site / "js-reference" / "pandium-embed" / "react" / "index.html").read_text(encoding="utf-8")
     assert 'id="usepandiumpopup"' in react
+    # TypeDoc escapes `<` CommonMark's way (`PandiumCallback\<PandiumLoadDetail\>`): read as an escape
+    # (pymdownx.escapeall), not shown as a stray backslash.
+    assert "&lt;" in react and "\\&lt;" not in react
 
 
 def test_the_site_reads_the_same_offline(site: Path) -> None:

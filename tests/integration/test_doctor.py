@@ -34,6 +34,7 @@ from pandium_embed.background_server import BackgroundServer
 from pandium_embed.cli import main
 from pandium_embed.config import BAD_PREFIX, SECRET_WITH_WHITESPACE
 from pandium_embed.doctor import PROBLEMS, Finding, diagnose, format_json, format_text
+from pandium_embed.loader import loader_source
 from pandium_embed.mock.mock_server import MockPandiumServer
 from tests.support.docs import DOCS, EXAMPLES, mock_environment
 from tests.support.log_guard import leaks_in
@@ -42,6 +43,9 @@ SECRET = "doctor-tests-secret-0123456789abcdefghijk"
 OTHER_SECRET = "doctor-tests-other-secret-0123456789abcd"
 GOOD_PAGE = '<!doctype html><script src="/pandium/embed.js"></script><pandium-embed view="marketplace"></pandium-embed>'
 MOUNT = "/app"
+# A self-hosted copy of the loader; {pandium} is replaced by the origin of the app's Pandium.
+SELF_HOSTED = '<script src="/static/pandium-embed.js"></script><pandium-embed src="/pandium/marketplace">'
+SELF_HOSTED_WITH_ORIGIN = SELF_HOSTED.replace("<pandium-embed ", '<pandium-embed origin="{pandium}" ')
 
 
 # --- running doctor ----------------------------------------------------------------------------------
@@ -132,6 +136,8 @@ class Setup:
     every_response: dict[str, str] = field(default_factory=dict)
     mount: str = ""
     prefix: str = "/pandium"
+    # /static/pandium-embed.js: a self-hosted copy of the loader, as built (no settings baked in).
+    static_loader: bool = False
 
 
 @dataclass
@@ -159,7 +165,7 @@ def _host_app(setup: Setup, config: PandiumConfig) -> ASGIApp:
     async def page(request: Request) -> Response:
         if "user" not in request.session:
             return Response(status_code=303, headers={"location": "/login"})
-        return HTMLResponse(setup.page, headers=page_headers)
+        return HTMLResponse(setup.page.replace("{pandium}", config.origins[0]), headers=page_headers)
 
     def identify(request: Request) -> PandiumUser | None:
         if setup.identify_reads_authorization:
@@ -167,7 +173,13 @@ def _host_app(setup: Setup, config: PandiumConfig) -> ASGIApp:
         user = request.session.get("user")
         return PandiumUser(user) if user else None
 
-    app: ASGIApp = Starlette(routes=[Route("/login", login), Route("/integrations", page)])
+    async def static_loader(request: Request) -> Response:
+        return Response(loader_source(), media_type="text/javascript")
+
+    routes = [Route("/login", login), Route("/integrations", page)]
+    if setup.static_loader:
+        routes.append(Route("/static/pandium-embed.js", static_loader))
+    app: ASGIApp = Starlette(routes=routes)
     if setup.session_inside:
         app = SessionMiddleware(app, secret_key="doctor-tests-session-key")
     if setup.middleware:
@@ -332,7 +344,7 @@ BROKEN: list[tuple[str, Setup, str]] = [
     ("frames-with-no-events", Setup(app_base_url="http://127.0.0.1:9"), "loader-origins-differ"),
     (
         "frames-with-no-events",
-        Setup(page='<script src="/static/pandium-embed.js"></script><pandium-embed src="/pandium/marketplace">'),
+        Setup(page=SELF_HOSTED, static_loader=True),
         "element-without-origin",
     ),
     # An element that never appears: the script path misses the mount point; no script; CSP blocks it.
@@ -402,6 +414,18 @@ def test_an_app_with_its_own_prefix_is_checked_under_it() -> None:
     # The prefix is validated as PandiumConfig validates it.
     assert bad_code == 1 and "config-invalid" in bad.getvalue()
     assert BAD_PREFIX.split("{")[0].split(":")[0] in bad.getvalue()
+
+
+def test_a_self_hosted_loader_with_origin_attributes_is_healthy() -> None:
+    run = check(Setup(static_loader=True, page=SELF_HOSTED_WITH_ORIGIN))
+    assert run.problems == set(), run.text
+    assert any(f.code == "loader" and "self-hosted copy" in f.what for f in run.findings), run.text
+
+
+def test_a_page_whose_bundle_may_hold_the_loader_gets_a_warning_not_an_error() -> None:
+    run = check(Setup(page='<script type="module" src="/assets/app.js"></script><pandium-embed view="marketplace">'))
+    assert "loader-not-seen" in run.codes("warning"), run.text
+    assert "page-without-loader" not in run.codes()
 
 
 def test_a_page_that_needs_a_session_says_so_without_one() -> None:

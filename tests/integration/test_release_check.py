@@ -59,7 +59,7 @@ def test_a_tarball_that_leaves_out_the_declarations_fails_publint(tmp_path: Path
 def test_declarations_with_extensionless_imports_fail_arethetypeswrong(tmp_path: Path) -> None:
     # What the package shipped before: `from "./config"` does not resolve under moduleResolution node16.
     package = npm_copy(tmp_path)
-    index = package / "dist" / "types" / "index.d.ts"
+    index = package / "dist" / "types" / "pure.d.ts"  # the main entry's exports (index.d.ts re-exports them)
     text = index.read_text(encoding="utf-8")
     assert '"./config.js"' in text
     index.write_text(text.replace('"./config.js"', '"./config"'), encoding="utf-8")

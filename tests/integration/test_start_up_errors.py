@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pandium_embed.routes import MISSING_CONNECTOR_TOKEN
+from pandium_embed.options import MISSING_CONNECTOR_TOKEN
 from tests.support.docs import EXAMPLES
 
 SECRET = "start-up-test-secret-0123456789abcdefghij"
@@ -79,7 +79,7 @@ def test_the_error_is_in_the_servers_default_output_at_start_up(server: str, tmp
     with serve_quick_start(server, tmp_path) as (url, log):
         started = wait_for_text(log, "Application startup complete")
         # Before any request: the start-up output names the hook to pass.
-        assert MISSING_CONNECTOR_TOKEN in started
+        assert MISSING_CONNECTOR_TOKEN.format(door="PandiumMiddleware") in started
         assert "lifespan' protocol appears unsupported" not in started
         with httpx.Client(base_url=url, timeout=10) as http:
             page = http.get("/integrations")

@@ -9,6 +9,7 @@ same wrapped "app:<path>" app, the same hooks), and talks to it with ``client(ap
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 
 from pandium_embed import PandiumConfig, PandiumUser
 from pandium_embed.hooks import is_async_callable
+from pandium_embed.options import BAD_HOOK, PandiumOptions, hook_names
 from pandium_embed.routes import run_without_loop
 from pandium_embed.wsgi import PandiumWSGIMiddleware
 from tests.support.asgi import APP_URL, asgi_client, bare_app, crm_token, pandium_app, raw_asgi
@@ -29,8 +31,14 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 RawHeaders = list[tuple[bytes, bytes]]
-# The keyword arguments that are hooks: the WSGI door takes them as plain functions.
-HOOK_OPTIONS = ("identify", "connector_token", "on_connected", "user_for_sub")
+# The options that are hooks: the WSGI door takes them as plain functions.
+HOOK_OPTIONS = hook_names()
+
+
+def bad_hook(door: str, name: str) -> str:
+    """What ``door`` says when the hook option ``name`` is not callable."""
+    (takes,) = (item.metadata["hook"] for item in dataclasses.fields(PandiumOptions) if item.name == name)
+    return BAD_HOOK.format(door=door, name=name, takes=takes)
 
 
 def client(app: Any, *, base_url: str = APP_URL, root_path: str = "") -> httpx.AsyncClient:
@@ -100,6 +108,11 @@ class FrontDoor:
     name: str
 
     @property
+    def door_name(self) -> str:
+        """The class name the door's messages begin with."""
+        return "PandiumMiddleware" if self.name == "asgi" else "PandiumWSGIMiddleware"
+
+    @property
     def middleware(self) -> type[Any]:
         from pandium_embed import PandiumMiddleware
 
@@ -129,7 +142,11 @@ class FrontDoor:
         def signed_in(request: Any) -> PandiumUser | None:
             return user
 
-        hooks = {name: plain(options.pop(name)) for name in HOOK_OPTIONS[2:] if options.get(name) is not None}
+        hooks = {
+            name: plain(options.pop(name))
+            for name in HOOK_OPTIONS
+            if name not in ("identify", "connector_token") and options.get(name) is not None
+        }
         return PandiumWSGIMiddleware(
             app,
             config=config,

@@ -11,7 +11,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pandium_embed import PandiumUser
+import httpx
+
+from pandium_embed import PandiumUser, install_url, mint_token
+from pandium_embed.mock.mock_server import MockPandiumServer
+from tests.support.asgi import quiet_httpx
 
 # Every claim set, so the pandium-success payload has a value wherever Pandium's example has one.
 USER = PandiumUser(
@@ -25,6 +29,16 @@ USER = PandiumUser(
 )
 # The example pandium-success payload from Pandium's Auth-Only documentation, kept with the tests.
 SUCCESS_EXAMPLE = Path(__file__).parents[1] / "fixtures" / "pandium-success.example.json"
+
+# A webhook notification as Pandium posts it (a tenant created), for the webhook route's tests in each door.
+TENANT_CREATED: dict[str, Any] = {
+    "event_type": "tenant_created",
+    "environment": "acme",
+    "account_id": 12,
+    "account_name": "Acme",
+    "timestamp": "2026-11-29T10:00:00Z",
+    "tenant_id": 11,
+}
 
 HS256_HEADER = b'{"alg":"HS256","typ":"JWT"}'
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="pandium-mock-data">(.*?)</script>', re.S)
@@ -82,3 +96,15 @@ def shape(value: Any, path: str = "") -> Any:
     if isinstance(value, bool):
         return "bool"
     return type(value).__name__
+
+
+def install(mock: MockPandiumServer, user: PandiumUser, integration_id: str = "1") -> dict[str, Any]:
+    """Open the install-only page for ``user`` and report its Save, as the page's script does."""
+    config = mock.config()
+    with quiet_httpx():
+        page = httpx.get(install_url(config, integration_id, mint_token(config, user)))
+        assert page.status_code == 200, page.text
+        tenant: dict[str, Any] = page_data(page.text)["integrations"][0]["tenant"]
+        created = httpx.post(f"{mock.url}/__mock__/tenants/{tenant['id']}/created", json={})
+    assert created.status_code == 200, created.text
+    return tenant

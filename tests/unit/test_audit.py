@@ -14,6 +14,7 @@ from starlette.requests import Request
 from pandium_embed import PandiumUser, launch_url
 from pandium_embed.audit import AuditRecord, MintRecord, RefusalRecord
 from tests.support.asgi import quiet_asgi_client
+from tests.support.front_doors import bad_hook
 from tests.support.log_guard import leaks_in
 from tests.unit.test_middleware import CONFIG, SECRET, build
 
@@ -218,8 +219,6 @@ def test_records_are_frozen() -> None:
 
 
 def test_bad_on_mint_says_what_to_pass() -> None:
-    from pandium_embed import routes as routes_module
-
     with pytest.raises(ValueError) as raised:
         build(on_mint="not callable")
-    assert str(raised.value) == routes_module.BAD_ON_MINT
+    assert str(raised.value) == bad_hook("PandiumMiddleware", "on_mint")

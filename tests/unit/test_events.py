@@ -16,8 +16,7 @@ from starlette.requests import Request
 
 from pandium_embed import ConnectedTenant, PandiumConfig, PandiumUser
 from pandium_embed import reports as reports_module
-from pandium_embed.routes import BAD_ON_CONNECTED
-from tests.support.front_doors import FRONT_DOORS, FrontDoor, client, path_of
+from tests.support.front_doors import FRONT_DOORS, FrontDoor, bad_hook, client, path_of
 from tests.support.mock import load_success_example
 
 pytestmark = pytest.mark.anyio
@@ -373,7 +372,7 @@ def test_a_non_callable_hook_is_refused_at_construction(door: FrontDoor) -> None
             connector_token=lambda *a: "t",
             on_connected="yes",
         )
-    assert str(raised.value) == BAD_ON_CONNECTED
+    assert str(raised.value) == bad_hook(door.door_name, "on_connected")
 
 
 # --- the event object --------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, PandiumConfig, PandiumUser, launch_url
 from pandium_embed import launch as launch_module
+from pandium_embed import options as options_module
 from pandium_embed import routes as routes_module
-from tests.support.front_doors import FrontDoor, client
+from tests.support.front_doors import FrontDoor, bad_hook, client
 from tests.support.launch import (
     ANN,
     BOB,
@@ -444,13 +445,14 @@ async def test_a_raw_ticket_with_encoded_characters_never_500s(door: FrontDoor, 
         ({"launch_secret": SECRET}, launch_module.SAME_AS_PANDIUM_SECRET),
         ({"launch_secret": ""}, launch_module.MISSING_LAUNCH_SECRET),
         ({"launch_secret": 12}, launch_module.MISSING_LAUNCH_SECRET),
-        ({"ticket_store": MemoryTicketStore()}, routes_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
-        ({"user_for_sub": sub_lookup_sync}, routes_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
-        ({"launch_secret": LAUNCH_SECRET, "user_for_sub": "no"}, routes_module.BAD_USER_FOR_SUB),
-        ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, routes_module.BAD_TICKET_STORE),
+        ({"ticket_store": MemoryTicketStore()}, options_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
+        ({"user_for_sub": sub_lookup_sync}, options_module.LAUNCH_OPTIONS_WITHOUT_SECRET),
+        ({"launch_secret": LAUNCH_SECRET, "user_for_sub": "no"}, "user_for_sub"),
+        ({"launch_secret": LAUNCH_SECRET, "ticket_store": object()}, options_module.BAD_TICKET_STORE),
     ],
 )
 def test_bad_launch_options_are_refused_at_construction(door: FrontDoor, options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as raised:
         door.middleware(door.bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: ANN, **options)
-    assert str(raised.value) == message
+    expected = bad_hook(door.door_name, message) if message == "user_for_sub" else message.format(door=door.door_name)
+    assert str(raised.value) == expected

@@ -12,8 +12,9 @@ import pytest
 from starlette.applications import Starlette
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
+from pandium_embed.options import MISSING_CONNECTOR_TOKEN
 from pandium_embed.responses import NOT_FOUND
-from pandium_embed.routes import LOG_INTERVAL_SECONDS, MISSING_CONNECTOR_TOKEN, UNKNOWN_CONNECTOR, UNKNOWN_ROUTE
+from pandium_embed.routes import LOG_INTERVAL_SECONDS, UNKNOWN_CONNECTOR, UNKNOWN_ROUTE
 from tests.support.asgi import quiet_asgi_client
 from tests.support.front_doors import FrontDoor, client
 
@@ -144,7 +145,8 @@ def test_connectors_without_a_connector_token_hook_are_said_when_the_middleware_
     door.build(config=CONFIG, user=USER, connector_token=None)
     [record] = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert record.name == "pandium_embed"
-    assert record.getMessage().startswith(MISSING_CONNECTOR_TOKEN)
+    # Named by the door in use.
+    assert record.getMessage().startswith(MISSING_CONNECTOR_TOKEN.format(door=door.door_name))
     assert "every route under /pandium answers 500; the rest of the app is served as usual" in record.getMessage()
 
 

@@ -184,7 +184,7 @@ def test_the_stand_in_page_script_posts_exactly_those_shapes() -> None:
     script = (ROOT / "pandium_embed" / "mock" / "static" / "mock.js").read_text(encoding="utf-8")
     assert re.findall(r"post\((.*?)\);", script) == [
         '{ message: "pandium-content-height-change", height: height }',
-        '{ message: "pandium-save-sync", tenant: current.tenant }',
+        '{ message: "pandium-save-sync", tenant: item.tenant }',
         '{ message: "pandium-install-cancel", tenant: current.cancelled }',
         "data.success",
     ]

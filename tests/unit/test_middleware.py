@@ -4,6 +4,7 @@ others are about the ASGI interface itself (scopes, lifespan, async hooks, the e
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -23,9 +24,9 @@ from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumUser
-from pandium_embed import routes as routes_module
+from pandium_embed import options as options_module
 from tests.support.asgi import crm_token
-from tests.support.front_doors import FRONT_DOORS, FrontDoor, client, path_of
+from tests.support.front_doors import FRONT_DOORS, FrontDoor, bad_hook, client, path_of
 
 pytestmark = pytest.mark.anyio
 
@@ -605,9 +606,9 @@ async def test_starlette_and_fastapi_apps_keep_their_routes_and_lose_the_prefix(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"config": "acme"}, routes_module.BAD_CONFIG),
-        ({"identify": None}, routes_module.BAD_IDENTIFY),
-        ({"max_body_size": 0}, routes_module.BAD_BODY_LIMIT),
+        ({"config": "acme"}, options_module.BAD_CONFIG),
+        ({"identify": None}, "identify"),
+        ({"max_body_size": 0}, options_module.BAD_BODY_LIMIT),
     ],
 )
 def test_bad_construction_says_what_to_pass(door: FrontDoor, kwargs: dict[str, Any], message: str) -> None:
@@ -615,11 +616,50 @@ def test_bad_construction_says_what_to_pass(door: FrontDoor, kwargs: dict[str, A
     values.update(kwargs)
     with pytest.raises(ValueError) as caught:
         door.middleware(door.bare_app, **values)
-    assert str(caught.value) == message
+    expected = bad_hook(door.door_name, message) if message == "identify" else message.format(door=door.door_name)
+    assert str(caught.value) == expected
+    assert str(caught.value).startswith(door.door_name + " ") or str(caught.value).startswith(door.door_name + ":")
 
 
 def test_connectors_are_optional_when_none_are_configured(door: FrontDoor) -> None:
     door.middleware(door.bare_app, config=PandiumConfig("acme", SECRET), identify=lambda request: None)
+
+
+async def test_a_door_takes_one_options_object_built_ahead(door: FrontDoor) -> None:
+    options: options_module.PandiumOptions[Any] = options_module.PandiumOptions(
+        config=CONFIG, identify=lambda request: ANN, connector_token=lambda request, user, connector: "t"
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.max_body_size = 1  # type: ignore[misc]
+    app = door.middleware(door.bare_app, options)
+    assert app.options is options
+    async with client(app) as http:
+        minted = await http.get("/pandium/marketplace")
+    assert minted.status_code == 303
+
+
+def test_an_unknown_or_doubled_option_names_the_door_and_the_options(door: FrontDoor) -> None:
+    with pytest.raises(TypeError) as caught:
+        door.middleware(door.bare_app, config=CONFIG, identify=lambda request: None, on_conected=print)
+    message = str(caught.value)
+    assert message.startswith(f"{door.door_name} has no option 'on_conected'")
+    assert "on_connected" in message and "webhook_secret" in message
+    options = options_module.PandiumOptions(config=CONFIG, identify=lambda request: None, connector_token=crm_token)
+    with pytest.raises(TypeError, match=f"^{door.door_name} takes its options"):
+        door.middleware(door.bare_app, options, max_body_size=10)
+    with pytest.raises(TypeError, match=f"^{door.door_name} needs identify="):
+        door.middleware(door.bare_app, config=CONFIG)
+
+
+def test_the_hook_options_are_the_ones_marked_in_the_options_type() -> None:
+    assert options_module.hook_names() == (
+        "identify",
+        "connector_token",
+        "on_connected",
+        "user_for_sub",
+        "on_webhook",
+        "on_mint",
+    )
 
 
 async def test_lifespan_passes_through_a_wrapped_starlette_app() -> None:

@@ -30,7 +30,7 @@ def text(name: str) -> str:
 
 
 def test_both_packages_have_the_one_version() -> None:
-    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "pandium_embed/__init__.py"
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "pandium_embed/version.py"
     assert "version" in PYPROJECT["project"]["dynamic"]
     assert NPM_MANIFEST["version"] == pandium_embed.__version__, (
         "js/package.json's version must equal pandium_embed.__version__ (the one place it is written)"
@@ -140,7 +140,7 @@ def test_the_npm_readme_is_for_users_and_its_code_is_tested_files() -> None:
     for needed in ("npm install pandium-embed", "configure(", "pandium-embed/react", "pandium-embed/testing"):
         assert needed in readme, needed
     assert all(link.startswith("https://") for link in ABSOLUTE.findall(readme))
-    assert f"]({DOCS_SITE}js/)" in readme
+    assert f"]({DOCS_SITE}js-reference/)" in readme
     # Contributor notes live in CONTRIBUTING.md, not on the package's page.
     assert "make js" not in readme and "make js" in text("CONTRIBUTING.md")
 

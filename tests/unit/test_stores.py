@@ -454,3 +454,15 @@ async def test_only_the_owner_abandons_a_claim(owned_store: Any) -> None:
     await store.finish_delivery("d", T0 + 3600, owner="c")
     await store.abandon_delivery("d", owner="c")
     assert await store.begin_delivery("d", T0 + 300, owner="e") == "done"
+
+
+async def test_is_claimed_says_whether_a_ticket_was_used_in_memory_and_in_redis(redis_url: str) -> None:
+    clock = Clock()
+    client = redis_asyncio.Redis.from_url(redis_url)
+    try:
+        for store in (MemoryTicketStore(clock=clock), RedisTicketStore(client, key_prefix=fresh_prefix(), clock=clock)):
+            assert await store.is_claimed("t-1") is False
+            assert await store.claim("t-1", T0 + 600) is True
+            assert (await store.is_claimed("t-1"), await store.is_claimed("t-2")) == (True, False)
+    finally:
+        await client.aclose()

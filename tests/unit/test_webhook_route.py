@@ -15,25 +15,22 @@ from redis import asyncio as redis_asyncio
 from starlette.requests import Request
 
 from pandium_embed import MemoryTicketStore, RedisTicketStore
-from pandium_embed import routes as routes_module
+from pandium_embed import options as options_module
 from pandium_embed import webhooks as webhooks_module
 from pandium_embed.webhooks import MAX_WEBHOOK_BODY_SIZE, WebhookEvent
 from tests.support.asgi import quiet_asgi_client, quiet_httpx, raw_asgi
+from tests.support.front_doors import bad_hook
+from tests.support.mock import TENANT_CREATED
 from tests.unit.test_middleware import CONFIG, build
+
+ASGI = "PandiumMiddleware"
 
 pytestmark = pytest.mark.anyio
 
 SECRET = "webhook-route-secret-0123456789abcdefghijklmn"
 OLD_SECRET = "webhook-route-old-secret-0123456789abcdefghij"
 PATH = f"/pandium/webhooks/{SECRET}"
-BODY = {
-    "event_type": "tenant_created",
-    "environment": "acme",
-    "account_id": 12,
-    "account_name": "Acme",
-    "timestamp": "2026-11-29T10:00:00Z",
-    "tenant_id": 11,
-}
+BODY = TENANT_CREATED
 
 
 class Recorder:
@@ -136,13 +133,13 @@ async def test_rotation_accepts_the_old_and_the_new_secret() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"webhook_secret": SECRET}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
-        ({"on_webhook": Recorder()}, routes_module.WEBHOOK_OPTIONS_TOGETHER),
+        ({"webhook_secret": SECRET}, options_module.WEBHOOK_OPTIONS_TOGETHER.format(door=ASGI)),
+        ({"on_webhook": Recorder()}, options_module.WEBHOOK_OPTIONS_TOGETHER.format(door=ASGI)),
         ({"webhook_secret": "short", "on_webhook": Recorder()}, "webhook_secret must be a random string"),
-        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, routes_module.BAD_ON_WEBHOOK),
+        ({"webhook_secret": SECRET, "on_webhook": "not callable"}, bad_hook(ASGI, "on_webhook")),
         (
             {"webhook_secret": SECRET, "on_webhook": Recorder(), "ticket_store": object()},
-            routes_module.BAD_TICKET_STORE,
+            options_module.BAD_TICKET_STORE.format(door=ASGI),
         ),
     ],
 )
@@ -171,7 +168,7 @@ class StoreWithoutOwners:
 def test_a_delivery_store_without_claim_owners_is_refused_at_construction() -> None:
     with pytest.raises(ValueError) as raised:
         build(webhook_secret=SECRET, on_webhook=Recorder(), ticket_store=StoreWithoutOwners())
-    assert str(raised.value) == routes_module.DELIVERY_STORE_WITHOUT_OWNERS
+    assert str(raised.value) == options_module.DELIVERY_STORE_WITHOUT_OWNERS.format(door=ASGI)
 
 
 # --- limits still apply; cross-site rules do not ----------------------------------------------------------
@@ -219,6 +216,10 @@ def with_raw_field(raw: str) -> bytes:
         (nested(973), "nests"),  # json.loads or our bound refuses it, depending on the stack
         (nested(webhooks_module.MAX_WEBHOOK_DEPTH), "nests deeper than"),
         (with_raw_field("1" * 5000), "not valid JSON"),
+        (with_raw_field("1e999"), "finite"),
+        (with_raw_field("-1e400"), "finite"),
+        (with_raw_field("NaN"), "finite"),
+        (with_raw_field("[Infinity]"), "finite"),
     ],
 )
 async def test_hostile_but_valid_json_is_400_never_500(body: bytes, names: str) -> None:
@@ -230,13 +231,15 @@ async def test_hostile_but_valid_json_is_400_never_500(body: bytes, names: str) 
     assert hook.events == []
 
 
-async def test_nesting_up_to_the_bound_and_huge_numbers_within_json_are_delivered() -> None:
+async def test_nesting_up_to_the_bound_and_large_numbers_within_json_are_delivered() -> None:
     hook = Recorder()
     async with quiet_asgi_client(receiver(hook)) as http:
         deep = await http.post(
             PATH, content=nested(webhooks_module.MAX_WEBHOOK_DEPTH - 1), headers={"content-type": "application/json"}
         )
-        huge = await http.post(PATH, content=with_raw_field("1e999"), headers={"content-type": "application/json"})
+        huge = await http.post(
+            PATH, content=with_raw_field("1" * 4000 + ', "y": 1e300'), headers={"content-type": "application/json"}
+        )
         paired = await http.post(
             PATH, content=with_raw_field('"\\ud83d\\ude00"'), headers={"content-type": "application/json"}
         )

@@ -24,6 +24,7 @@ from pandium_embed.webhooks import (
     secret_matches,
     webhook_url,
 )
+from tests.support.mock import TENANT_CREATED
 
 CONFIG = PandiumConfig("acme", "webhook-test-shared-secret-0123456789abcdef")
 SECRET = "wh-secret-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -31,15 +32,7 @@ OLD_SECRET = "wh-old-secret-0123456789abcdefghijklmnopqrstu"
 
 
 def notification(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "event_type": "tenant_created",
-        "environment": "acme",
-        "account_id": 12,
-        "account_name": "Acme",
-        "timestamp": "2026-11-29T10:00:00Z",
-        "tenant_id": 11,
-        "tenant_name": "hubspot-user-1",
-    }
+    body: dict[str, Any] = {**TENANT_CREATED, "tenant_name": "hubspot-user-1"}
     body.update(overrides)
     return {key: value for key, value in body.items() if value is not ...}
 

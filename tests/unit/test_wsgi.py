@@ -21,6 +21,7 @@ from pandium_embed.routes import NEEDS_AN_EVENT_LOOP
 from pandium_embed.webhooks import WebhookEvent
 from pandium_embed.wsgi import ASYNC_HOOK, PandiumWSGIMiddleware
 from tests.support.asgi import quiet_httpx
+from tests.support.mock import TENANT_CREATED
 from tests.support.wsgi import wsgi_client
 
 if TYPE_CHECKING:
@@ -153,14 +154,7 @@ async def test_a_store_that_needs_an_event_loop_is_a_logged_500_naming_the_fix(
 
 
 WEBHOOK_SECRET = "wsgi-test-webhook-secret-0123456789abcdefgh"
-NOTIFICATION = {
-    "event_type": "tenant_created",
-    "environment": "acme",
-    "account_id": 12,
-    "account_name": "Acme",
-    "timestamp": "2026-11-29T10:00:00Z",
-    "tenant_id": 11,
-}
+NOTIFICATION = TENANT_CREATED
 
 
 async def test_webhooks_and_the_audit_hook_work_through_the_wsgi_door_too() -> None:

@@ -58,15 +58,18 @@
   window.addEventListener("load", reportHeight);
 
   // Like Pandium's own page, saving creates the tenant on the server, which sends tenant_created to the
-  // org's notifications URL (if the mock has one). The message to the parent does not wait for it.
+  // org's notifications URL (if the mock has one). The message to the parent does not wait for it,
+  // unless the token limits the user's installs (xti.allowed_installs): then the server's answer decides.
   function created(tenant) {
-    if (!tenant || tenant.id === null || tenant.id === undefined) return;
+    if (!tenant || tenant.id === null || tenant.id === undefined) return Promise.resolve(null);
     // JSON, as every state-changing /__mock__ route requires: a cross-site page cannot send it without a preflight.
-    fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", {
+    return fetch("/__mock__/tenants/" + encodeURIComponent(String(tenant.id)) + "/created", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: "{}",
-    }).catch(function () {});
+    }).catch(function () {
+      return null;
+    });
   }
 
   // Integrations are an array, not an object keyed by id: an id like "__proto__" stays plain data.
@@ -93,17 +96,36 @@
       });
     });
 
-    byId("save").addEventListener("click", function () {
-      if (!current) return;
-      created(current.tenant);
-      post({ message: "pandium-save-sync", tenant: current.tenant });
-      var install = byId("install-" + current.id);
-      var installed = byId("installed-" + current.id);
+    function saved(item) {
+      post({ message: "pandium-save-sync", tenant: item.tenant });
+      var install = byId("install-" + item.id);
+      var installed = byId("installed-" + item.id);
       if (install) install.hidden = true;
       if (installed) installed.hidden = false;
       if (data.page === "marketplace") panel.hidden = true;
       else byId("save").disabled = byId("cancel").disabled = true;
-      say(current.name + " is installed and syncing.", "saved");
+      say(item.name + " is installed and syncing.", "saved");
+    }
+
+    // Past the user's allowed_installs the stand-in refuses to create the tenant (409): nothing is
+    // posted to the parent, and the page says why.
+    function refused() {
+      if (data.page === "marketplace") panel.hidden = true;
+      else byId("save").disabled = byId("cancel").disabled = true;
+      say(data.installLimit.message, "refused");
+    }
+
+    byId("save").addEventListener("click", function () {
+      if (!current) return;
+      var item = current;
+      var answer = created(item.tenant);
+      if (!data.installLimit) return saved(item);
+      byId("save").disabled = true;
+      answer.then(function (response) {
+        byId("save").disabled = false;
+        if (response && response.status === 409) refused();
+        else saved(item);
+      });
     });
 
     byId("cancel").addEventListener("click", function () {
