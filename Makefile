@@ -16,7 +16,7 @@ test: $(STAMP) browser redis node_modules
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 	$(MAKE) release-check
 
 # The quick loop while you work: lint, types and tests/unit without the integration tests (no browser, no

@@ -143,10 +143,7 @@ class Paired:
 
 def paired(a: Sequence[Run], b: Sequence[Run], *, min_clean: int = MIN_CLEAN_ROUNDS) -> Paired:
     both = [(x, y) for x, y in zip(a, b, strict=True) if x.clean and y.clean]
-    if len(both) < min_clean:
-        chosen = list(zip(a, b, strict=True))
-    else:
-        chosen = both
+    chosen = list(zip(a, b, strict=True)) if len(both) < min_clean else both
     return Paired(
         ratio=Spread.of([x.value / y.value for x, y in chosen]),
         a=Spread.of([x.value for x, _ in chosen]),

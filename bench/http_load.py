@@ -86,7 +86,7 @@ def run_wrk(wrk: str, url: str, *, seconds: float, connections: int) -> WrkRun:
     command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "5s"]
     for name, value in HEADERS.items():
         command += ["-H", f"{name}: {value}"]
-    done = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30, check=True)
+    done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True)
     return parse_wrk(done.stdout)
 
 

@@ -9,6 +9,7 @@ first and the last 10 s. Bounded in time (``PANDIUM_SOAK_SECONDS``, default 60) 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -128,10 +129,8 @@ class LoopbackConnection:
         writer, self._reader, self._writer = self._writer, None, None
         if writer is not None:
             writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await writer.wait_closed()
-            except OSError:
-                pass
 
 
 def build_request(method: str, path: str, payload: dict[str, Any] | None, host: str) -> bytes:

@@ -2,15 +2,15 @@
 
 ``PandiumAPI`` (over ``httpx.Client``) and ``AsyncPandiumAPI`` (over ``httpx.AsyncClient``) have the same
 methods: ``tenants(sub=)``, ``tenant(id, sub=)``, ``sync(id, sub=)``, ``run_status(id, trigger_id,
-sub=)``, ``archive(id, sub=)``, ``archive_all(sub=)`` and ``integrations()``. Every call that names a
-tenant first checks that the tenant belongs to the user ``sub`` (the rule of ``verify_tenant``): a tenant
-of another user is ``PandiumNotFound``, exactly like one that does not exist.
+sub=)``, ``archive(id, sub=)``, ``archive_all(sub=)``, ``integrations()`` and ``tenant_owner(id)``. Every
+call that names a tenant for a user first checks that the tenant belongs to the user ``sub`` (the rule of
+``verify_tenant``): a tenant of another user is ``PandiumNotFound``, exactly like one that does not exist.
 
 ``verify_tenant`` (the browser-reported tenant, confirmed) is ``AsyncPandiumAPI.tenant`` with ``None``
 for "not found or not theirs".
 
 Each operation is written once, as a generator that yields the requests it needs and is sent their
-decoded answers; the two classes only differ in how they send a request (``_drive`` / ``_adrive``).
+decoded answers; the two classes only differ in how they send a request (each one's ``_drive``).
 """
 
 from __future__ import annotations
@@ -397,7 +397,6 @@ class _Base:
         *,
         environment: str,
         base_url: str | None,
-        timeout: float,
         sync_path: str,
     ) -> None:
         if not isinstance(api_key, str) or not api_key:
@@ -405,7 +404,6 @@ class _Base:
         self._base_url = _api_base_url(environment, base_url)
         self._sync_path = _check_sync_path(sync_path)
         self._headers = {"X-API-KEY": api_key, "Accept": "application/json"}
-        self._timeout = timeout
 
     def __repr__(self) -> str:
         # Never the key.
@@ -443,7 +441,7 @@ class PandiumAPI(_Base):
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         sync_path: str = DEFAULT_SYNC_PATH,
     ) -> None:
-        super().__init__(api_key, environment=environment, base_url=base_url, timeout=timeout, sync_path=sync_path)
+        super().__init__(api_key, environment=environment, base_url=base_url, sync_path=sync_path)
         httpx = _httpx()
         if client is not None and not isinstance(client, httpx.Client):
             raise ValueError(BAD_CLIENT.format(expected="httpx.Client"))
@@ -529,7 +527,7 @@ class AsyncPandiumAPI(_Base):
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         sync_path: str = DEFAULT_SYNC_PATH,
     ) -> None:
-        super().__init__(api_key, environment=environment, base_url=base_url, timeout=timeout, sync_path=sync_path)
+        super().__init__(api_key, environment=environment, base_url=base_url, sync_path=sync_path)
         httpx = _httpx()
         if client is not None and not isinstance(client, httpx.AsyncClient):
             raise ValueError(BAD_CLIENT.format(expected="httpx.AsyncClient"))

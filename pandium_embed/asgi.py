@@ -55,7 +55,14 @@ class PandiumMiddleware:
     in a worker thread) or async.
     """
 
-    def __init__(self, app: AnyASGIApp, options: PandiumOptions[Request] | None = None, /, **keywords: Any) -> None:
+    def __init__(
+        self, app: AnyASGIApp | None = None, options: PandiumOptions[Request] | None = None, /, **keywords: Any
+    ) -> None:
+        if app is None:
+            # Starlette before 0.41 (pyproject allows 0.40) builds a Middleware entry as cls(app=app, ...).
+            app = keywords.pop("app", None)
+        if app is None:
+            raise TypeError("PandiumMiddleware(app, ...) needs the ASGI app it wraps.")
         checked = PandiumOptions.of("PandiumMiddleware", options, keywords)
         self.app = app
         self.config = checked.config

@@ -39,12 +39,12 @@ __all__ = [
 # The front door's own request object: a Starlette Request (ASGI) or a Werkzeug Request (WSGI).
 RequestT = TypeVar("RequestT")
 
-IdentifyHook: TypeAlias = Callable[[RequestT], "PandiumUser | None | Awaitable[PandiumUser | None]"]
+IdentifyHook: TypeAlias = Callable[[RequestT], "PandiumUser | Awaitable[PandiumUser | None] | None"]
 ConnectorTokenHook: TypeAlias = Callable[[RequestT, PandiumUser, str], "str | Awaitable[str]"]
-OnConnectedHook: TypeAlias = Callable[[RequestT, PandiumUser, ConnectedTenant], "None | Awaitable[None]"]
-UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | None | Awaitable[PandiumUser | None]"]
-OnWebhookHook: TypeAlias = Callable[[RequestT, WebhookEvent], "None | Awaitable[None]"]
-OnMintHook: TypeAlias = Callable[[RequestT, "PandiumUser | None", AuditRecord], "None | Awaitable[None]"]
+OnConnectedHook: TypeAlias = Callable[[RequestT, PandiumUser, ConnectedTenant], "Awaitable[None] | None"]
+UserForSubHook: TypeAlias = Callable[[str], "PandiumUser | Awaitable[PandiumUser | None] | None"]
+OnWebhookHook: TypeAlias = Callable[[RequestT, WebhookEvent], "Awaitable[None] | None"]
+OnMintHook: TypeAlias = Callable[[RequestT, "PandiumUser | None", AuditRecord], "Awaitable[None] | None"]
 
 DEFAULT_MAX_BODY_SIZE = 16 * 1024
 

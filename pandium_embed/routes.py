@@ -192,8 +192,8 @@ class _Call:
     __slots__ = (
         "audit_failed",
         "claim",
-        "exchange",
         "event_type",
+        "exchange",
         "flow",
         "headers",
         "minted",

@@ -37,10 +37,10 @@ from .validate import secret_bytes, segment_id
 __all__ = [
     "DELIVERY_LEASE_SECONDS",
     "DELIVERY_MEMORY_SECONDS",
+    "EVENT_FIELDS",
     "KNOWN_EVENT_TYPES",
     "MAX_WEBHOOK_BODY_SIZE",
     "MAX_WEBHOOK_DEPTH",
-    "EVENT_FIELDS",
     "DeliveryOutcome",
     "WebhookEvent",
     "WebhookRejected",

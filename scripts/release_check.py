@@ -141,7 +141,8 @@ def check_python_metadata(wheel: Path, version: str) -> None:
     if "Typing :: Typed" not in classifiers:
         raise Failed("the wheel's metadata lacks the `Typing :: Typed` classifier")
     description = metadata.get_payload()
-    assert isinstance(description, str)
+    if not isinstance(description, str):
+        raise Failed("the wheel's metadata has no README text (a multipart payload): check [project] readme")
     relative = RELATIVE_LINK.findall(description)
     if relative:
         raise Failed(
@@ -154,7 +155,8 @@ def check_npm_manifest(tarball: Path, version: str) -> None:
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
         member = archive.extractfile("package/package.json")
-        assert member is not None
+        if member is None:
+            raise Failed("the npm tarball has no package/package.json: check js/package.json's files")
         manifest = json.load(member)
         readme = archive.extractfile("package/README.md")
         readme_text = readme.read().decode("utf-8") if readme else ""

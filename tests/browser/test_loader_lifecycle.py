@@ -238,7 +238,7 @@ def test_a_message_posted_at_script_start_is_not_lost(env: LoaderEnv, signed_in:
     early = wait_for_events(page, "early", target="a")
     assert early[0]["detail"] == {"message": "pandium-early", "probe": "early"}
     # It really came before the frame finished loading.
-    raw_at = [m["at"] for m in page.evaluate("() => window.__raw") if m["probe"] == "early"][0]
+    raw_at = next(m["at"] for m in page.evaluate("() => window.__raw") if m["probe"] == "early")
     load_at = wait_for_events(page, "load", target="a")[0]["at"]
     assert raw_at < load_at
 

@@ -4,7 +4,6 @@ project, bundled with esbuild, rendered under <StrictMode> against the real midd
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +47,9 @@ def open_react_app(page: Page, host: MockHost, app: bytes, headers: dict[str, st
 
 
 @pytest.fixture
-def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Iterator[Page]:
+def react_page(page: Page, host: MockHost, app_bundle: bytes) -> Page:
     open_react_app(page, host, app_bundle)
-    yield page
+    return page
 
 
 def calls(page: Page, callback: str | None = None, element_id: str | None = None) -> list[dict[str, Any]]:

@@ -157,11 +157,14 @@ def test_django_wsgi_recipe_under_gunicorn(ann: Any, session_cookie: dict[str, s
         "DJANGO_TEST_DATABASE": str(settings.DATABASES["default"]["NAME"]),
     }
     root = Path(__file__).resolve().parents[2]
-    with gunicorn("django_wsgi:application", chdir=RECIPES, env=env, python_path=root) as url, quiet_httpx():
-        with httpx.Client(base_url=url) as http:
-            assert_signed_out(http.get("/pandium/marketplace"))
-            http.cookies.update(session_cookie)
-            assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
-            assert http.get("/me").json() == {"user": "ann", "script_name": ""}
-            # Django's CSRF protection still guards Django's own views.
-            assert http.post("/echo", data={"value": "hi"}).status_code == 403
+    with (
+        gunicorn("django_wsgi:application", chdir=RECIPES, env=env, python_path=root) as url,
+        quiet_httpx(),
+        httpx.Client(base_url=url) as http,
+    ):
+        assert_signed_out(http.get("/pandium/marketplace"))
+        http.cookies.update(session_cookie)
+        assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == str(ann.pk)
+        assert http.get("/me").json() == {"user": "ann", "script_name": ""}
+        # Django's CSRF protection still guards Django's own views.
+        assert http.post("/echo", data={"value": "hi"}).status_code == 403

@@ -53,16 +53,19 @@ async def test_flask_under_a_sub_path(recipe: ModuleType) -> None:
 
 
 def test_flask_recipe_under_gunicorn(recipe: ModuleType) -> None:
-    with gunicorn("flask_app:app", chdir=RECIPES, env=RECIPE_ENV) as url, quiet_httpx():
-        with httpx.Client(base_url=url) as http:
-            assert_loader(http.get("/pandium/embed.js"))
-            assert_signed_out(http.get("/pandium/marketplace"))
-            http.cookies.update(session_cookie(recipe.app, {"username": "ann"}))
-            assert http.get("/").text == "hello ann"
-            assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "ann"
-            token = http.post(
-                "/pandium/token",
-                json={"flow": "install", "integration_id": 42},
-                headers={"origin": url},
-            )
-            assert token.json()["url"].startswith("https://imp.sandbox.pandium.com/acme/tenants/create/42?tenant=")
+    with (
+        gunicorn("flask_app:app", chdir=RECIPES, env=RECIPE_ENV) as url,
+        quiet_httpx(),
+        httpx.Client(base_url=url) as http,
+    ):
+        assert_loader(http.get("/pandium/embed.js"))
+        assert_signed_out(http.get("/pandium/marketplace"))
+        http.cookies.update(session_cookie(recipe.app, {"username": "ann"}))
+        assert http.get("/").text == "hello ann"
+        assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "ann"
+        token = http.post(
+            "/pandium/token",
+            json={"flow": "install", "integration_id": 42},
+            headers={"origin": url},
+        )
+        assert token.json()["url"].startswith("https://imp.sandbox.pandium.com/acme/tenants/create/42?tenant=")

@@ -81,17 +81,20 @@ async def test_mounted_under_a_sub_path_of_another_asgi_app(monkeypatch: pytest.
 
 
 def test_the_wsgi_recipe_under_gunicorn() -> None:
-    with gunicorn("wsgi_app:application", chdir=RECIPES, env=RECIPE_ENV) as url, quiet_httpx():
-        with httpx.Client(base_url=url) as http:
-            assert http.get("/dashboard").text == "hello from the app"
-            recipes.assert_loader(http.get("/pandium/embed.js"))
-            recipes.assert_signed_out(http.get("/pandium/marketplace"))
-            http.cookies.update(login_cookie("user-7"))
-            assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
-            # A chunked body (no Content-Length): gunicorn frames it, and the size limit still holds.
-            chunked = http.post(
-                "/pandium/token",
-                content=iter([b"[" * 10_000, b"[" * 10_000]),
-                headers={"content-type": "application/json", "sec-fetch-site": "same-origin"},
-            )
-            assert chunked.status_code == 413
+    with (
+        gunicorn("wsgi_app:application", chdir=RECIPES, env=RECIPE_ENV) as url,
+        quiet_httpx(),
+        httpx.Client(base_url=url) as http,
+    ):
+        assert http.get("/dashboard").text == "hello from the app"
+        recipes.assert_loader(http.get("/pandium/embed.js"))
+        recipes.assert_signed_out(http.get("/pandium/marketplace"))
+        http.cookies.update(login_cookie("user-7"))
+        assert minted_claims(http.get("/pandium/marketplace"), MARKETPLACE)["sub"] == "user-7"
+        # A chunked body (no Content-Length): gunicorn frames it, and the size limit still holds.
+        chunked = http.post(
+            "/pandium/token",
+            content=iter([b"[" * 10_000, b"[" * 10_000]),
+            headers={"content-type": "application/json", "sec-fetch-site": "same-origin"},
+        )
+        assert chunked.status_code == 413

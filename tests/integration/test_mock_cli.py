@@ -128,7 +128,7 @@ def test_mock_prints_the_urls_it_serves_and_never_the_secret() -> None:
 
 
 def test_mock_takes_org_and_secret_from_the_environment_and_flags_win() -> None:
-    _, out, _, served = run_main(
+    _, _out, _, served = run_main(
         *MOCK,
         "--org",
         "globex",

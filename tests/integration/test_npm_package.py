@@ -71,7 +71,7 @@ def test_the_tarball_holds_the_build_and_not_the_source(tmp_path: Path) -> None:
     assert not [
         name
         for name in files
-        if name.startswith(("src/", "testing/", "examples/")) or name.endswith(".ts") and not name.endswith(".d.ts")
+        if name.startswith(("src/", "testing/", "examples/")) or (name.endswith(".ts") and not name.endswith(".d.ts"))
     ]
 
 

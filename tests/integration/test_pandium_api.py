@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -68,9 +68,9 @@ def api(kind: str, pandium_mock: MockPandiumServer) -> Call:
 
 
 @pytest.fixture
-def tenants(pandium_mock: MockPandiumServer) -> Iterator[dict[str, list[dict[str, Any]]]]:
+def tenants(pandium_mock: MockPandiumServer) -> dict[str, list[dict[str, Any]]]:
     """Ann has installed integrations 1 and 2, Bob integration 1."""
-    yield {
+    return {
         "ann": [install(pandium_mock, ANN, "1"), install(pandium_mock, ANN, "2")],
         "bob": [install(pandium_mock, BOB, "1")],
     }
@@ -325,9 +325,12 @@ def test_other_answers_are_typed_errors_without_the_key(
     status: int, headers: dict[str, str], content: bytes, error: type[Exception], text: str
 ) -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(status, headers=headers, content=content))
-    with httpx.Client(transport=transport) as http, PandiumAPI("secret-api-key", client=http) as api:
-        with pytest.raises(error) as raised:
-            api.integrations()
+    with (
+        httpx.Client(transport=transport) as http,
+        PandiumAPI("secret-api-key", client=http) as api,
+        pytest.raises(error) as raised,
+    ):
+        api.integrations()
     assert type(raised.value) is error and text in str(raised.value)
     assert "secret-api-key" not in str(raised.value)
     if isinstance(raised.value, PandiumRateLimited) and "0 seconds" in text:
@@ -340,11 +343,14 @@ def test_a_sync_answer_without_a_trigger_id_is_an_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(202 if request.method == "POST" else 200, content=json.dumps(owned).encode())
 
-    with httpx.Client(transport=httpx.MockTransport(handler)) as http, PandiumAPI("k", client=http) as api:
-        with pytest.raises(PandiumAPIError, match="no trigger_id"):
-            api.sync(5, sub="ann-1")
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler)) as http,
+        PandiumAPI("k", client=http) as api,
+        pytest.raises(PandiumAPIError, match="no trigger_id"),
+    ):
+        api.sync(5, sub="ann-1")
 
 
 def test_a_client_of_the_wrong_kind_is_refused() -> None:
-    with httpx.Client() as http, pytest.raises(ValueError, match="httpx.AsyncClient"):
+    with httpx.Client() as http, pytest.raises(ValueError, match=r"httpx\.AsyncClient"):
         AsyncPandiumAPI("k", client=http)  # type: ignore[arg-type]

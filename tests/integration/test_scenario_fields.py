@@ -9,6 +9,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pandium_embed.mock import Scenario, ScenarioError
 from pandium_embed.mock.app import MockPandium
 from pandium_embed.mock.scenarios import FIELDS
@@ -34,7 +36,7 @@ def typescript_fields_check(directory: Path, fields: tuple[str, ...]) -> subproc
 
 
 def test_fields_come_from_the_dataclass() -> None:
-    assert FIELDS == tuple(Scenario.__dataclass_fields__)
+    assert tuple(Scenario.__dataclass_fields__) == FIELDS
     assert FIELDS[0] == "reject" and "deny_consent" in FIELDS
 
 
@@ -54,9 +56,6 @@ def test_mock_pandium_scenario_takes_each_field_and_refuses_others() -> None:
     values |= {"deny_consent": True, "times": 2}
     assert set(values) == set(FIELDS)
     assert mock.scenario(**values) == Scenario(**values)
-    try:
+    with pytest.raises(ScenarioError) as raised:
         mock.scenario(rejcet="expired")
-    except ScenarioError as error:
-        assert "'rejcet'" in str(error) and ", ".join(FIELDS) in str(error)
-    else:
-        raise AssertionError("an unknown field was accepted")
+    assert "'rejcet'" in str(raised.value) and ", ".join(FIELDS) in str(raised.value)

@@ -78,7 +78,7 @@ def tool(project: Path, command: list[str], env: Mapping[str, str]) -> str:
 @contextmanager
 def serve(project: Path, command: list[str], env: Mapping[str, str]) -> Iterator[str]:
     """Start a toolchain's server (asked for a free port: ``--port 0``) and yield the URL it prints."""
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, once the server it logs for stops
     # Its own process group: Next.js starts a server process of its own, stopped with it.
     process = subprocess.Popen(
         [str(BIN / command[0]), *command[1:]],

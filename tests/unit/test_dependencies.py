@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from itertools import chain
 from typing import Any
 
 from packaging.requirements import Requirement
@@ -52,7 +53,7 @@ def test_only_the_extras_a_users_app_installs_are_published() -> None:
 
 
 def test_the_runtime_requirements_are_ranges_not_pins() -> None:
-    for requirement in requirements(PROJECT["project"]["dependencies"] + sum(EXTRAS.values(), [])):
+    for requirement in requirements([*PROJECT["project"]["dependencies"], *chain.from_iterable(EXTRAS.values())]):
         assert requirement.name == "pandium-embed" or str(requirement.specifier).startswith(">="), requirement
         assert "==" not in str(requirement.specifier), requirement
 
@@ -67,7 +68,11 @@ def test_the_development_environment_installs_every_extra() -> None:
 def test_every_requirement_is_pinned_in_the_lock_at_a_version_its_range_allows() -> None:
     # Adding a requirement or raising a floor without `make upgrade` leaves it unpinned or pinned too low.
     pins = pinned()
-    everything = PROJECT["project"]["dependencies"] + sum(EXTRAS.values(), []) + sum(GROUPS.values(), [])
+    everything = [
+        *PROJECT["project"]["dependencies"],
+        *chain.from_iterable(EXTRAS.values()),
+        *chain.from_iterable(GROUPS.values()),
+    ]
     for requirement in requirements(everything):
         name = canonicalize_name(requirement.name)
         if name == "pandium-embed" or (requirement.marker and not requirement.marker.evaluate()):

@@ -60,5 +60,5 @@ def test_no_limit_and_nothing_hidden_leave_the_rules_out(monkeypatch: pytest.Mon
 
 def test_a_bad_rule_from_the_account_is_refused_at_mint(monkeypatch: pytest.MonkeyPatch) -> None:
     identify = run_file(EXAMPLES / "marketplace_view.py", monkeypatch).identify
-    with pytest.raises(ValueError, match="MarketplaceView.hidden_integrations"):
+    with pytest.raises(ValueError, match=r"MarketplaceView\.hidden_integrations"):
         claims_for(identify, account("pro", blocked_integrations=[-4]))

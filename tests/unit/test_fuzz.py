@@ -472,7 +472,7 @@ KNOWN_PATHS = [
 path_noise = st.lists(
     st.one_of(
         st.characters(exclude_categories=()),
-        st.sampled_from(list("/.%\\?#;:@~") + ["%2f", "%2F", "%2e%2e", "..", "//", "\u2215", "\uff0f"]),
+        st.sampled_from([*"/.%\\?#;:@~", "%2f", "%2F", "%2e%2e", "..", "//", "\u2215", "\uff0f"]),
     ),
     max_size=12,
 ).map("".join)
@@ -522,7 +522,7 @@ header_names = st.one_of(
             b"origin",
             b"referer",
         ]
-    ),  # fmt: skip
+    ),
     st.binary(min_size=1, max_size=8).map(bytes.lower),
 )
 header_lists = st.lists(
@@ -537,7 +537,7 @@ header_lists = st.lists(
                 (b"if-none-match", LOADER_ETAG.encode()),
                 (b"accept", b"text/html"),
             ]
-        ),  # fmt: skip
+        ),
     ),
     max_size=6,
 )

@@ -49,7 +49,7 @@ def test_a_rule_set_twice_is_an_error_not_a_silent_overwrite(where: str) -> None
     view = MarketplaceView(user_tier="gold", allowed_installs=1)
     extra = {"user_tier": "silver"} if where == "extra" else None
     xti = {"allowed_installs": 5} if where == "xti" else None
-    with pytest.raises(ValueError, match="set both in PandiumUser.view") as raised:
+    with pytest.raises(ValueError, match=r"set both in PandiumUser\.view") as raised:
         mint_token(CONFIG, PandiumUser("u-1", view=view, extra=extra), xti=xti, now=NOW)
     assert ("user_tier" if where == "extra" else "allowed_installs") in str(raised.value)
 

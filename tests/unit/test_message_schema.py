@@ -91,7 +91,7 @@ def annotated_properties(schema: dict[str, Any], where: str) -> Iterator[tuple[s
 
 def test_the_schema_is_valid_versioned_and_shipped_as_package_data() -> None:
     Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA_FILE == f"pandium-messages.v{SCHEMA_VERSION}.json"
+    assert f"pandium-messages.v{SCHEMA_VERSION}.json" == SCHEMA_FILE
     assert SCHEMA["x-schema-version"] == SCHEMA_VERSION
     assert SCHEMA["$id"].endswith(f":{SCHEMA_VERSION}")
     assert (ROOT / "pandium_embed" / "schema" / SCHEMA_FILE).is_file()

@@ -68,7 +68,7 @@ async def request(app: Any, method: str, path: str, body: Any = None, **kwargs: 
 
 
 def token_of(url: str) -> dict[str, Any]:
-    base, _, token = url.partition("?tenant=")
+    _base, _, token = url.partition("?tenant=")
     claims: dict[str, Any] = jwt.decode(token, SECRET, algorithms=["HS256"], options={"verify_iat": False})
     return claims
 
@@ -683,3 +683,14 @@ async def test_lifespan_passes_through_a_wrapped_starlette_app() -> None:
     await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
     assert events == ["startup", "shutdown"]
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+def test_starlette_may_pass_the_wrapped_app_by_keyword() -> None:
+    # Starlette before 0.41 builds each Middleware(cls, ...) as cls(app=app, **options) (pyproject allows
+    # 0.40): the ASGI door must take its app by keyword as well as by position.
+    from pandium_embed import PandiumMiddleware
+    from tests.support.asgi import bare_app
+
+    middleware = PandiumMiddleware(app=bare_app, config=CONFIG, identify=lambda request: ANN)
+    assert middleware.app is bare_app
+    assert middleware.config is CONFIG

@@ -1,5 +1,5 @@
 """What the registries show and a release needs: one version for both packages (written once, in
-pandium_embed/__init__.py), a changelog entry for it, one repository and docs address everywhere, package
+pandium_embed/version.py), a changelog entry for it, one repository and docs address everywhere, package
 pages whose links work where they are read (PyPI, npm), and the files a stranger looks for first."""
 
 from __future__ import annotations

@@ -91,9 +91,11 @@ def test_a_route_span_carries_the_template_and_what_happened(recorded: Recorded)
 
 def test_a_route_span_is_current_so_a_hooks_spans_nest_under_it(recorded: Recorded) -> None:
     hook_tracer = recorded.tracer_provider.get_tracer("host-app")
-    with started(recorded.telemetry, "POST", "/webhooks/{secret}"):
-        with hook_tracer.start_as_current_span("save connection"):
-            pass
+    with (
+        started(recorded.telemetry, "POST", "/webhooks/{secret}"),
+        hook_tracer.start_as_current_span("save connection"),
+    ):
+        pass
     child, parent = recorded.finished()
     assert child.parent is not None and parent.context is not None
     assert child.parent.span_id == parent.context.span_id
@@ -103,9 +105,8 @@ def test_a_route_span_is_current_so_a_hooks_spans_nest_under_it(recorded: Record
 def test_a_5xx_or_an_exception_marks_the_span_as_an_error_by_class_name_only(recorded: Recorded) -> None:
     with started(recorded.telemetry, "POST", "/events") as span:
         span.set(outcome="error", status=500)
-    with pytest.raises(KeyError):
-        with started(recorded.telemetry, "POST", "/token"):
-            raise KeyError("tenant=secret-value")
+    with pytest.raises(KeyError), started(recorded.telemetry, "POST", "/token"):
+        raise KeyError("tenant=secret-value")
     answered, raised = recorded.finished()
     assert (answered.status.status_code, answered.status.description) == (trace.StatusCode.ERROR, "server-error")
     assert (raised.status.status_code, raised.status.description) == (trace.StatusCode.ERROR, "KeyError")

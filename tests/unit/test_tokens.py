@@ -164,7 +164,7 @@ def test_self_referencing_or_absurdly_deep_values_are_refused_cleanly() -> None:
     deep: Any = "leaf"
     for _ in range(100):
         deep = [deep]
-    with pytest.raises(ValueError, match="PandiumUser.meta"):
+    with pytest.raises(ValueError, match=r"PandiumUser\.meta"):
         mint_token(CONFIG, PandiumUser("u", meta=deep))
 
 
