@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -969,9 +970,11 @@ def _http_logs_without(needles: Sequence[str]) -> Iterator[None]:
 def _client() -> Iterator[httpx.Client]:
     import httpx
 
-    # No cookies kept between requests: each check says exactly what it sends. trust_env off: the
+    # No cookies kept between requests (a jar whose policy accepts no domain): each check says exactly
+    # what it sends, even when the app refreshes its session cookie on every answer. trust_env off: the
     # checks ask exactly the hosts named, not through an HTTP(S)_PROXY meant for other traffic.
-    with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as http:
+    jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False, cookies=jar) as http:
         yield http
 
 

@@ -238,7 +238,7 @@ def test_the_development_build_is_served_unless_the_config_is_production_or_says
 
 
 def test_a_development_loader_setting_that_is_not_a_boolean_says_what_to_use() -> None:
-    with pytest.raises(ValueError, match="development_loader .PANDIUM_DEVELOPMENT_LOADER. is 'maybe': use True"):
+    with pytest.raises(ValueError, match=r"development_loader \(PANDIUM_DEVELOPMENT_LOADER\) is 'maybe': use True"):
         PandiumConfig.from_env(
             {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_DEVELOPMENT_LOADER": "maybe"}
         )
