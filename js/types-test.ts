@@ -80,6 +80,5 @@ PandiumEmbed.open({ width: "600px" });
 
 prewarm();
 prewarm(["https://imp.pandium.io"]);
-window.PandiumEmbed.prewarm();
 // @ts-expect-error prewarm takes a list of origins, not one
 prewarm("https://imp.pandium.io");

@@ -64,8 +64,10 @@ export class PandiumEmbed extends Base {
   #height = 0;
   #wantedHeight = 0;
   #resizeFrame = 0;
-  #lifecycleBudget = rateBudget(RatePerSecond.Lifecycle);
-  #othersBudget = rateBudget(RatePerSecond.Others);
+  // Rate budgets by name, made on first use: each lifecycle kind, "" for everything else, and each
+  // reported kind by its wire name. Only those few names, none of them an Object.prototype key.
+  #budgets: { [name: string]: () => boolean } = {};
+  #lastReport?: string;
   // Preload: events of an element that is `hidden` wait until it is shown.
   #held: CustomEvent[] = [];
 
@@ -297,12 +299,12 @@ export class PandiumEmbed extends Base {
     const type = name.slice(Wire.Prefix.length);
     // 4. Heights are cheap and the last one must win: applied even when the budget below is spent.
     if (type == Wire.Height) this.#resize((data as PlainObject).height);
-    // 5. Budget: lifecycle messages have their own, so a flood of anything else never starves them.
+    // 5. Budget: each lifecycle kind has its own, so neither a flood of anything else nor a burst of
+    //    another kind starves it.
     const entry = eventEntry(type);
-    if (!(entry ? this.#lifecycleBudget : this.#othersBudget)()) {
+    if (!(this.#budgets[entry ? type : ""] ??= rateBudget(RatePerSecond.Events))()) {
       if (__DEV__) {
-        const budget = entry ? RatePerSecond.Lifecycle : RatePerSecond.Others;
-        diagnose(this, "flood", `flood: ${name} dropped, over ${budget} ${entry ? "lifecycle " : ""}messages a second from this frame`);
+        diagnose(this, "flood", `flood: ${name} dropped, over ${RatePerSecond.Events} ${entry ? name + " " : ""}messages a second from this frame`);
       }
       return;
     }
@@ -326,19 +328,25 @@ export class PandiumEmbed extends Base {
    * `<pandium-embed report>`: forward to `<prefix>/events`. `mode: "same-origin"` makes the browser
    * itself refuse any other origin; credentials default to same-origin. Never throws: the async
    * wrapper turns even a `JSON.stringify` error into a rejection, reported as `report-failed`.
+   * Bounded: a repeat of the last report is not sent again, and each kind has a budget.
    */
-  #report(body: object): void {
+  #report(body: { type: string; [field: string]: unknown }): void {
     const failed = (status: number) => this.#emit("error", { status, reason: "report-failed" });
-    const send = async () =>
-      fetch(route("events"), {
-        method: "POST",
-        mode: "same-origin",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
+    const send = async () => {
+      const json = JSON.stringify(body);
+      if (this.#lastReport != json && (this.#budgets[body.type] ??= rateBudget(RatePerSecond.Reports))()) {
+        this.#lastReport = json;
+        return fetch(route("events"), {
+          method: "POST",
+          mode: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: json,
+        });
+      }
+    };
     send().then(
       (response) => {
-        if (response.ok) return;
+        if (!response || response.ok) return;
         if (__DEV__) refusal(response).then((why) => diagnose(this, "refused", `POST ${route("events").pathname} (report) answered ${why}`));
         failed(response.status);
       },

@@ -35,8 +35,8 @@ type Own<Detail> = 0 & Detailed<Detail>;
 /**
  * `["field", ...] as Copies<Detail>`: a lifecycle message users act on (`pandium-<name>` on the wire),
  * whose detail is these fields of the message (a field the detail type lacks does not compile).
- * Lifecycle messages have a rate budget of their own, so no flood of heights or other messages can
- * starve them.
+ * Each lifecycle kind has a rate budget of its own, so no flood of heights or other messages, nor a
+ * burst of another lifecycle kind, can starve it.
  */
 type Copies<Detail> = readonly (keyof Detail & string)[] & Detailed<Detail>;
 

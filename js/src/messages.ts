@@ -28,10 +28,14 @@ export function eventEntry(type: string): (typeof EVENTS)[PandiumEventName] | un
 /** The lifecycle messages forwarded to `POST <prefix>/events` by `<pandium-embed report>`. */
 export const REPORTED: readonly PandiumEventName[] = ["success", "save-sync"];
 
-/** Per element and second: lifecycle messages, and everything else that produces an event. */
+/**
+ * Per element and second: the events of each lifecycle kind, and of everything else together (so no
+ * flood of heights or other messages, nor a burst of another lifecycle kind, can starve one); the
+ * reports of each reported kind to the backend (a repeat of the last report is not sent at all).
+ */
 export const enum RatePerSecond {
-  Lifecycle = 100,
-  Others = 100,
+  Events = 100,
+  Reports = 5,
 }
 
 /** One message may hold this much in all (keys included); past any limit the whole message is dropped. */

@@ -6,11 +6,13 @@ listener ran on it too) followed by a positive control that does produce an even
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import Dialog, Page
 
+from tests.support.docs import ROOT
 from tests.support.loader_bed import LoaderEnv
 from tests.support.page import console_messages, events, frame_of, loaded, post, wait_for_events, wait_for_raw
 
@@ -420,6 +422,81 @@ def test_a_flood_of_other_messages_never_drops_a_lifecycle_event(
     # Reported too: the fake host has no on_connected, so its 404 comes back as pandium:error.
     wait_for_events(page, "error", target="a")
     assert [(r["type"], r["tenant"]["id"]) for r in reports] == [(f"pandium-{kind}", 9)]
+
+
+# What the page hands to fetch() for <prefix>/events, counted in the page itself (the loader calls the
+# global fetch when it reports, synchronously within the message it reports).
+COUNT_REPORTS = """(() => {
+  window.__reports = [];
+  const original = window.fetch;
+  window.fetch = function (url, init) {
+    if (String(url).endsWith("/events")) window.__reports.push(JSON.parse(init.body));
+    return original.apply(this, arguments);
+  };
+})();"""
+
+
+def reports_made(page: Page) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = page.evaluate("() => window.__reports")
+    return found
+
+
+BURSTS = {
+    "install-cancel": (150, "{message: 'pandium-install-cancel', tenant: {id: i, name: 't'}}"),
+    "success": (
+        120,
+        "{message: 'pandium-success', webhook_url: 'https://hooks.example/1', tenant: {id: i, name: 't'}}",
+    ),
+}
+
+
+@pytest.mark.parametrize("burst", sorted(BURSTS))
+def test_a_burst_of_one_lifecycle_kind_never_silences_another(env: LoaderEnv, signed_in: Page, burst: str) -> None:
+    page = signed_in
+    page.add_init_script(COUNT_REPORTS)
+    page.goto(env.page('<pandium-embed id="a" report></pandium-embed>'))
+    own = loaded(page, "a")
+    count, message = BURSTS[burst]
+    own.evaluate(
+        f"() => {{ for (let i = 0; i < {count}; i++) parent.postMessage({message}, '*'); "
+        f"parent.postMessage({LIFECYCLE['save-sync']}, '*'); }}"
+    )
+    wait_for_raw(page, "life")
+    # The save-sync after the burst is emitted and reported, whatever the burst spent of its own kind.
+    assert [e["detail"]["tenant"]["id"] for e in events(page, "save-sync", "a")] == [9]
+    saved = [report for report in reports_made(page) if report["type"] == "pandium-save-sync"]
+    assert [report["tenant"]["id"] for report in saved] == [9]
+
+
+def test_reports_to_the_backend_are_bounded_and_repeats_coalesced(env: LoaderEnv, signed_in: Page) -> None:
+    page = signed_in
+    page.add_init_script(COUNT_REPORTS)
+    page.goto(env.page('<pandium-embed id="a" report></pandium-embed><pandium-embed id="b" report></pandium-embed>'))
+    own = loaded(page, "a")
+    other = loaded(page, "b")
+    # The same success 120 times in one burst (a page that repeats itself): one report.
+    own.evaluate(f"() => {{ for (let i = 0; i < 120; i++) parent.postMessage({LIFECYCLE['success']}, '*'); }}")
+    wait_for_raw(page, "life", 120)
+    assert len(events(page, "success", "a")) == 100  # the events themselves: the lifecycle budget
+    assert [report["tenant"]["id"] for report in reports_made(page)] == [9]
+    # 120 different successes in one burst (to the other element, with budgets of its own): a bounded
+    # number of reports per second, the first ones whole.
+    started = page.evaluate("() => Date.now()")
+    other.evaluate(
+        "() => { for (let i = 0; i < 120; i++) parent.postMessage("
+        "{message: 'pandium-success', probe: 'many', webhook_url: 'https://hooks.example/1', tenant: {id: 100 + i}}, '*'); }"
+    )
+    wait_for_raw(page, "many", 120)
+    seconds = (page.evaluate("() => Date.now()") - started) / 1000
+    many = [report["tenant"]["id"] for report in reports_made(page)[1:]]
+    assert 0 < len(many) <= REPORTS_PER_SECOND * (int(seconds) + 2)
+    assert many == list(range(100, 100 + len(many)))
+
+
+# The loader's budget for reports of one kind (js/src/messages.ts, the one place it is written).
+REPORTS_PER_SECOND = int(
+    re.search(r"\bReports = (\d+)", (ROOT / "js/src/messages.ts").read_text(encoding="utf-8"))[1]  # type: ignore[index]
+)
 
 
 # Hostile sizes: object keys are characters and entries like any value.
