@@ -125,6 +125,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml $(LOCK)
 
 bench: $(STAMP) $(BENCH_STAMP) browser
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench latency $(LATENCY_ARGS)
 
 soak: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)

@@ -98,6 +98,12 @@ def _inprocess_rows(
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["latency"]:
+        # Its own command: Chromium over TLS and a delaying proxy, minutes long (bench/latency.py).
+        from . import latency
+
+        return latency.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds: to try the harness")
     parser.add_argument("--offline", action="store_true", help="no npm pack: use the stated loader figures")

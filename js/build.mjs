@@ -59,6 +59,14 @@ const builds = await Promise.all([
   // The classic script the middleware serves (with its config substituted) and the wheel ships. Its map
   // is not linked: the served copy is not the file on disk (add the map in devtools by hand).
   ...twoBuilds("pandium-embed", { entryPoint: join(js, "src/pandium-embed.ts"), format: "iife", sourcemap: "external" }),
+  // `<prefix>/prewarm.js`, the opt-in classic script for prewarming (out of embed.js, whose size is
+  // budgeted), with the same config placeholder. It has no diagnostics: one build.
+  esbuild.build({
+    ...shared,
+    entryPoints: { "pandium-prewarm": join(js, "src/prewarm-script.ts") },
+    format: "iife",
+    define: { __DEV__: "false" },
+  }),
   // The ES modules for bundlers (the npm package): `pandium-embed/pure` (no side effects), and the main
   // entry, which imports it and defines the element.
   ...twoBuilds("pure", { entryPoint: join(js, "src/pure.ts"), format: "esm", outExtension: { ".js": ".mjs" }, sourcemap: "linked" }),

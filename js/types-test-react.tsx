@@ -37,6 +37,9 @@ export function Integrations({ save }: { save: (id: number, url: string) => void
       <PandiumEmbed view="settings" />
       {/* @ts-expect-error the fallback is a popup or nothing */}
       <PandiumEmbed fallback="tab" />
+      <PandiumEmbed view="marketplace" hidden />
+      {/* @ts-expect-error hidden is a boolean (preload), not a string */}
+      <PandiumEmbed view="marketplace" hidden="yes" />
       {/* @ts-expect-error there is no onSaved callback: it is onSaveSync */}
       <PandiumEmbed onSaved={() => undefined} />
     </>

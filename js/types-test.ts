@@ -1,6 +1,7 @@
 // Compiled by tests/integration/test_loader_types.py (`tsc -p js/tsconfig.types-test.json`) against the declarations
 // the build generates from js/src/ (js/dist/types/): every line must type-check,
 // and every @ts-expect-error line must really be an error.
+import { prewarm } from "./dist/types/index";
 import type { PandiumEmbedElement, PandiumErrorDetail, PandiumOpenOptions, PandiumSuccessDetail } from "./dist/types/index";
 
 const el = document.querySelector("pandium-embed");
@@ -76,3 +77,8 @@ PandiumEmbed.open({ connector: "gwt", integration: 42 });
 PandiumEmbed.open({ view: "settings" });
 // @ts-expect-error the popup size is a number of pixels
 PandiumEmbed.open({ width: "600px" });
+
+prewarm();
+prewarm(["https://imp.pandium.io"]);
+// @ts-expect-error prewarm takes a list of origins, not one
+prewarm("https://imp.pandium.io");

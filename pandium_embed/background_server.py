@@ -22,7 +22,16 @@ class BackgroundServer:
     for another gives two browser origins on one machine.
     """
 
-    def __init__(self, app: ASGIApp, *, url_host: str = "127.0.0.1", port: int = 0, start_timeout: float = 10.0):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        url_host: str = "127.0.0.1",
+        port: int = 0,
+        start_timeout: float = 10.0,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+    ):
         import uvicorn  # the [mock] extra; imported here so the core package never needs it
 
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -31,7 +40,17 @@ class BackgroundServer:
         self.port: int = self._socket.getsockname()[1]
         self.url_host = url_host
         self._start_timeout = start_timeout
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        # With a certificate (``ssl_certfile``/``ssl_keyfile``, PEM files) it serves HTTPS: an origin like a
+        # real deployment's, for measuring what TLS costs a page (bench/latency.py).
+        self.scheme = "https" if ssl_certfile else "http"
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"uvicorn:{self.port}", daemon=True
@@ -40,7 +59,7 @@ class BackgroundServer:
     @property
     def origin(self) -> str:
         """The browser origin, e.g. ``http://127.0.0.1:54321``: what the stand-in must let frame it."""
-        return f"http://{self.url_host}:{self.port}"
+        return f"{self.scheme}://{self.url_host}:{self.port}"
 
     @property
     def url(self) -> str:

@@ -10,11 +10,16 @@ from pathlib import Path
 
 from .config import PandiumConfig
 
-__all__ = ["CONFIG_PLACEHOLDER", "browser_settings", "loader_file", "loader_source", "render_loader"]
+__all__ = ["CONFIG_PLACEHOLDER", "PREWARM_FILE", "browser_settings", "loader_file", "loader_source", "render_loader"]
 
 # The identifier in the built loader that the middleware replaces with the config's JSON (see
 # js/src/pandium-embed.ts); everything else is served exactly as built.
 CONFIG_PLACEHOLDER = "__PANDIUM_EMBED_CONFIG__"
+
+
+# The opt-in script served at <prefix>/prewarm.js (js/src/prewarm-script.ts): kept out of embed.js, whose
+# size is budgeted. One build: it has no diagnostics to say.
+PREWARM_FILE = "pandium-prewarm.js"
 
 
 def loader_file(*, development: bool = False) -> str:
@@ -23,9 +28,10 @@ def loader_file(*, development: bool = False) -> str:
     return "pandium-embed.development.js" if development else "pandium-embed.js"
 
 
-def loader_source(*, development: bool = False) -> str:
-    """The loader as built: from the installed wheel, or from js/dist/ in a source checkout."""
-    name = loader_file(development=development)
+def loader_source(*, development: bool = False, name: str | None = None) -> str:
+    """The loader as built (or the built file ``name``, such as :data:`PREWARM_FILE`): from the installed
+    wheel, or from js/dist/ in a source checkout."""
+    name = name or loader_file(development=development)
     packaged = resources.files("pandium_embed").joinpath("_static", name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
@@ -42,14 +48,18 @@ def browser_settings(config: PandiumConfig, root_path: str = "") -> str:
     return json.dumps({"origins": list(config.origins), "prefix": root_path + config.prefix}, separators=(",", ":"))
 
 
-def render_loader(config: PandiumConfig, *, root_path: str = "", development: bool | None = None) -> tuple[bytes, str]:
+def render_loader(
+    config: PandiumConfig, *, root_path: str = "", development: bool | None = None, name: str | None = None
+) -> tuple[bytes, str]:
     """The loader for ``config`` served under ``root_path``, and its strong ETag: the development build
-    when ``development`` says so, or by default when ``config.development_loader`` does."""
+    when ``development`` says so, or by default when ``config.development_loader`` does. ``name``: another
+    built script with the same placeholder, baked the same way (:data:`PREWARM_FILE`)."""
     if development is None:
         development = bool(config.development_loader)  # resolved by PandiumConfig: never None there
-    source = loader_source(development=development)
+    source = loader_source(development=development, name=name)
     if source.count(CONFIG_PLACEHOLDER) != 1:
-        raise RuntimeError(f"pandium-embed.js has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
+        file = name or "pandium-embed.js"
+        raise RuntimeError(f"{file} has lost its {CONFIG_PLACEHOLDER} placeholder; reinstall pandium-embed.")
     body = source.replace(CONFIG_PLACEHOLDER, browser_settings(config, root_path), 1).encode("utf-8")
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return body, etag

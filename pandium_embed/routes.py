@@ -31,7 +31,7 @@ from .guards import (
 )
 from .hooks import Hook
 from .launch import LaunchTicket, check_launch_secret, read_ticket
-from .loader import render_loader
+from .loader import PREWARM_FILE, render_loader
 from .options import MISSING_CONNECTOR_TOKEN, PandiumOptions, hook_names
 from .reports import MAX_EVENT_BODY_SIZE, parse_event
 from .responses import (
@@ -295,11 +295,16 @@ class Routes:
         # or a few mounts; the cache bounds what a server that sets many could cost.
         self._loader = functools.lru_cache(maxsize=16)(functools.partial(render_loader, config))
         self._loader(root_path="")  # a build without its placeholder fails here, at start-up
+        self._prewarm_script = functools.lru_cache(maxsize=16)(
+            functools.partial(render_loader, config, development=False, name=PREWARM_FILE)
+        )
+        self._prewarm_script(root_path="")
 
         # The route table, built once: paths below the prefix. Adding a route is one entry here and
         # one handler below.
         self._exact: dict[str, _Route] = {
-            "/embed.js": _Route(("GET", "HEAD"), self._serve_loader),
+            "/embed.js": _Route(("GET", "HEAD"), functools.partial(self._serve_script, self._loader)),
+            "/prewarm.js": _Route(("GET", "HEAD"), functools.partial(self._serve_script, self._prewarm_script)),
             "/marketplace": self._mint_route("marketplace"),
             "/token": _Route(("POST",), self._token, json_only=True, name="/token", audited=True),
         }
@@ -571,9 +576,9 @@ class Routes:
             return False
         return bool(await call.exchange.call_alone(self._is_claimed_hook, ticket_id))
 
-    async def _serve_loader(self, call: _Call) -> Answer:
+    async def _serve_script(self, render: Callable[..., tuple[bytes, str]], call: _Call) -> Answer:
         # Baked with the prefix as the browser sees it: under the mount point the app is served at.
-        body, etag = self._loader(root_path=call.exchange.root_path)
+        body, etag = render(root_path=call.exchange.root_path)
         cache_headers = {
             "ETag": etag,
             "Cache-Control": "public, max-age=300",

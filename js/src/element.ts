@@ -35,7 +35,7 @@ function numberAttribute(element: Element, name: string, fallback: number): numb
 }
 
 export class PandiumEmbed extends Base {
-  static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode"];
+  static observedAttributes = ["view", "connector", "integration", "src", "origin", "mode", "hidden"];
 
   /**
    * For a button of your own: call it in the click handler. Opens the popup and returns a detached
@@ -68,6 +68,8 @@ export class PandiumEmbed extends Base {
   // reported kind by its wire name. Only those few names, none of them an Object.prototype key.
   #budgets: { [name: string]: () => boolean } = {};
   #lastReport?: string;
+  // Preload: events of an element that is `hidden` wait until it is shown.
+  #held: CustomEvent[] = [];
 
   connectedCallback(): void {
     this.#start();
@@ -77,10 +79,17 @@ export class PandiumEmbed extends Base {
     this.#stop();
   }
 
+  // Moved with `moveBefore()` (a preloaded element put in its place): the frame, its page and its token
+  // stay as they are. Without this callback the browser would disconnect and reconnect it: a new mint.
+  connectedMoveCallback(): void {}
+
   // A route attribute changed: a fresh frame. Setting one to the value it has (as React may while
   // hydrating server-rendered markup) changes nothing, and must not mint again.
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    if (this.#started && old !== value) this.reload();
+    if (name == "hidden") {
+      // Shown: the events held while it was hidden, in order.
+      if (value == null) for (const event of this.#held.splice(0)) this.dispatchEvent(event);
+    } else if (this.#started && old !== value) this.reload();
   }
 
   /** Navigate a fresh frame to the mint route again: a new single-use token. */
@@ -216,6 +225,7 @@ export class PandiumEmbed extends Base {
     cancelAnimationFrame(this.#resizeFrame);
     this.#resizeFrame = 0;
     this.#started = false;
+    this.#held = [];
     this.#frame?.remove();
     this.#button?.remove();
     this.#frame = this.#button = undefined;
@@ -422,7 +432,9 @@ export class PandiumEmbed extends Base {
   /** Fail closed: with no trusted origin, the element emits nothing at all. */
   #emit(type: string, detail: object): void {
     if (this.#origins.size) {
-      this.dispatchEvent(new CustomEvent("pandium:" + type, { bubbles: true, composed: true, detail: Object.freeze(detail) }));
+      const event = new CustomEvent("pandium:" + type, { bubbles: true, composed: true, detail: Object.freeze(detail) });
+      if (this.hidden) this.#held.push(event);
+      else this.dispatchEvent(event);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The ES module (dist/pandium-embed.mjs, the npm package's main entry) for bundlers: `pandium-embed/pure`
- * plus its `define()` a microtask after import (where there is a DOM: on the server it does nothing).
+ * plus its `define()` a microtask after import (where there is a DOM: on the server it does nothing), and
+ * `prewarmOnIntent()` for links and buttons marked `data-pandium-prewarm`.
  *
  * A microtask later: an app that calls `configure()` in its own module body (the same module graph, so
  * before any microtask) is configured first, and elements already in the page (server-rendered markup)
@@ -10,8 +11,12 @@
  * @module pandium-embed
  */
 
-import { define } from "./pure.js";
+import { define, prewarmOnIntent } from "./pure.js";
 
 export * from "./pure.js";
 
-queueMicrotask(define);
+queueMicrotask(() => {
+  define();
+  // `data-pandium-prewarm` on the link or button that opens the integrations page prewarms on intent.
+  if (typeof document != "undefined") prewarmOnIntent();
+});

@@ -13,6 +13,7 @@ import { defineElement, PandiumEmbed } from "./element.js";
 import { EVENTS, type PandiumEventType } from "./events.js";
 
 export { PandiumEmbed };
+export { prewarm, prewarmOnIntent } from "./prewarm.js";
 export type * from "./types.js";
 export type { PandiumEmbedEventMap, PandiumEventDetails, PandiumEventName, PandiumEventType } from "./events.js";
 export type { PandiumEmbedElement, PandiumEmbedConstructor } from "./element.js";
@@ -47,9 +48,11 @@ export function configure(config: PandiumEmbedConfig): void {
     throw new TypeError('pandium-embed: configure({prefix}) takes the middleware\'s prefix, e.g. "/pandium"');
   }
   settings = config;
-  // Not defined yet (it will be, with these settings), or by another copy, which has its own settings.
-  if (typeof window == "undefined" || customElements.get("pandium-embed") !== PandiumEmbed) return;
+  if (typeof window == "undefined") return;
+  // At once, for this copy's prewarm(); its elements start with them when it defines the element.
   setConfig(config);
+  // Not defined yet (it will be, with these settings), or by another copy, which has its own settings.
+  if (customElements.get("pandium-embed") !== PandiumEmbed) return;
   for (const element of document.querySelectorAll("pandium-embed")) {
     if (element instanceof PandiumEmbed) element.reload();
   }

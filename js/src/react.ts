@@ -43,6 +43,8 @@ export interface PandiumEmbedProps extends PandiumCallbacks {
   expectMessage?: number;
   /** With `expectMessage`: replace a silent frame by the pop-out button. */
   fallback?: "popup";
+  /** Preload: the element loads at once and holds its events until `hidden` is false. */
+  hidden?: boolean;
   /** Popup size in CSS pixels (pop-out mode). */
   width?: number;
   height?: number;
@@ -76,6 +78,7 @@ const ATTRIBUTES: Readonly<Record<string, string>> = {
   timeout: "timeout",
   expectMessage: "expect-message",
   fallback: "fallback",
+  hidden: "hidden",
   width: "width",
   height: "height",
   id: "id",

@@ -89,6 +89,9 @@ class PageRoutes:
             routes=[
                 # Browsers ask for it on every top-level page (the consent popup); it is not an org.
                 Route("/favicon.ico", self._no_content, methods=["GET"]),
+                # What the loader's prewarm frame opens (a path on Pandium's origin that carries no token
+                # and mints nothing); like the favicon, not an org, so not a refused page.
+                Route("/robots.txt", self._robots, methods=["GET"]),
                 Route("/{org}", self._page("marketplace", self._marketplace), methods=["GET"]),
                 Route("/{org}/tenants/create/{integration_id}", self._page("install", self._install), methods=["GET"]),
                 Route("/{org}/{connector}/auth", self._page("connect", self._auth), methods=["GET"]),
@@ -313,6 +316,9 @@ class PageRoutes:
 
     async def _no_content(self, request: Request) -> Response:
         return Response(status_code=204)
+
+    async def _robots(self, request: Request) -> Response:
+        return Response("User-agent: *\nDisallow: /\n", media_type="text/plain")
 
     async def _static_endpoint(self, request: Request) -> Response:
         name = request.path_params["name"]

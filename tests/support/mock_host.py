@@ -76,12 +76,16 @@ class MockHost:
 
 
 @contextmanager
-def mock_host(mock: MockPandiumServer, *, registered: bool = True) -> Iterator[MockHost]:
+def mock_host(
+    mock: MockPandiumServer, *, registered: bool = True, pandium_url: str | None = None
+) -> Iterator[MockHost]:
     """``registered=False`` leaves the host's origin out of the mock's parent origins: its frames load
     (a refused frame is still a load) and never hear a message, like an origin Pandium does not know."""
     pages = HostPages()
     reports = Reports()
-    config = mock.config(connectors=mock.connectors)
+    # pandium_url: the mock reached another way (through a proxy), as the host's config and loader see it.
+    urls = {f"{flow}_base_url": pandium_url for flow in ("marketplace", "install", "connect")} if pandium_url else {}
+    config = mock.config(connectors=mock.connectors, **urls)
     app = PandiumMiddleware(
         pages, config=config, identify=lambda request: USER, connector_token=connector_token, on_connected=reports.hook
     )

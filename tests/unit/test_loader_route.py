@@ -16,7 +16,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from pandium_embed import PandiumConfig, PandiumMiddleware, PandiumUser
-from pandium_embed.loader import CONFIG_PLACEHOLDER, browser_settings, loader_file, render_loader
+from pandium_embed.loader import CONFIG_PLACEHOLDER, PREWARM_FILE, browser_settings, loader_file, render_loader
 from tests.support.asgi import sync_client
 from tests.support.front_doors import FRONT_DOORS, FrontDoor
 from tests.support.wsgi import sync_wsgi_client
@@ -242,3 +242,32 @@ def test_a_development_loader_setting_that_is_not_a_boolean_says_what_to_use() -
         PandiumConfig.from_env(
             {"PANDIUM_ORG": "acme", "PANDIUM_SHARED_SECRET": SECRET, "PANDIUM_DEVELOPMENT_LOADER": "maybe"}
         )
+
+
+@pytest.mark.parametrize(
+    ("config", "path"), [(SANDBOX, "/pandium/prewarm.js"), (PRODUCTION, "/integrations/prewarm.js")]
+)
+def test_the_opt_in_prewarm_script_is_baked_like_the_loader(door: FrontDoor, config: PandiumConfig, path: str) -> None:
+    response = fetch(config, "GET", path, door=door)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert baked(response.text) == {"origins": list(config.origins), "prefix": config.prefix}
+    # The one build of js/src/prewarm-script.ts, whatever the environment: it has no diagnostics.
+    source = (SOURCE.parent / PREWARM_FILE).read_text(encoding="utf-8")
+    assert response.text == source.replace(CONFIG_PLACEHOLDER, json.dumps(baked(response.text), separators=(",", ":")))
+    again = fetch(config, "GET", path, {"If-None-Match": response.headers["etag"]}, door=door)
+    assert again.status_code == 304
+    # Its own validator: a cache never answers one script's request with the other.
+    assert response.headers["etag"] != fetch(config, "GET", path.replace("prewarm", "embed"), door=door).headers["etag"]
+
+
+def test_the_prewarm_script_is_served_under_a_root_path(door: FrontDoor) -> None:
+    response = fetch(SANDBOX, "GET", "/app/pandium/prewarm.js", root_path="/app", door=door)
+    assert baked(response.text)["prefix"] == "/app/pandium"
+
+
+def test_the_prewarm_script_is_small() -> None:
+    # Kept out of embed.js to keep that within its budget; on its own it is a few hundred bytes.
+    body, _ = render_loader(PRODUCTION, name=PREWARM_FILE)
+    assert len(gzip.compress(body, compresslevel=9, mtime=0)) <= 1024

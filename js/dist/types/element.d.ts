@@ -17,6 +17,7 @@ export declare class PandiumEmbed extends Base {
     static open(options?: PandiumOpenOptions): PandiumEmbed;
     connectedCallback(): void;
     disconnectedCallback(): void;
+    connectedMoveCallback(): void;
     attributeChangedCallback(name: string, old: string | null, value: string | null): void;
     /** Navigate a fresh frame to the mint route again: a new single-use token. */
     reload(): void;

@@ -10,6 +10,7 @@ import { type PandiumEmbedConfig } from "./config.js";
 import { PandiumEmbed } from "./element.js";
 import { type PandiumEventType } from "./events.js";
 export { PandiumEmbed };
+export { prewarm, prewarmOnIntent } from "./prewarm.js";
 export type * from "./types.js";
 export type { PandiumEmbedEventMap, PandiumEventDetails, PandiumEventName, PandiumEventType } from "./events.js";
 export type { PandiumEmbedElement, PandiumEmbedConstructor } from "./element.js";

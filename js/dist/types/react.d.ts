@@ -37,6 +37,8 @@ export interface PandiumEmbedProps extends PandiumCallbacks {
     expectMessage?: number;
     /** With `expectMessage`: replace a silent frame by the pop-out button. */
     fallback?: "popup";
+    /** Preload: the element loads at once and holds its events until `hidden` is false. */
+    hidden?: boolean;
     /** Popup size in CSS pixels (pop-out mode). */
     width?: number;
     height?: number;
