@@ -151,6 +151,10 @@ def test_a_prop_change_reloads_and_unmounting_cleans_up(react_page: Page, host: 
 
 def test_the_readme_react_example_reports_a_saved_install(react_page: Page) -> None:
     page = react_page
+    # The frames above the example take their pages' heights as those render: a click aimed before
+    # they have would land where the example's button was, not where it is (on a busy machine).
+    wait_for_calls(page, "onResize", "a")
+    wait_for_calls(page, "onResize", "b")
     page.wait_for_function("() => document.querySelector('#example iframe')")
     market = page.frame_locator("#example iframe")
     market.get_by_role("button", name="Install HubSpot").click()
