@@ -78,13 +78,22 @@ def test_the_tarball_holds_the_build_and_not_the_source(tmp_path: Path) -> None:
 def test_importing_in_plain_node_does_nothing_and_throws_nothing(npm_project: Path) -> None:
     script = (
         'const element = await import("pandium-embed"); const react = await import("pandium-embed/react");'
-        'const pure = await import("pandium-embed/pure");'
+        'const pure = await import("pandium-embed/pure"); element.prewarm();'
         "console.log(JSON.stringify([Object.keys(element).sort(), Object.keys(react).sort(),"
         " typeof globalThis.PandiumEmbed, typeof globalThis.customElements,"
         " element.PandiumEmbed === pure.PandiumEmbed]));"
     )
     assert json.loads(node(npm_project, script)) == [
-        ["PANDIUM_EVENT_TYPES", "PandiumEmbed", "PandiumTokenError", "configure", "define", "mintURL"],
+        [
+            "PANDIUM_EVENT_TYPES",
+            "PandiumEmbed",
+            "PandiumTokenError",
+            "configure",
+            "define",
+            "mintURL",
+            "prewarm",
+            "prewarmOnIntent",
+        ],
         ["PandiumEmbed", "usePandiumPopup", "usePandiumToken"],
         "undefined",
         "undefined",
