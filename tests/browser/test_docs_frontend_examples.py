@@ -9,14 +9,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from pandium_embed.mock import Connector
-from tests.support.docs import EXAMPLES
+from tests.support.docs import example
 from tests.support.loader_bed import LoaderEnv
 from tests.support.mock_host import MockHost
 from tests.support.page import approve_connection, events, loaded, post
-
-
-def example(name: str) -> str:
-    return (EXAMPLES / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from playwright.sync_api import Page
 from bench.netem import DelayProxy
 from pandium_embed.loader import browser_settings
 from pandium_embed.mock.mock_server import MockPandiumServer
-from tests.support.docs import EXAMPLES
-from tests.support.mock_host import MockHost, mock_host
+from tests.support.docs import ROOT, example
+from tests.support.mock_host import MockHost, base_urls, mock_host
 from tests.support.npm import bundle
 from tests.support.page import events, wait_for_events
 
@@ -26,11 +26,7 @@ FRAMES_JS = """() => {
     for (const r of records) for (const n of r.addedNodes) if (n.nodeName === "IFRAME") window.__frames.push(n.src);
   }).observe(document, {childList: true, subtree: true});
 }"""
-JS_EXAMPLES = Path(__file__).resolve().parents[2] / "js" / "examples"
-
-
-def example(name: str) -> str:
-    return (EXAMPLES / name).read_text(encoding="utf-8")
+JS_EXAMPLES = ROOT / "js" / "examples"
 
 
 NO_FRAME_LEFT = "() => !document.querySelector('iframe')"
@@ -80,6 +76,7 @@ def test_prewarm_names_only_configured_origins(page: Page, proxied_host: MockHos
     proxied_host.open(
         page,
         "<a id=c href=#c data-pandium-prewarm='https://evil.example not-a-url'>c</a>"
+        "<a id=ok href=#ok data-pandium-prewarm>ok</a>"
         '<script src="/pandium/prewarm.js"></script>',
     )
     page.evaluate(FRAMES_JS)
@@ -87,6 +84,9 @@ def test_prewarm_names_only_configured_origins(page: Page, proxied_host: MockHos
     # Nothing to wait for: a prewarm adds its frames in the handler, so none now means none at all.
     assert page.evaluate("() => window.__frames") == []
     assert proxy.connections == 0
+    # The script is there and listening: the same intent on a link naming no origin prewarms the configured one.
+    page.focus("#ok")
+    assert page.evaluate("() => window.__frames") == [f"http://localhost:{proxy.port}/robots.txt"]
 
 
 def test_the_prewarm_example_prewarms_once_on_hover_and_focus(
@@ -112,8 +112,7 @@ def test_the_prewarm_now_example_prewarms_as_it_runs(page: Page, proxied_host: M
 
 def test_the_npm_prewarm_example(page: Page, proxied_host: MockHost, proxy: DelayProxy, npm_project: Path) -> None:
     proxied_host.pages.assets["prewarm.js"] = bundle(npm_project, JS_EXAMPLES / "prewarm.js", "prewarm.out.js")
-    url = f"http://localhost:{proxy.port}"
-    config = proxied_host.mock.config(**{f"{flow}_base_url": url for flow in ("marketplace", "install", "connect")})
+    config = proxied_host.mock.config(**base_urls(f"http://localhost:{proxy.port}"))
     settings = html.escape(browser_settings(config), quote=True)
     proxied_host.open(
         page,

@@ -17,6 +17,13 @@ DOCS = ROOT / "docs"
 EXAMPLES = DOCS / "examples"
 RECIPES = DOCS / "recipes"
 README = ROOT / "README.md"
+
+
+def example(name: str) -> str:
+    """The text of docs/examples/<name>, as the docs page includes it."""
+    return (EXAMPLES / name).read_text(encoding="utf-8")
+
+
 # Fenced blocks in Markdown: ```lang\n...```, also indented (inside a content tab).
 FENCE = re.compile(r"^[ \t]*```([\w+-]*)\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE)
 

@@ -75,6 +75,11 @@ class MockHost:
             wait_for_events(page, "resize", target=element_id)
 
 
+def base_urls(url: str) -> dict[str, str]:
+    """PandiumConfig's three base URL settings, all ``url``."""
+    return {f"{flow}_base_url": url for flow in ("marketplace", "install", "connect")}
+
+
 @contextmanager
 def mock_host(
     mock: MockPandiumServer, *, registered: bool = True, pandium_url: str | None = None
@@ -84,8 +89,7 @@ def mock_host(
     pages = HostPages()
     reports = Reports()
     # pandium_url: the mock reached another way (through a proxy), as the host's config and loader see it.
-    urls = {f"{flow}_base_url": pandium_url for flow in ("marketplace", "install", "connect")} if pandium_url else {}
-    config = mock.config(connectors=mock.connectors, **urls)
+    config = mock.config(connectors=mock.connectors, **(base_urls(pandium_url) if pandium_url else {}))
     app = PandiumMiddleware(
         pages, config=config, identify=lambda request: USER, connector_token=connector_token, on_connected=reports.hook
     )
